@@ -1,0 +1,163 @@
+"""Read site.toml into a validated, frozen Config; every setting has a default here."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import SiteError
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic the digest follows; `keywords` maps a phrase to its weight for ingest."""
+
+    id: str
+    name: str
+    description: str = ""
+    keywords: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    threshold: float = 3.0
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every site setting. `root` is the folder holding site.toml; other paths are relative to it."""
+
+    root: Path = Path(".")
+    title: str = "News Digest"
+    description: str = "A digest of the news we follow."
+    base_url: str = "https://example.github.io/newsdigest/"
+    language: str = "en"
+    timezone: str = "UTC"
+    author: str = ""
+    per_page: int = 20
+    feed_items: int = 20
+    related_items: int = 5
+    words_per_minute: int = 230
+    content_dir: str = "content"
+    output_dir: str = "output"
+    templates_dir: str = "templates"
+    static_dir: str = "static"
+    topics: tuple[Topic, ...] = ()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def topic(self, topic_id: str) -> Topic | None:
+        return next((t for t in self.topics if t.id == topic_id), None)
+
+    def path(self, name: str) -> Path:
+        """One of the configured folders, resolved against the site root."""
+        return self.root / getattr(self, f"{name}_dir")
+
+
+# The TOML types each setting accepts; tomllib gives int for whole numbers, so floats take both.
+_SETTING_TYPES: dict[str, tuple[type, ...]] = {
+    "title": (str,), "description": (str,), "base_url": (str,), "language": (str,),
+    "timezone": (str,), "author": (str,), "per_page": (int,), "feed_items": (int,),
+    "related_items": (int,), "words_per_minute": (int,), "content_dir": (str,),
+    "output_dir": (str,), "templates_dir": (str,), "static_dir": (str,), "topics": (list,),
+}
+_TOPIC_TYPES: dict[str, tuple[type, ...]] = {
+    "id": (str,), "name": (str,), "description": (str,), "keywords": (dict,),
+    "threshold": (int, float),
+}
+_TYPE_NAMES = {str: "a string", int: "a whole number", float: "a number", list: "a list", dict: "a table"}
+
+
+def load_config(root: Path, base_url: str | None = None) -> Config:
+    """Read `root/site.toml` (a missing file means all defaults) and validate it."""
+    path = root / "site.toml"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    try:
+        table = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line = re.search(r"line (\d+)", str(error))
+        raise SiteError(path, f"not valid TOML: {error}", "fix the syntax at that line",
+                        int(line.group(1)) if line else None) from None
+    config = _config_from_table(table, path, text)
+    if base_url:
+        config = replace(config, base_url=base_url)
+    return _validated(replace(config, root=root, base_url=_with_slash(config.base_url)), path, text)
+
+
+def _config_from_table(table: dict[str, Any], path: Path, text: str) -> Config:
+    _check_keys(table, _SETTING_TYPES, path, text, "setting")
+    topics = tuple(_topic_from_table(t, path, text) for t in table.pop("topics", []))
+    return Config(**table, topics=topics)
+
+
+def _topic_from_table(table: Any, path: Path, text: str) -> Topic:
+    if not isinstance(table, dict):
+        raise SiteError(path, "each topic must be a table", "write topics as [[topics]] sections",
+                        _line_of(text, "[[topics]]"))
+    _check_keys(table, _TOPIC_TYPES, path, text, "topic setting")
+    for required in ("id", "name"):
+        if required not in table:
+            raise SiteError(path, f"a topic has no '{required}'",
+                            f"give every [[topics]] an {required} = \"...\"", _line_of(text, "[[topics]]"))
+    keywords = table.pop("keywords", {})
+    for phrase, weight in keywords.items():
+        if not isinstance(weight, (int, float)) or isinstance(weight, bool):
+            raise SiteError(path, f"topic '{table['id']}': keyword '{phrase}' has weight {weight!r}",
+                            "give each keyword a number, e.g. \"rare earth\" = 2", _line_of(text, phrase))
+    return Topic(**table, keywords=MappingProxyType(dict(keywords)))
+
+
+def _check_keys(table: dict[str, Any], types: dict[str, tuple[type, ...]], path: Path, text: str,
+                kind: str) -> None:
+    for key, value in table.items():
+        if key not in types:
+            raise SiteError(path, f"unknown {kind} '{key}'",
+                            f"remove it or use one of: {', '.join(sorted(types))}", _line_of(text, key))
+        wanted = types[key]
+        if isinstance(value, bool) or not isinstance(value, wanted):
+            raise SiteError(path, f"{kind} '{key}' is {value!r}, which is not {_TYPE_NAMES[wanted[-1]]}",
+                            f"write {key} as {_TYPE_NAMES[wanted[-1]]}", _line_of(text, key))
+
+
+def _validated(config: Config, path: Path, text: str) -> Config:
+    if not re.match(r"^https?://[^/]+", config.base_url):
+        raise SiteError(path, f"base_url '{config.base_url}' is not an absolute http(s) URL",
+                        "write it like https://USER.github.io/REPO/", _line_of(text, "base_url"))
+    try:
+        config.zone
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SiteError(path, f"unknown timezone '{config.timezone}'",
+                        "use an IANA name such as UTC or Asia/Kolkata", _line_of(text, "timezone")) from None
+    for name in ("per_page", "feed_items", "words_per_minute"):
+        if getattr(config, name) < 1:
+            raise SiteError(path, f"{name} must be at least 1", f"set {name} to a positive number",
+                            _line_of(text, name))
+    seen: set[str] = set()
+    for topic in config.topics:
+        if not SLUG_PATTERN.match(topic.id) or topic.id in seen:
+            problem = "is used twice" if topic.id in seen else "is not a valid id"
+            raise SiteError(path, f"topic id '{topic.id}' {problem}",
+                            "use a unique lowercase id of letters, digits and hyphens, e.g. rare-earths",
+                            _line_of(text, f'"{topic.id}"'))
+        seen.add(topic.id)
+    return config
+
+
+def _with_slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    """The first line where a key is set (or, failing that, where the text appears)."""
+    lines = text.splitlines()
+    key = re.compile(rf'^\s*"?{re.escape(needle)}"?\s*=')
+    for pattern in (key.match, lambda line: needle in line):
+        for number, line in enumerate(lines, start=1):
+            if pattern(line):
+                return number
+    return None

@@ -1,0 +1,241 @@
+"""Load content/*.md into Article values, reporting each bad file as a SiteError."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import frontmatter
+import yaml
+from slugify import slugify
+
+from .config import Config
+from .errors import SiteError, line_of_key
+from .markup import first_paragraph, markdown_to_html, reading_minutes, word_count
+
+KNOWN_FIELDS = ("title", "date", "summary", "tags", "topics", "source", "source_url", "author",
+                "dateline", "credit", "updated", "draft", "slug", "guid")
+FILE_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# Identity of an article in feeds: derived from its slug only, so a new base_url or title keeps it.
+GUID_NAMESPACE = uuid.UUID("6f1c6a52-8f0e-4c55-9a4c-6e2b1d0f7a11")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article, as every stage after loading sees it."""
+
+    slug: str
+    title: str
+    date: datetime
+    body_html: str
+    summary: str
+    source_path: str
+    updated: datetime | None = None
+    tags: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    source: str = ""
+    source_url: str = ""
+    author: str = ""
+    dateline: str = ""
+    credit: str = ""
+    draft: bool = False
+    guid: str = ""
+    word_count: int = 0
+    reading_minutes: int = 1
+    extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def tag_slugs(self) -> tuple[str, ...]:
+        return tuple(tag_slug(tag) for tag in self.tags)
+
+
+def tag_slug(tag: str) -> str:
+    return slugify(tag)
+
+
+def load_articles(config: Config) -> tuple[list[Article], list[SiteError]]:
+    """Every article under the content folder, in path order, and the errors of the files left out."""
+    articles: list[Article] = []
+    errors: list[SiteError] = []
+    by_slug: dict[str, Article] = {}
+    for path in sorted(config.path("content").rglob("*.md")):
+        try:
+            article = load_article(path, config)
+        except SiteError as error:
+            errors.append(error)
+            continue
+        if article.slug in by_slug:
+            errors.append(SiteError(path, f"slug '{article.slug}' is already used by "
+                                    f"{by_slug[article.slug].source_path}",
+                                    "give one of them another slug: in its front matter or file name",
+                                    line_of_key(path.read_text(encoding="utf-8-sig"), "slug")))
+            continue
+        by_slug[article.slug] = article
+        articles.append(article)
+    return articles, errors
+
+
+def load_article(path: Path, config: Config) -> Article:
+    text = _read_text(path)
+    meta, body = _split_front_matter(path, text)
+    fields = _Fields(path, text, meta)
+    body_html = markdown_to_html(body)
+    words = word_count(body_html)
+    slug = fields.slug()
+    return Article(
+        slug=slug,
+        title=fields.required_string("title"),
+        date=fields.moment("date", config, required=True),
+        updated=fields.moment("updated", config),
+        body_html=body_html,
+        summary=fields.string("summary") or first_paragraph(body_html),
+        source_path=str(path.relative_to(config.root)) if path.is_relative_to(config.root) else str(path),
+        tags=fields.tags(),
+        topics=fields.topics(config),
+        source=fields.string("source"),
+        source_url=fields.url("source_url"),
+        author=fields.string("author"),
+        dateline=fields.string("dateline"),
+        credit=fields.string("credit"),
+        draft=fields.flag("draft"),
+        guid=fields.string("guid") or f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, slug)}",
+        word_count=words,
+        reading_minutes=reading_minutes(words, config.words_per_minute),
+        extra=MappingProxyType({k: v for k, v in meta.items() if k not in KNOWN_FIELDS}),
+    )
+
+
+def _read_text(path: Path) -> str:
+    data = path.read_bytes()
+    if not data.strip():
+        raise SiteError(path, "the file is empty",
+                        "add front matter with a title and a date, or delete the file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise SiteError(path, f"not UTF-8 text (byte 0x{data[error.start]:02x})",
+                        "save the file as UTF-8, e.g. iconv -f cp1252 -t utf-8", line) from None
+
+
+def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
+    if not text.startswith("---"):
+        raise SiteError(path, "no front matter", "start the file with a '---' line, then title: and "
+                        "date:, then a closing '---' line", 1)
+    try:
+        post = frontmatter.loads(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        # The mark counts from the first YAML line, which is the file's second line.
+        raise SiteError(path, f"front matter is not valid YAML: {problem}",
+                        "fix the YAML (quote values that contain ': ')",
+                        mark.line + 2 if mark else None) from None
+    if not isinstance(post.metadata, dict) or not post.metadata:
+        raise SiteError(path, "front matter is empty or not a set of 'key: value' lines",
+                        "write title: and date: between the '---' lines", 1)
+    return post.metadata, post.content
+
+
+@dataclass
+class _Fields:
+    """Typed access to front matter fields, each failure a SiteError at the field's line."""
+
+    path: Path
+    text: str
+    meta: dict[str, Any]
+
+    def error(self, key: str, problem: str, hint: str) -> SiteError:
+        return SiteError(self.path, problem, hint, line_of_key(self.text, key))
+
+    def string(self, key: str) -> str:
+        value = self.meta.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, (dict, list)):
+            raise self.error(key, f"'{key}' is a {type(value).__name__}, not text", f"write {key}: as one line")
+        return str(value).strip()
+
+    def required_string(self, key: str) -> str:
+        value = self.string(key)
+        if not value:
+            raise SiteError(self.path, f"no '{key}' in front matter",
+                            f"add a line '{key}: ...' between the '---' lines", 1)
+        return value
+
+    def moment(self, key: str, config: Config, required: bool = False) -> datetime | None:
+        value = self.meta.get(key)
+        if value is None or value == "":
+            if required:
+                raise SiteError(self.path, f"no '{key}' in front matter",
+                                f"add a line '{key}: 2025-06-12' (or 2025-06-12T09:30:00+05:30)", 1)
+            return None
+        parsed = _parse_moment(value)
+        if parsed is None:
+            raise self.error(key, f"{key} '{value}' is not a date",
+                             "write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS with an optional +HH:MM")
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=config.zone)
+
+    def flag(self, key: str) -> bool:
+        value = self.meta.get(key, False)
+        if not isinstance(value, bool):
+            raise self.error(key, f"{key} is {value!r}, not true or false", f"write {key}: true or {key}: false")
+        return value
+
+    def url(self, key: str) -> str:
+        value = self.string(key)
+        if value and not re.match(r"^https?://\S+$", value):
+            raise self.error(key, f"{key} '{value}' is not an absolute http(s) URL",
+                             "write the full address, starting with https://")
+        return value
+
+    def _string_list(self, key: str) -> tuple[str, ...]:
+        value = self.meta.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+            raise self.error(key, f"'{key}' is not a list of names",
+                             f"write {key}: [first, second] or one '- name' line per entry")
+        return tuple(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
+
+    def tags(self) -> tuple[str, ...]:
+        tags = self._string_list("tags")
+        for tag in tags:
+            if not tag_slug(tag):
+                raise self.error("tags", f"tag '{tag}' has no letters or digits to name its page",
+                                 "use a tag with letters or digits")
+        return tags
+
+    def topics(self, config: Config) -> tuple[str, ...]:
+        topics = self._string_list("topics")
+        known = [t.id for t in config.topics]
+        for topic in topics:
+            if topic not in known:
+                raise self.error("topics", f"unknown topic '{topic}'",
+                                 f"use one of: {', '.join(known) or '(none defined)'}, "
+                                 "or add it as a [[topics]] in site.toml")
+        return topics
+
+    def slug(self) -> str:
+        if "slug" in self.meta:
+            slug = self.string("slug")
+            if not FILE_SLUG.match(slug):
+                raise self.error("slug", f"slug '{slug}' cannot name a file in output/",
+                                 "use lowercase letters, digits, '-' and '_' only, e.g. rare-earth-talks")
+            return slug
+        stem = self.path.stem
+        return stem if FILE_SLUG.match(stem) else slugify(stem) or "article"
+
+
+def _parse_moment(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time())
+    try:
+        return datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        return None

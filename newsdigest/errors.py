@@ -1,0 +1,29 @@
+"""The one exception type for problems a user can fix, and how it is printed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class SiteError(Exception):
+    """A problem in the user's input: which file, which line, what is wrong, what to do."""
+
+    path: Path | str
+    problem: str
+    hint: str = ""
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
+        text = f"{where}: {self.problem}"
+        return f"{text} -- {self.hint}" if self.hint else text
+
+
+def line_of_key(text: str, key: str) -> int | None:
+    """The 1-based line of a top-level YAML key in a front matter file, if it is there."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith(f"{key}:"):
+            return number
+    return None

@@ -1,0 +1,103 @@
+"""Feeds with feedgen (RSS 2.0 and Atom for the site, each topic and each tag) and the OPML of topic feeds."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Iterator, Sequence
+
+from feedgen.feed import FeedGenerator
+
+from . import __version__, urls
+from .content import Article
+from .pages import term_title
+from .site import Site
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class Feed:
+    """The articles of one listing, to be written as RSS and as Atom."""
+
+    folder: str
+    title: str
+    description: str
+    articles: tuple[Article, ...]
+    updated: datetime
+
+
+def site_feeds(site: Site) -> Iterator[Feed]:
+    config = site.config
+    limit = config.feed_items
+    # A feed with no items yet is dated by the site's newest change, never by the clock.
+    site_updated = newest_change(site.articles)
+    yield Feed("", config.title, config.description, site.articles[:limit], site_updated)
+    for term in site.topics + site.tags:
+        description = term.description or f"{term_title(term)}: articles from {config.title}."
+        items = term.articles[:limit]
+        yield Feed(urls.term_folder(term.kind, term.slug), f"{config.title}: {term_title(term)}",
+                   description, items, newest_change(items) if items else site_updated)
+
+
+def render_feed(feed: Feed, fmt: str, site: Site) -> bytes:
+    """The feed as RSS ('rss') or Atom ('atom') bytes; its dates come from its articles, so it is stable."""
+    config = site.config
+    generator = FeedGenerator()
+    generator.id(urls.absolute(config.base_url, urls.listing_path(feed.folder)))
+    generator.title(feed.title)
+    generator.description(feed.description)
+    generator.link(href=urls.absolute(config.base_url, urls.listing_path(feed.folder)), rel="alternate")
+    generator.link(href=urls.absolute(config.base_url, urls.feed_path(feed.folder, fmt)), rel="self")
+    generator.language(config.language)
+    generator.author({"name": config.author or config.title})
+    generator.generator("newsdigest", version=__version__)
+    generator.updated(feed.updated)
+    names = site.topic_names()
+    for article in feed.articles:
+        _add_entry(generator, article, config.base_url, names)
+    if fmt == "rss":
+        return generator.rss_str(pretty=True)
+    return generator.atom_str(pretty=True)
+
+
+def _add_entry(generator: FeedGenerator, article: Article, base_url: str, topic_names: dict[str, str]) -> None:
+    entry = generator.add_entry(order="append")
+    entry.id(article.guid)
+    entry.guid(article.guid, permalink=False)
+    entry.title(article.title)
+    entry.link(href=urls.absolute(base_url, urls.article_path(article.slug)), rel="alternate")
+    entry.published(article.date)
+    entry.updated(_last_change(article))
+    if article.author:
+        entry.author({"name": article.author})
+    if article.summary:
+        entry.summary(article.summary)
+    if article.body_html.strip():
+        entry.content(article.body_html, type="html")
+    for name in [topic_names[t] for t in article.topics] + list(article.tags):
+        entry.category(term=name)
+
+
+def _last_change(article: Article) -> datetime:
+    return max(article.date, article.updated or article.date)
+
+
+def newest_change(articles: Sequence[Article]) -> datetime:
+    return max((_last_change(a) for a in articles), default=EPOCH)
+
+
+def render_opml(site: Site) -> bytes:
+    """One outline per topic feed, so a reader can subscribe to every topic at once."""
+    config = site.config
+    opml = ET.Element("opml", version="2.0")
+    head = ET.SubElement(opml, "head")
+    ET.SubElement(head, "title").text = f"{config.title}: topic feeds"
+    body = ET.SubElement(opml, "body")
+    for term in site.topics:
+        ET.SubElement(body, "outline", type="rss", text=term.name, title=term.name,
+                      xmlUrl=urls.absolute(config.base_url, urls.feed_path(urls.term_folder("topics", term.slug), "rss")),
+                      htmlUrl=urls.absolute(config.base_url, urls.listing_path(urls.term_folder("topics", term.slug))))
+    ET.indent(opml)
+    return ET.tostring(opml, encoding="utf-8", xml_declaration=True) + b"\n"

@@ -1,0 +1,98 @@
+"""The plan of HTML pages: for each output path, its template and what the template is given."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from . import urls
+from .site import Site, Term, paginate
+
+FEED_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    title: str
+    path: str
+    fmt: str
+
+    @property
+    def mime(self) -> str:
+        return FEED_TYPES[self.fmt]
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    template: str
+    title: str
+    context: dict[str, Any] = field(default_factory=dict)
+    feeds: tuple[FeedLink, ...] = ()
+
+
+def feed_links(title: str, folder: str) -> tuple[FeedLink, ...]:
+    return (FeedLink(f"{title} (RSS)", urls.feed_path(folder, "rss"), "rss"),
+            FeedLink(f"{title} (Atom)", urls.feed_path(folder, "atom"), "atom"))
+
+
+def term_title(term: Term) -> str:
+    return term.name if term.kind == "topics" else f"Tagged “{term.name}”"
+
+
+def site_pages(site: Site) -> Iterator[Page]:
+    """Every HTML page of the site, in a fixed order."""
+    site_feeds = feed_links(site.config.title, "")
+    yield from _listing(site, "", site.config.title, site.articles, site_feeds, {})
+    for term in site.topics + site.tags:
+        own = feed_links(f"{site.config.title}: {term_title(term)}", urls.term_folder(term.kind, term.slug))
+        yield from _listing(site, urls.term_folder(term.kind, term.slug), term_title(term), term.articles,
+                            own + site_feeds, {"term": term})
+    yield Page("topics/index.html", "terms.html", "Topics", {"terms": site.topics, "kind": "topics"}, site_feeds)
+    yield Page("tags/index.html", "terms.html", "Tags", {"terms": site.tags, "kind": "tags"}, site_feeds)
+    yield from _articles(site, site_feeds)
+    yield from _editions(site, site_feeds)
+    yield Page("archive/index.html", "archive.html", "Archive", {"editions": site.editions}, site_feeds)
+    yield Page("404.html", "404.html", "Page not found", {}, site_feeds)
+
+
+def _listing(site: Site, folder: str, title: str, articles, feeds, extra) -> Iterator[Page]:
+    pages = paginate(articles, site.config.per_page)
+    for number, items in enumerate(pages, start=1):
+        pagination = {
+            "number": number,
+            "count": len(pages),
+            "previous": urls.listing_path(folder, number - 1) if number > 1 else None,
+            "next": urls.listing_path(folder, number + 1) if number < len(pages) else None,
+        }
+        page_title = title if number == 1 else f"{title}, page {number}"
+        yield Page(urls.listing_path(folder, number), "list.html", page_title,
+                   {"articles": items, "pagination": pagination, "heading": title, **extra}, feeds)
+
+
+def _articles(site: Site, site_feeds) -> Iterator[Page]:
+    topics = {term.slug: term for term in site.topics}
+    articles = site.articles
+    for index, article in enumerate(articles):
+        feeds = tuple(link for topic in article.topics
+                      for link in feed_links(f"{site.config.title}: {topics[topic].name}",
+                                             urls.term_folder("topics", topic)))
+        context = {
+            "article": article,
+            "related": site.related[article.slug],
+            "newer": articles[index - 1] if index > 0 else None,
+            "older": articles[index + 1] if index + 1 < len(articles) else None,
+        }
+        yield Page(urls.article_path(article.slug), "article.html", article.title, context, feeds + site_feeds)
+
+
+def _editions(site: Site, site_feeds) -> Iterator[Page]:
+    editions = site.editions
+    for index, edition in enumerate(editions):
+        context = {
+            "edition": edition,
+            "next_day": editions[index - 1] if index > 0 else None,
+            "previous_day": editions[index + 1] if index + 1 < len(editions) else None,
+        }
+        yield Page(urls.edition_path(edition.day), "edition.html", f"Edition of {edition.day.isoformat()}",
+                   context, site_feeds)

@@ -1,0 +1,50 @@
+"""Where each page lives in output/, and links between pages: relative inside the site, absolute in feeds."""
+
+from __future__ import annotations
+
+import posixpath
+from datetime import date
+
+INDEX = "index.html"
+
+
+def listing_path(folder: str, page: int = 1) -> str:
+    """Page `page` of a paginated listing whose first page is folder/index.html ('' is the root)."""
+    parts = [folder] if folder else []
+    if page > 1:
+        parts += ["page", str(page)]
+    return posixpath.join(*parts, INDEX)
+
+
+def article_path(slug: str) -> str:
+    return f"articles/{slug}.html"
+
+
+def term_folder(kind: str, slug: str) -> str:
+    return f"{kind}/{slug}"
+
+
+def edition_path(day: date) -> str:
+    return f"editions/{day.isoformat()}.html"
+
+
+def feed_path(folder: str, fmt: str) -> str:
+    """The RSS ('rss') or Atom ('atom') feed of a folder's listing."""
+    return posixpath.join(folder, "feed.xml" if fmt == "rss" else "atom.xml")
+
+
+def relative(from_page: str, to_path: str) -> str:
+    """A link from one output file to another that works on any host path and from disk."""
+    fragment = ""
+    if "#" in to_path:
+        to_path, fragment = to_path.split("#", 1)
+        fragment = "#" + fragment
+    start = posixpath.dirname(from_page) or "."
+    return posixpath.relpath(to_path, start) + fragment
+
+
+def absolute(base_url: str, path: str) -> str:
+    """The public URL of an output file; an index.html is addressed by its folder."""
+    if path == INDEX or path.endswith("/" + INDEX):
+        path = path[: -len(INDEX)]
+    return base_url + path
