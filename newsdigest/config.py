@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -86,7 +86,8 @@ def load_config(root: Path, base_url: str | None = None) -> Config:
     config = _config_from_table(table, path, text)
     if base_url:
         config = replace(config, base_url=base_url)
-    return _validated(replace(config, root=root, base_url=_with_slash(config.base_url)), path, text)
+    config = _validated(replace(config, root=root), path, text)
+    return replace(config, base_url=_with_slash(config.base_url))
 
 
 def _config_from_table(table: dict[str, Any], path: Path, text: str) -> Config:

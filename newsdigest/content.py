@@ -50,6 +50,11 @@ class Article:
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
+    def dateline_in_body(self) -> bool:
+        """Scraped bodies often open with their dateline; the page then need not show it twice."""
+        return bool(self.dateline) and first_paragraph(self.body_html).startswith(self.dateline)
+
+    @property
     def tag_slugs(self) -> tuple[str, ...]:
         return tuple(tag_slug(tag) for tag in self.tags)
 
@@ -132,10 +137,10 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        # The mark counts from the first YAML line, which is the file's second line.
+        # python-frontmatter hands YAML the text from the end of the '---' line, so the marks are file lines.
         raise SiteError(path, f"front matter is not valid YAML: {problem}",
                         "fix the YAML (quote values that contain ': ')",
-                        mark.line + 2 if mark else None) from None
+                        mark.line + 1 if mark else None) from None
     if not isinstance(post.metadata, dict) or not post.metadata:
         raise SiteError(path, "front matter is empty or not a set of 'key: value' lines",
                         "write title: and date: between the '---' lines", 1)

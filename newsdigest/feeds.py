@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterator, Sequence
+from urllib.parse import urljoin
 
 from feedgen.feed import FeedGenerator
 
@@ -14,6 +16,7 @@ from .content import Article
 from .pages import term_title
 from .site import Site
 
+_LINK_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
@@ -48,8 +51,9 @@ def render_feed(feed: Feed, fmt: str, site: Site) -> bytes:
     generator.id(urls.absolute(config.base_url, urls.listing_path(feed.folder)))
     generator.title(feed.title)
     generator.description(feed.description)
-    generator.link(href=urls.absolute(config.base_url, urls.listing_path(feed.folder)), rel="alternate")
+    # feedgen gives RSS the last link set, so the page's link comes after the feed's own.
     generator.link(href=urls.absolute(config.base_url, urls.feed_path(feed.folder, fmt)), rel="self")
+    generator.link(href=urls.absolute(config.base_url, urls.listing_path(feed.folder)), rel="alternate")
     generator.language(config.language)
     generator.author({"name": config.author or config.title})
     generator.generator("newsdigest", version=__version__)
@@ -67,7 +71,8 @@ def _add_entry(generator: FeedGenerator, article: Article, base_url: str, topic_
     entry.id(article.guid)
     entry.guid(article.guid, permalink=False)
     entry.title(article.title)
-    entry.link(href=urls.absolute(base_url, urls.article_path(article.slug)), rel="alternate")
+    link = urls.absolute(base_url, urls.article_path(article.slug))
+    entry.link(href=link, rel="alternate")
     entry.published(article.date)
     entry.updated(_last_change(article))
     if article.author:
@@ -75,9 +80,14 @@ def _add_entry(generator: FeedGenerator, article: Article, base_url: str, topic_
     if article.summary:
         entry.summary(article.summary)
     if article.body_html.strip():
-        entry.content(article.body_html, type="html")
+        entry.content(absolute_links(article.body_html, link), type="html")
     for name in [topic_names[t] for t in article.topics] + list(article.tags):
         entry.category(term=name)
+
+
+def absolute_links(html: str, page_url: str) -> str:
+    """Feed readers show content away from the page, so its links and images must be absolute."""
+    return _LINK_ATTRIBUTE.sub(lambda m: f'{m.group(1)}="{urljoin(page_url, m.group(2))}"', html)
 
 
 def _last_change(article: Article) -> datetime:

@@ -74,14 +74,16 @@ def _topics(articles: Sequence[Article], config: Config) -> tuple[Term, ...]:
 
 
 def _tags(articles: Sequence[Article]) -> tuple[Term, ...]:
+    """Tags that slugify alike are one tag, named by its most used spelling (the oldest on a tie)."""
     members: dict[str, list[Article]] = defaultdict(list)
-    names: dict[str, str] = {}
-    for article in articles:
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for article in reversed(articles):
         for tag in article.tags:
             slug = tag_slug(tag)
-            names.setdefault(slug, tag)
+            spellings[slug][tag] += 1
             members[slug].append(article)
-    return tuple(Term("tags", slug, names[slug], "", tuple(members[slug])) for slug in sorted(members))
+    return tuple(Term("tags", slug, max(spellings[slug], key=spellings[slug].__getitem__), "",
+                      tuple(reversed(members[slug]))) for slug in sorted(members))
 
 
 def _editions(articles: Sequence[Article], config: Config) -> tuple[Edition, ...]:

@@ -1,0 +1,64 @@
+"""Shared fixtures: the sample site and a small fixture site, each built once into a temporary folder."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from newsdigest.config import Config, load_config
+from newsdigest.pipeline import BuildOptions, BuildResult, build
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+SHARED = ROOT.parent / "shared"
+# Builds in tests run at a fixed moment, so that "future" means the same thing on every run.
+NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def build_site_into(site: Path, output: Path, **options) -> BuildResult:
+    config = load_config(site)
+    return build(config, BuildOptions(output=output, now=NOW, **options))
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def parse_html(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="session")
+def sample_output(tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("sample") / "output"
+    result = build_site_into(ROOT, output)
+    assert result.errors == [] and result.written
+    return output
+
+
+@pytest.fixture(scope="session")
+def fixture_output(tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("fixture") / "output"
+    result = build_site_into(FIXTURES / "site", output)
+    assert result.errors == [] and result.written
+    return output
+
+
+@pytest.fixture
+def fixture_site(tmp_path) -> Path:
+    """A private copy of the fixture site, for tests that add or break files."""
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "site", site)
+    return site
+
+
+@pytest.fixture
+def fixture_config() -> Config:
+    return load_config(FIXTURES / "site")

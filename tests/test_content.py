@@ -1,0 +1,114 @@
+import json
+import shutil
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from conftest import FIXTURES, ROOT, SHARED
+from newsdigest.config import load_config
+from newsdigest.content import load_article, load_articles
+from newsdigest.errors import SiteError
+
+SAMPLE_EXPECTED = SHARED / "samples" / "expected" / "000_83c717361c02f5fe.json"
+
+
+def test_fields_are_read(fixture_config):
+    article = load_article(FIXTURES / "site" / "content" / "second.md", fixture_config)
+    assert article.slug == "second"
+    assert article.title == "Second, with a time and a zone"
+    assert article.date == datetime(2025, 1, 1, 23, 30, tzinfo=timezone.utc)
+    assert article.updated.utcoffset() == timedelta(hours=5, minutes=30)
+    assert article.topics == ("rare-earths", "trade")
+    assert article.tags == ("Magnets",)
+    assert (article.author, article.credit, article.dateline) == ("A. Reporter", "PTI", "Mumbai")
+    assert article.summary == "Mumbai: the first paragraph serves as the summary."
+    assert article.dateline_in_body
+    assert article.source_path == "content/second.md"
+
+
+def test_a_date_without_zone_takes_the_site_timezone(fixture_config):
+    article = load_article(FIXTURES / "site" / "content" / "third.md", fixture_config)
+    assert article.date.isoformat() == "2025-01-05T09:15:00+05:30"
+    assert article.extra["custom_field"] == "kept for templates"
+
+
+def test_a_plain_date_is_midnight_in_the_site_timezone(fixture_config):
+    article = load_article(FIXTURES / "site" / "content" / "first-story.md", fixture_config)
+    assert article.date.isoformat() == "2025-01-01T00:00:00+05:30"
+    assert article.summary == "A summary written by hand."
+    assert article.word_count > 5 and article.reading_minutes == 1
+
+
+def test_guid_depends_on_the_slug_only(fixture_config, tmp_path):
+    original = load_article(FIXTURES / "site" / "content" / "third.md", fixture_config)
+    edited = tmp_path / "third.md"
+    edited.write_text((FIXTURES / "site" / "content" / "third.md").read_text().replace("Third body", "New"))
+    assert load_article(edited, fixture_config).guid == original.guid
+    assert original.guid.startswith("urn:uuid:")
+
+
+BAD_FILES = {
+    "missing-date.md": ("no 'date' in front matter", 1),
+    "missing-title.md": ("no 'title' in front matter", 1),
+    "no-front-matter.md": ("no front matter", 1),
+    "broken-yaml.md": ("front matter is not valid YAML", 2),
+    "bad-date.md": ("date 'next Tuesday' is not a date", 3),
+    "unknown-topic.md": ("unknown topic 'cricket'", 4),
+    "escaping-slug.md": ("slug '../x' cannot name a file", 4),
+    "empty.md": ("the file is empty", None),
+    "not-utf8.md": ("not UTF-8 text (byte 0xe9)", 2),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_each_bad_file_is_one_clear_error(fixture_config, name):
+    problem, line = BAD_FILES[name]
+    with pytest.raises(SiteError) as caught:
+        load_article(FIXTURES / "bad" / name, fixture_config)
+    error = caught.value
+    assert problem in error.problem
+    assert error.line == line
+    assert error.hint, "every error says what to do"
+    assert "\n" not in str(error)
+    assert name in str(error)
+
+
+def test_bad_files_are_left_out_and_the_rest_load(fixture_site):
+    for name in BAD_FILES:
+        shutil.copy(FIXTURES / "bad" / name, fixture_site / "content" / name)
+    shutil.copy(FIXTURES / "bad" / "duplicate-slug.md", fixture_site / "content" / "zz-duplicate.md")
+    articles, errors = load_articles(load_config(fixture_site))
+    assert sorted(a.slug for a in articles) == ["draft", "first-story", "future", "second", "third"]
+    assert len(errors) == len(BAD_FILES) + 1
+    duplicate = next(e for e in errors if "zz-duplicate" in str(e.path))
+    assert "slug 'first-story' is already used by content/first-story.md" in duplicate.problem
+    assert duplicate.line == 4
+
+
+def test_the_sample_article_matches_the_expected_clean_ingest():
+    expected = json.loads(SAMPLE_EXPECTED.read_text(encoding="utf-8"))
+    config = load_config(ROOT)
+    article = load_article(ROOT / "content" / "india-china-rare-earth-magnet-talks.md", config)
+    assert article.title == expected["title"]
+    assert article.dateline == expected["dateline"]
+    assert article.credit == expected["credit"]
+    assert article.source == expected["publisher"]
+    assert list(article.topics) == expected["expected_topics"]
+    paragraphs = [p.get_text() for p in __import__("bs4").BeautifulSoup(article.body_html, "html.parser")("p")]
+    assert paragraphs == expected["body_paragraphs"]
+    removed = expected["boilerplate_removed"]
+    clutter = removed["credit_line"] + removed["author_bio"] + [item["title"] for key in
+                                                                ("related_articles", "latest_news")
+                                                                for item in removed[key]]
+    for line in clutter:
+        assert line not in paragraphs
+
+
+def test_the_other_sample_items_ship_as_short_entries():
+    expected = json.loads(SAMPLE_EXPECTED.read_text(encoding="utf-8"))["boilerplate_removed"]
+    articles, errors = load_articles(load_config(ROOT))
+    assert errors == []
+    by_title = {a.title: a for a in articles}
+    for item in expected["related_articles"] + expected["latest_news"]:
+        assert item["title"] in by_title
+        assert by_title[item["title"]].summary == item.get("summary", "")

@@ -1,0 +1,163 @@
+"""The rendered HTML: structure, accessibility basics, and links that work from disk and under a project path."""
+
+from __future__ import annotations
+
+import posixpath
+from collections import deque
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from conftest import parse_html
+
+
+def html_pages(output: Path) -> list[Path]:
+    return sorted(output.rglob("*.html"))
+
+
+def local_targets(output: Path, page: Path) -> list[tuple[str, Path]]:
+    """Each relative href/src in a page, with the file it names (a <base> makes links start at the root)."""
+    soup = parse_html(page)
+    start = output if soup.find("base") else page.parent
+    targets = []
+    for tag in soup.find_all(["a", "link", "script", "img", "source", "iframe"]):
+        for attribute in ("href", "src"):
+            value = tag.get(attribute)
+            if value is None or tag.name == "base":
+                continue
+            parts = urlsplit(value)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue
+            targets.append((value, Path(posixpath.normpath(start / unquote(parts.path)))))
+    return targets
+
+
+def test_every_relative_link_names_an_existing_file(sample_output, fixture_output):
+    for output in (sample_output, fixture_output):
+        for page in html_pages(output):
+            for value, target in local_targets(output, page):
+                assert target.is_file(), f"{page.relative_to(output)} links to {value}, which is not a file"
+                assert target.resolve().is_relative_to(output.resolve())
+
+
+def test_nothing_is_loaded_from_another_host(sample_output):
+    for page in html_pages(sample_output):
+        soup = parse_html(page)
+        for tag in soup.find_all(["script", "img", "iframe", "source", "video", "audio"]):
+            assert not urlsplit(tag.get("src", "")).netloc, page
+        for tag in soup.find_all("link", rel=lambda r: r and ("stylesheet" in r or "icon" in r or "preload" in r)):
+            assert not urlsplit(tag["href"]).netloc, page
+
+
+def test_every_page_is_reached_by_clicking_from_the_front_page(sample_output):
+    seen = {sample_output / "index.html"}
+    queue = deque(seen)
+    while queue:
+        page = queue.popleft()
+        for _, target in local_targets(sample_output, page):
+            if target.suffix == ".html" and target not in seen:
+                seen.add(target)
+                queue.append(target)
+    unreached = set(html_pages(sample_output)) - seen - {sample_output / "404.html"}
+    assert not unreached, sorted(str(p.relative_to(sample_output)) for p in unreached)
+
+
+def test_pages_are_semantic_and_accessible(sample_output):
+    for page in html_pages(sample_output):
+        soup = parse_html(page)
+        assert soup.html["lang"] == "en"
+        assert len(soup.find_all("h1")) == 1, page
+        assert soup.find("main", id="main") and soup.find("header") and soup.find("footer") and soup.find("nav")
+        assert soup.find("meta", attrs={"name": "viewport"})
+        assert soup.title.string.strip()
+        for time in soup.find_all("time"):
+            assert time.get("datetime"), page
+        for image in soup.find_all("img"):
+            assert image.has_attr("alt"), page
+
+
+def test_every_page_names_the_site_feeds(sample_output):
+    for page in html_pages(sample_output):
+        feeds = {link["href"].rsplit("/", 1)[-1]: link["type"]
+                 for link in parse_html(page).find_all("link", rel="alternate")}
+        assert feeds.get("feed.xml") == "application/rss+xml" and feeds.get("atom.xml") == "application/atom+xml"
+
+
+def test_topic_page_links_its_own_feed_and_lists_its_articles(sample_output):
+    soup = parse_html(sample_output / "topics/rare-earths/index.html")
+    hrefs = [link["href"] for link in soup.find_all("link", rel="alternate")]
+    assert hrefs[:2] == ["feed.xml", "atom.xml"]
+    titles = [a.get_text() for a in soup.select("ol.entries h2 a")]
+    assert titles == ["India, China signal readiness for talks to resume rare earth magnet trade amid global "
+                      "supply chain strain"]
+
+
+def test_article_page_shows_everything_about_the_article(sample_output):
+    soup = parse_html(sample_output / "articles/india-china-rare-earth-magnet-talks.html")
+    story = soup.find("article", class_="story")
+    assert story.h1.get_text().startswith("India, China signal readiness")
+    assert story.find("time")["datetime"] == "2025-06-12T00:00:00+05:30"
+    assert story.find("time").get_text() == "12 June 2025"
+    assert story.find(class_="byline").get_text() == "Northeast Herald · Credit: IBNS"
+    assert "2 min read" in story.find(class_="meta").get_text()
+    assert [a.get_text() for a in story.select(".topics a")] == ["Rare earths", "India–China relations"]
+    assert [a["href"] for a in story.select(".tags a")][0] == "../tags/export-controls/index.html"
+    assert len(story.select(".body p")) == 14
+    assert not story.find(class_="dateline"), "the body already opens with the dateline"
+    assert soup.find("nav", class_="neighbours").find("a", rel="next")
+
+
+def test_front_page_is_newest_first_and_paginated(fixture_output):
+    first = parse_html(fixture_output / "index.html")
+    assert [a.get_text() for a in first.select("ol.entries h2 a")] == [
+        "Third, a naive time in the site's zone", "Second, with a time and a zone"]
+    assert first.find("a", rel="next")["href"] == "page/2/index.html"
+    second = parse_html(fixture_output / "page/2/index.html")
+    assert [a.get_text() for a in second.select("ol.entries h2 a")] == ["First story: magnets"]
+    assert second.find("a", rel="prev")["href"] == "../../index.html"
+    entry = second.select_one("ol.entries li")
+    assert entry.find("time")["datetime"] == "2025-01-01T00:00:00+05:30"
+    assert entry.find(class_="summary").get_text() == "A summary written by hand."
+    assert [a.get_text() for a in entry.select(".topics a")] == ["Rare earths"]
+
+
+def test_term_indexes_show_counts(fixture_output):
+    tags = parse_html(fixture_output / "tags/index.html")
+    rows = {li.a.get_text(): li.find(class_="count").get_text() for li in tags.select("ul.terms li")}
+    assert rows == {"China": "2 articles", "Magnets": "2 articles"}
+    topics = parse_html(fixture_output / "topics/index.html")
+    assert [li.a["href"] for li in topics.select("ul.terms li")] == ["rare-earths/index.html",
+                                                                    "trade/index.html"]
+
+
+def test_editions_and_archive(fixture_output):
+    edition = parse_html(fixture_output / "editions/2025-01-02.html")
+    assert edition.h1.get_text() == "Edition of 2 January 2025"
+    assert [h2.get_text() for h2 in edition.select("section h2")] == ["Rare earths"]
+    assert edition.find("a", rel="prev")["href"] == "2025-01-01.html"
+    assert edition.find("a", rel="next")["href"] == "2025-01-05.html"
+    archive = parse_html(fixture_output / "archive/index.html")
+    assert [h.get_text() for h in archive.find_all(["h2", "h3"])] == ["2025", "January 2025"]
+    assert [a["href"] for a in archive.select("ul.days a")] == [
+        "../editions/2025-01-05.html", "../editions/2025-01-02.html", "../editions/2025-01-01.html"]
+
+
+def test_drafts_and_future_articles_are_left_out(fixture_output):
+    assert not (fixture_output / "articles/draft.html").exists()
+    assert not (fixture_output / "articles/future.html").exists()
+    assert "A draft" not in (fixture_output / "index.html").read_text()
+
+
+def test_404_works_at_any_depth_under_the_project_path(fixture_output):
+    soup = parse_html(fixture_output / "404.html")
+    assert soup.find("base")["href"] == "/repo/"
+    assert soup.find("link", rel="stylesheet")["href"] == "static/style.css"
+
+
+def test_sitemap_robots_and_nojekyll(fixture_output):
+    sitemap = (fixture_output / "sitemap.xml").read_text()
+    assert "<loc>https://user.github.io/repo/articles/second.html</loc>" in sitemap
+    assert "<lastmod>2025-01-03T08:00:00+05:30</lastmod>" in sitemap
+    assert "404.html" not in sitemap
+    assert "Sitemap: https://user.github.io/repo/sitemap.xml" in (fixture_output / "robots.txt").read_text()
+    assert (fixture_output / ".nojekyll").exists()
+    assert (fixture_output / "static/style.css").is_file()

@@ -1,0 +1,62 @@
+from datetime import date, datetime, timezone
+
+from conftest import NOW
+from newsdigest.content import Article
+from newsdigest.config import Config, Topic
+from newsdigest.site import build_site, paginate
+
+CONFIG = Config(topics=(Topic("rare-earths", "Rare earths"), Topic("trade", "Trade")), related_items=2)
+
+
+def article(slug, day, topics=(), tags=(), when=None, **fields) -> Article:
+    return Article(slug=slug, title=slug.title(), date=when or datetime(2025, 1, day, 12, tzinfo=timezone.utc),
+                   body_html="<p>x</p>", summary="x", source_path=f"content/{slug}.md",
+                   topics=tuple(topics), tags=tuple(tags), **fields)
+
+
+def test_newest_first_without_drafts_or_future():
+    articles = [article("old", 1), article("new", 3), article("draft", 2, draft=True),
+                article("future", 4, when=datetime(2999, 1, 1, tzinfo=timezone.utc))]
+    site = build_site(articles, CONFIG, NOW)
+    assert [a.slug for a in site.articles] == ["new", "old"]
+    with_drafts = build_site(articles, CONFIG, NOW, drafts=True)
+    assert [a.slug for a in with_drafts.articles] == ["future", "new", "draft", "old"]
+
+
+def test_topics_keep_config_order_and_tags_merge_by_slug():
+    site = build_site([article("a", 1, ["trade"], ["Supply Chains"]), article("b", 2, ["trade"], ["supply-chains"])],
+                      CONFIG, NOW)
+    assert [(t.slug, len(t.articles)) for t in site.topics] == [("rare-earths", 0), ("trade", 2)]
+    assert [(t.slug, t.name, [a.slug for a in t.articles]) for t in site.tags] == [
+        ("supply-chains", "Supply Chains", ["b", "a"])]
+
+
+def test_editions_group_by_local_day_and_first_topic():
+    late = article("late", 1, when=datetime(2025, 1, 1, 20, tzinfo=timezone.utc))
+    kolkata = Config(timezone="Asia/Kolkata", topics=CONFIG.topics)
+    site = build_site([late, article("a", 2, ["trade", "rare-earths"]), article("b", 2, ["rare-earths"])],
+                      kolkata, NOW)
+    assert [e.day for e in site.editions] == [date(2025, 1, 2)]
+    groups = [(name, [a.slug for a in items]) for name, items in site.editions[0].groups]
+    assert groups == [("Rare earths", ["b"]), ("Trade", ["a"]), ("Other news", ["late"])]
+
+
+def test_related_prefers_most_shared_then_newest():
+    site = build_site([
+        article("me", 1, ["trade"], ["x", "y"]),
+        article("two-shared", 2, ["trade"], ["x"]),
+        article("three-shared", 3, ["trade"], ["x", "y"]),
+        article("one-shared-newer", 9, ["trade"]),
+        article("one-shared-older", 4, [], ["y"]),
+        article("unrelated", 5, ["rare-earths"]),
+    ], CONFIG, NOW)
+    assert [a.slug for a in site.related["me"]] == ["three-shared", "two-shared"]
+    single = build_site([article("me", 1, ["trade"]), article("b", 2, ["trade"]), article("c", 3, ["trade"]),
+                         article("d", 4, ["rare-earths"])], CONFIG, NOW)
+    assert [a.slug for a in single.related["me"]] == ["c", "b"]
+
+
+def test_pagination():
+    items = [article(f"a{i}", 1) for i in range(5)]
+    assert [len(p) for p in paginate(items, 2)] == [2, 2, 1]
+    assert paginate([], 2) == [()]

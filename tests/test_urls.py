@@ -1,0 +1,27 @@
+from datetime import date
+
+from newsdigest import urls
+
+
+def test_paths():
+    assert urls.listing_path("") == "index.html"
+    assert urls.listing_path("", 3) == "page/3/index.html"
+    assert urls.listing_path("topics/rare-earths", 2) == "topics/rare-earths/page/2/index.html"
+    assert urls.article_path("x") == "articles/x.html"
+    assert urls.edition_path(date(2025, 6, 12)) == "editions/2025-06-12.html"
+    assert urls.feed_path("", "rss") == "feed.xml"
+    assert urls.feed_path("tags/autos", "atom") == "tags/autos/atom.xml"
+
+
+def test_relative_links_name_a_file():
+    assert urls.relative("index.html", "tags/autos/index.html") == "tags/autos/index.html"
+    assert urls.relative("articles/x.html", "tags/autos/index.html") == "../tags/autos/index.html"
+    assert urls.relative("topics/a/page/2/index.html", "static/style.css") == "../../../../static/style.css"
+    assert urls.relative("articles/x.html", "articles/y.html#top") == "y.html#top"
+
+
+def test_absolute_urls_address_folders_by_their_index():
+    base = "https://user.github.io/repo/"
+    assert urls.absolute(base, "index.html") == base
+    assert urls.absolute(base, "topics/a/index.html") == base + "topics/a/"
+    assert urls.absolute(base, "articles/x.html") == base + "articles/x.html"
