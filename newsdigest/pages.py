@@ -43,7 +43,7 @@ def term_title(term: Term) -> str:
 def site_pages(site: Site) -> Iterator[Page]:
     """Every HTML page of the site, in a fixed order."""
     site_feeds = feed_links(site.config.title, "")
-    yield from _listing(site, "", site.config.title, site.articles, site_feeds, {})
+    yield from _listing(site, "", "Latest news", site.articles, site_feeds, {})
     for term in site.topics + site.tags:
         own = feed_links(f"{site.config.title}: {term_title(term)}", urls.term_folder(term.kind, term.slug))
         yield from _listing(site, urls.term_folder(term.kind, term.slug), term_title(term), term.articles,
