@@ -40,7 +40,7 @@ def test_bad_files_are_reported_and_left_out_and_the_rest_builds(fixture_site):
     assert len(lines) == len(BAD_FILES)
     for name, (problem, line) in BAD_FILES.items():
         where = f"content/{name}:{line}: " if line else f"content/{name}: "
-        assert any(where in l and problem in l for l in lines), (name, lines)
+        assert any(where in line_ and problem in line_ for line_ in lines), (name, lines)
     assert "were left out" in result.stderr
     assert (fixture_site / "output/articles/second.html").is_file()
 

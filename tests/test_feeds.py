@@ -5,7 +5,6 @@ from datetime import datetime
 from pathlib import Path
 
 import feedparser
-import pytest
 
 from newsdigest.feeds import absolute_links
 
