@@ -16,7 +16,8 @@ from newsdigest.pipeline import BuildOptions, BuildResult, build
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
-SHARED = ROOT.parent / "shared"
+# A copy of ../shared/samples/: the scraped article the project started from and its expected clean ingest.
+SAMPLES = FIXTURES / "sample"
 # Builds in tests run at a fixed moment, so that "future" means the same thing on every run.
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 

@@ -4,12 +4,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import FIXTURES, ROOT, SHARED
+from conftest import FIXTURES, ROOT, SAMPLES
 from newsdigest.config import load_config
 from newsdigest.content import load_article, load_articles
 from newsdigest.errors import SiteError
 
-SAMPLE_EXPECTED = SHARED / "samples" / "expected" / "000_83c717361c02f5fe.json"
+SAMPLE_EXPECTED = SAMPLES / "expected" / "000_83c717361c02f5fe.json"
 
 
 def test_fields_are_read(fixture_config):
