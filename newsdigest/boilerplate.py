@@ -1,0 +1,163 @@
+"""Rules that tell a news page's clutter from its article, line by line, shared by the text and HTML cleaners."""
+
+from __future__ import annotations
+
+import re
+
+from .extracted import Extracted
+
+# A line is prose when it is long enough to be a paragraph of reporting rather than a menu item or a title.
+PROSE_MIN_WORDS = 10
+
+# Section headings that end an article body: what follows is other stories, sharing, comments.
+SECTION_MARKERS = re.compile(
+    r"^(?:related(?: (?:articles?|stories|news|posts|coverage|content|reading|topics))?|latest(?: (?:news|stories|"
+    r"articles?|headlines|updates|videos?))?|also read|read more|read next|more (?:stories|news|from|on)\b.*|"
+    r"trending(?: now| news| stories)?|top stories|most (?:read|popular|viewed|shared)|popular(?: stories| posts)?|"
+    r"recommended(?: for you| stories)?|you (?:may|might) (?:also )?like|don'?t miss|editor'?s picks?|"
+    r"subscribe(?: now| to .*)?|follow us(?: on .*)?|share(?: this(?: article| story| post)?| on .*)?|"
+    r"comments?|leave a (?:comment|reply)|join the conversation|tags?|topics|more in .*|in other news|"
+    r"advertisement|sponsored(?: content| stories)?|promoted stories|around the web|newsletter)\s*:?$",
+    re.IGNORECASE)
+
+# Lines inside a body that are prompts or promotions, not reporting.
+PROMPT_LINE = re.compile(
+    r"^(?:\W*(?:also read|read more|read also|also on|see also|related|watch|listen|recommended|must read|"
+    r"click here|subscribe|sign up|follow us|follow (?:him|her|them|me) on|like this story|like us on|share this|"
+    r"share on|get the latest|get our|have a tip|tell us what you think|download the|this story (?:was|has been) "
+    r"(?:updated|corrected))\b|\[\w+[^\]]*\].*\[/\w+\]|\d*\s*comments?$|advertisement$|(?:photo|image|file photo|"
+    r"picture|video)\s*(?:credit)?\s*:\s.{0,120}$)",
+    re.IGNORECASE)
+CONTACT_LINE = re.compile(r"\b(?:can|may) be reached at\b|\bfollow (?:him|her|them) on (?:twitter|x|facebook)\b|"
+                          r"\bemail (?:him|her|them|us) at\b|@\w+\.\w{2,}", re.IGNORECASE)
+
+WIRE_AGENCIES = ("AP", "AFP", "ANI", "IANS", "IBNS", "PTI", "UNI", "Reuters", "Bloomberg", "Xinhua", "EFE", "DPA",
+                 "Kyodo", "Yonhap", "TASS", "Press Trust of India", "Associated Press", "Agence France-Presse",
+                 "Asian News International", "Indo-Asian News Service", "NNA", "BSS", "APP", "Bernama")
+_AGENCY_LINE = re.compile(
+    r"^(?:(?:with )?(?:inputs?|reporting|additional reporting)?\s*(?:from|by)?\s*)?\(?("
+    + "|".join(re.escape(a) for a in sorted(WIRE_AGENCIES, key=len, reverse=True)) + r")\)?\.?$", re.IGNORECASE)
+_CAPITALS_LINE = re.compile(r"^[A-Z][A-Z&.\-/ ]{1,14}$")
+_ROLES = (r"(?:senior |chief |staff |special |political |business |foreign |national |diplomatic )*"
+          r"(?:staff reporter|reporter|correspondent|editor|writer|journalist|contributor|columnist|"
+          r"analyst|bureau chief|sub-editor|news desk|desk)")
+BIO_LINE = re.compile(rf"^(?:[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){{0,3}} (?:is|was) (?:an? |the )?)?(?:{_ROLES})\b.*"
+                      rf"\b(?:at|with|for|of)\b", re.IGNORECASE)
+_PUBLISHER_IN_BIO = re.compile(rf"(?i:{_ROLES})\s+(?:at|with|for)\s+(?:the\s+)?([A-Z][\w&'.-]*(?:\s+[A-Z][\w&'.-]*){{0,5}})")
+DATELINE = re.compile(
+    r"^(?P<place>[A-Z][\w.'’-]*(?:[ /-][A-Z][\w.'’-]*){0,3}(?:\s*/\s*[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*)?)*)"
+    r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}))?"
+    r"\s*(?:\((?P<agency>[^)]{2,30})\))?\s*(?::|—|–|-{1,2})\s+(?=\S)")
+
+
+def is_section_marker(line: str) -> bool:
+    return len(line) <= 60 and bool(SECTION_MARKERS.match(line.strip()))
+
+
+def is_prompt(line: str) -> bool:
+    """A share or subscribe prompt, an inline promotion, a photo credit or a contact line."""
+    stripped = line.strip()
+    return bool(PROMPT_LINE.match(stripped)) or (len(stripped.split()) <= 40 and bool(CONTACT_LINE.search(stripped)))
+
+
+def credit_of(line: str) -> str | None:
+    """The wire service a lone credit line names ("IBNS", "With inputs from PTI"), if it is one."""
+    stripped = line.strip()
+    match = _AGENCY_LINE.match(stripped)
+    if match:
+        name = match.group(1)
+        return next(a for a in WIRE_AGENCIES if a.lower() == name.lower())
+    if _CAPITALS_LINE.match(stripped) and len(stripped.split()) <= 3:
+        return stripped
+    return None
+
+
+def is_bio(line: str) -> bool:
+    """A line about the reporter rather than the news: 'Senior Staff Reporter at Northeast Herald, covering ...'."""
+    stripped = line.strip()
+    return len(stripped.split()) <= 45 and bool(BIO_LINE.match(stripped))
+
+
+def publisher_in_bio(line: str) -> str:
+    match = _PUBLISHER_IN_BIO.search(line)
+    return match.group(1).rstrip(".,") if match else ""
+
+
+def split_dateline(paragraph: str) -> tuple[str, str]:
+    """The dateline that opens a body ('New Delhi/Beijing: ...') and the agency in it, if any."""
+    match = DATELINE.match(paragraph)
+    if not match or len(match.group("place").split()) > 5:
+        return "", ""
+    agency = match.group("agency") or ""
+    return match.group("place").strip(), agency.strip()
+
+
+def is_headline_shaped(line: str) -> bool:
+    """Short, no closing full stop: how the titles in a list of other stories look."""
+    stripped = line.strip()
+    words = stripped.split()
+    opens_like_a_title = not stripped[:1].islower()
+    return (3 <= len(words) <= 25 and opens_like_a_title and not re.search(r"[.;:,]$", stripped)
+            and not re.search(r"[.!?][”\"’']?\s+[A-Z][a-z]", stripped))
+
+
+def prose_words(line: str) -> int:
+    """The line's word count if it reads as a paragraph of reporting, else 0."""
+    if is_prompt(line):
+        return 0
+    words = len(line.split())
+    if words >= PROSE_MIN_WORDS and (re.search(r"[.!?…:;”\"’)]$", line) or words >= 25):
+        return words
+    return 0
+
+
+def tidy_body(body: list[str], extracted: Extracted) -> list[str]:
+    """The body without what follows its end, its credit and bio lines and its prompts; the dateline noted."""
+    body = cut_at_terminal_marker(body, extracted)
+    body = strip_tail(body, extracted)
+    paragraphs = [line for line in body if not _is_clutter(line, extracted)]
+    take_dateline(paragraphs, extracted)
+    return paragraphs
+
+
+def cut_at_terminal_marker(body: list[str], extracted: Extracted) -> list[str]:
+    """A section marker with less prose after it than before ends the article ('Related Articles', 'Share')."""
+    prose = [prose_words(line) for line in body]
+    before = 0
+    for index, line in enumerate(body):
+        if is_section_marker(line) and before > 0 and sum(prose[index:]) < before:
+            extracted.removed.extend(body[index:])
+            return body[:index]
+        before += prose[index]
+    return body
+
+
+def strip_tail(body: list[str], extracted: Extracted) -> list[str]:
+    """Credit and bio lines, prompts and other stories' headlines trail the body: note what they say, drop them."""
+    while body:
+        line = body[-1]
+        credit = credit_of(line)
+        if credit:
+            extracted.credit = extracted.credit or credit
+        elif is_bio(line):
+            extracted.publisher = extracted.publisher or publisher_in_bio(line)
+        elif not (is_prompt(line) or is_section_marker(line) or is_headline_shaped(line)):
+            break
+        extracted.removed.append(body.pop())
+    return body
+
+
+def _is_clutter(line: str, extracted: Extracted) -> bool:
+    if is_prompt(line) or is_section_marker(line):
+        extracted.removed.append(line)
+        return True
+    return False
+
+
+def take_dateline(paragraphs: list[str], extracted: Extracted) -> None:
+    if not paragraphs:
+        return
+    place, agency = split_dateline(paragraphs[0])
+    extracted.dateline = place
+    if agency and not extracted.credit:
+        extracted.credit = credit_of(agency) or agency

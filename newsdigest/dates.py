@@ -1,0 +1,46 @@
+"""Calendar dates written in an article's text: 'November 20, 2019', '20 Nov 2019', '2019-11-20'."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Iterable
+
+_MONTHS = {name: number for number, names in enumerate((
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+    ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+    ("december", "dec")), start=1) for name in names}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_TIME = r"(?:\s*(?:at\s+)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?)?"
+_PATTERNS = [
+    re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{{2}})\b,?{_TIME}", re.I),
+    re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?P<year>(?:19|20)\d{{2}})\b,?{_TIME}", re.I),
+    re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2}))?\b"),
+]
+
+
+def find_date(lines: Iterable[str]) -> tuple[datetime | None, str]:
+    """The first calendar date in the lines, and the text it was read from."""
+    for line in lines:
+        for pattern in _PATTERNS:
+            for match in pattern.finditer(line):
+                moment = _to_datetime(match)
+                if moment:
+                    return moment, match.group(0).strip()
+    return None, ""
+
+
+def _to_datetime(match: re.Match) -> datetime | None:
+    month = match.group("month")
+    month_number = int(month) if month.isdigit() else _MONTHS[month.lower().rstrip(".")]
+    hour = int(match.group("hour") or 0)
+    ampm = (match.groupdict().get("ampm") or "").lower().replace(".", "")
+    if ampm == "pm" and hour < 12:
+        hour += 12
+    elif ampm == "am" and hour == 12:
+        hour = 0
+    try:
+        return datetime(int(match.group("year")), month_number, int(match.group("day")), hour,
+                        int(match.group("minute") or 0))
+    except ValueError:
+        return None
