@@ -27,6 +27,15 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class TagRule:
+    """A tag that ingest gives an article whose text reaches `threshold` with the weighted `keywords`."""
+
+    name: str
+    keywords: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    threshold: float = 2.0
+
+
+@dataclass(frozen=True)
 class Config:
     """Every site setting. `root` is the folder holding site.toml; other paths are relative to it."""
 
@@ -46,6 +55,7 @@ class Config:
     templates_dir: str = "templates"
     static_dir: str = "static"
     topics: tuple[Topic, ...] = ()
+    tags: tuple[TagRule, ...] = ()
 
     @property
     def zone(self) -> ZoneInfo:
@@ -64,12 +74,13 @@ _SETTING_TYPES: dict[str, tuple[type, ...]] = {
     "title": (str,), "description": (str,), "base_url": (str,), "language": (str,),
     "timezone": (str,), "author": (str,), "per_page": (int,), "feed_items": (int,),
     "related_items": (int,), "words_per_minute": (int,), "content_dir": (str,),
-    "output_dir": (str,), "templates_dir": (str,), "static_dir": (str,), "topics": (list,),
+    "output_dir": (str,), "templates_dir": (str,), "static_dir": (str,), "topics": (list,), "tags": (list,),
 }
 _TOPIC_TYPES: dict[str, tuple[type, ...]] = {
     "id": (str,), "name": (str,), "description": (str,), "keywords": (dict,),
     "threshold": (int, float),
 }
+_TAG_TYPES: dict[str, tuple[type, ...]] = {"name": (str,), "keywords": (dict,), "threshold": (int, float)}
 _TYPE_NAMES = {str: "a string", int: "a whole number", float: "a number", list: "a list", dict: "a table"}
 
 
@@ -92,25 +103,29 @@ def load_config(root: Path, base_url: str | None = None) -> Config:
 
 def _config_from_table(table: dict[str, Any], path: Path, text: str) -> Config:
     _check_keys(table, _SETTING_TYPES, path, text, "setting")
-    topics = tuple(_topic_from_table(t, path, text) for t in table.pop("topics", []))
-    return Config(**table, topics=topics)
+    topics = tuple(Topic(**_rule_table(t, path, text, "topics", _TOPIC_TYPES, ("id", "name")))
+                   for t in table.pop("topics", []))
+    tags = tuple(TagRule(**_rule_table(t, path, text, "tags", _TAG_TYPES, ("name",))) for t in table.pop("tags", []))
+    return Config(**table, topics=topics, tags=tags)
 
 
-def _topic_from_table(table: Any, path: Path, text: str) -> Topic:
+def _rule_table(table: Any, path: Path, text: str, section: str, types: dict[str, tuple[type, ...]],
+                required: tuple[str, ...]) -> dict[str, Any]:
+    """One [[topics]] or [[tags]] table, checked, with its keyword weights frozen."""
     if not isinstance(table, dict):
-        raise SiteError(path, "each topic must be a table", "write topics as [[topics]] sections",
-                        _line_of(text, "[[topics]]"))
-    _check_keys(table, _TOPIC_TYPES, path, text, "topic setting")
-    for required in ("id", "name"):
-        if required not in table:
-            raise SiteError(path, f"a topic has no '{required}'",
-                            f"give every [[topics]] an {required} = \"...\"", _line_of(text, "[[topics]]"))
+        raise SiteError(path, f"each entry of {section} must be a table", f"write them as [[{section}]] sections",
+                        _line_of(text, f"[[{section}]]"))
+    _check_keys(table, types, path, text, f"{section[:-1]} setting")
+    for key in required:
+        if key not in table:
+            raise SiteError(path, f"an entry of [[{section}]] has no '{key}'",
+                            f"give every [[{section}]] a {key} = \"...\"", _line_of(text, f"[[{section}]]"))
     keywords = table.pop("keywords", {})
     for phrase, weight in keywords.items():
         if not isinstance(weight, (int, float)) or isinstance(weight, bool):
-            raise SiteError(path, f"topic '{table['id']}': keyword '{phrase}' has weight {weight!r}",
+            raise SiteError(path, f"{section[:-1]} '{table[required[0]]}': keyword '{phrase}' has weight {weight!r}",
                             "give each keyword a number, e.g. \"rare earth\" = 2", _line_of(text, phrase))
-    return Topic(**table, keywords=MappingProxyType(dict(keywords)))
+    return {**table, "keywords": MappingProxyType(dict(keywords))}
 
 
 def _check_keys(table: dict[str, Any], types: dict[str, tuple[type, ...]], path: Path, text: str,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Iterable
 
 _MONTHS = {name: number for number, names in enumerate((
@@ -19,8 +19,8 @@ _PATTERNS = [
 ]
 
 
-def find_date(lines: Iterable[str]) -> tuple[datetime | None, str]:
-    """The first calendar date in the lines, and the text it was read from."""
+def find_date(lines: Iterable[str]) -> tuple[datetime | date | None, str]:
+    """The first calendar date in the lines (a datetime where a time is given), and the text it was read from."""
     for line in lines:
         for pattern in _PATTERNS:
             for match in pattern.finditer(line):
@@ -30,7 +30,7 @@ def find_date(lines: Iterable[str]) -> tuple[datetime | None, str]:
     return None, ""
 
 
-def _to_datetime(match: re.Match) -> datetime | None:
+def _to_datetime(match: re.Match) -> datetime | date | None:
     month = match.group("month")
     month_number = int(month) if month.isdigit() else _MONTHS[month.lower().rstrip(".")]
     hour = int(match.group("hour") or 0)
@@ -40,7 +40,9 @@ def _to_datetime(match: re.Match) -> datetime | None:
     elif ampm == "am" and hour == 12:
         hour = 0
     try:
-        return datetime(int(match.group("year")), month_number, int(match.group("day")), hour,
-                        int(match.group("minute") or 0))
+        day = date(int(match.group("year")), month_number, int(match.group("day")))
     except ValueError:
         return None
+    if match.group("hour") is None:
+        return day
+    return datetime(day.year, day.month, day.day, hour, int(match.group("minute")))

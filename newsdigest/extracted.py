@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass
@@ -15,6 +15,6 @@ class Extracted:
     author: str = ""
     publisher: str = ""
     source_url: str = ""
-    date: datetime | None = None
+    date: datetime | date | None = None
     date_found_in: str = ""
     removed: list[str] = field(default_factory=list)

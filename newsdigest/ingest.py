@@ -1,0 +1,265 @@
+"""Ingest raw articles into content/: clean, date, classify, name, deduplicate, write, and report each input."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+import frontmatter
+import yaml
+from slugify import slugify
+
+from .config import Config
+from .errors import SiteError
+from .extracted import Extracted
+from .htmlclean import clean_html
+from .markup import markdown_to_html, plain_text
+from .rawinput import HTML_SUFFIXES, MAX_BYTES, TEXT_SUFFIXES, RawInput, read_path, read_stream
+from .textclean import clean_text
+from .topics import assign_tags, assign_topics
+
+SLUG_MAX_LENGTH = 60
+SUMMARY_MAX_CHARS = 300
+SAME_STORY_SIMILARITY = 0.8
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    date: date | None = None
+    force: bool = False
+    dry_run: bool = False
+    max_bytes: int = MAX_BYTES
+
+
+@dataclass
+class Outcome:
+    source: str
+    status: str
+    target: str = ""
+    detail: str = ""
+    text: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+    def line(self) -> str:
+        target = f" -> {self.target}" if self.target else ""
+        detail = f" ({self.detail})" if self.detail else ""
+        return f"{self.status:<11} {self.source}{target}{detail}"
+
+
+def ingest(sources: list[str], config: Config, options: IngestOptions = IngestOptions()) -> list[Outcome]:
+    """Ingest every source (a file, a folder of .txt/.html files, or '-' for standard input) in order."""
+    library = Library.load(config.path("content"))
+    outcomes = []
+    for name, read in _inputs(sources, options.max_bytes):
+        try:
+            outcomes.append(ingest_one(read(), config, options, library))
+        except SiteError as error:
+            outcomes.append(Outcome(name, "failed", detail=f"{error.problem} -- {error.hint}"))
+        except OSError as error:
+            outcomes.append(Outcome(name, "failed", detail=f"cannot read it: {error.strerror or error}"))
+    return outcomes
+
+
+def _inputs(sources: list[str], limit: int) -> Iterator[tuple[str, Any]]:
+    for source in sources:
+        if source == "-":
+            yield "<stdin>", lambda: read_stream(sys.stdin.buffer, limit)
+            continue
+        path = Path(source)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in HTML_SUFFIXES | TEXT_SUFFIXES)
+            for file in files:
+                yield str(file), lambda file=file: read_path(file, limit)
+        elif path.exists():
+            yield str(path), lambda path=path: read_path(path, limit)
+        else:
+            yield str(path), lambda path=path: _missing(path)
+
+
+def _missing(path: Path) -> RawInput:
+    raise SiteError(path, "no such file or folder", "check the path")
+
+
+def ingest_one(raw: RawInput, config: Config, options: IngestOptions, library: "Library") -> Outcome:
+    extracted = clean_html(raw.text, raw.name) if raw.is_html else clean_text(raw.text, raw.name)
+    if not extracted.title:
+        raise SiteError(raw.name, "no headline found", "put the headline on the first line, then the body")
+    moment, date_note = _article_date(extracted, raw, options, config)
+    body = "\n\n".join(markdown_escape(p) for p in extracted.paragraphs)
+    sha256 = hashlib.sha256(raw.data).hexdigest()
+    existing = library.same_story(sha256, body)
+    target = existing.path if existing else library.free_path(slugify(extracted.title, max_length=SLUG_MAX_LENGTH,
+                                                                     word_boundary=True) or f"article-{sha256[:8]}")
+    text = render_content_file(_front_matter(extracted, moment, raw, sha256, body, config), body)
+    detail = f"date: {date_note}; encoding: {raw.encoding}"
+    if existing and not options.force:
+        why = "the same file" if existing.sha256 == sha256 else "the same story, saved again"
+        return Outcome(raw.name, "duplicate", existing.relative, f"{why}; --force to replace it")
+    if existing and existing.edited:
+        detail += "; it had been edited by hand, and --force replaced it"
+    status = "would write" if options.dry_run else ("replaced" if existing else "written")
+    if not options.dry_run:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    library.add(Entry.of(target, text, library.root))
+    return Outcome(raw.name, status, library.relative(target), detail, text)
+
+
+def _article_date(extracted: Extracted, raw: RawInput, options: IngestOptions, config: Config) -> tuple[datetime | date, str]:
+    """The article's own date, else --date, else the file's modification time, else now; and which it was."""
+    found = extracted.date
+    if found:
+        if isinstance(found, datetime) and not found.tzinfo:
+            found = found.replace(tzinfo=config.zone)
+        return found, f"from the article ({extracted.date_found_in})"
+    if options.date:
+        return options.date, "given with --date"
+    if raw.modified:
+        return raw.modified.astimezone(config.zone).replace(microsecond=0), "the file's modification time"
+    return datetime.now(timezone.utc).astimezone(config.zone).replace(microsecond=0), "the time of ingest"
+
+
+def _front_matter(extracted: Extracted, moment: datetime | date, raw: RawInput, sha256: str, body: str,
+                  config: Config) -> dict[str, Any]:
+    text = extracted.title + "\n" + "\n".join(extracted.paragraphs)
+    fields: dict[str, Any] = {
+        "title": extracted.title,
+        "date": moment,
+        "dateline": extracted.dateline,
+        "source": extracted.publisher,
+        "credit": extracted.credit,
+        "author": extracted.author,
+        "source_url": extracted.source_url if re.match(r"^https?://", extracted.source_url) else "",
+        "topics": assign_topics(text, config),
+        "tags": assign_tags(text, config),
+        "summary": summary_of(extracted),
+    }
+    fields = {key: value for key, value in fields.items() if value not in ("", None)}
+    fields["ingested_from"] = {"file": raw.name, "sha256": sha256}
+    return fields
+
+
+def summary_of(extracted: Extracted) -> str:
+    """The first paragraph without its dateline, cut at a sentence end near SUMMARY_MAX_CHARS."""
+    if not extracted.paragraphs:
+        return ""
+    first = extracted.paragraphs[0]
+    if extracted.dateline and first.startswith(extracted.dateline):
+        first = re.sub(r"^[^:—–-]*[:—–-]+\s*", "", first, count=1)
+    if len(first) <= SUMMARY_MAX_CHARS:
+        return first
+    sentences = re.split(r"(?<=[.!?][”’\"]?)\s+", first)
+    summary = ""
+    for sentence in sentences:
+        if summary and len(summary) + len(sentence) + 1 > SUMMARY_MAX_CHARS:
+            break
+        summary = f"{summary} {sentence}".strip()
+    return summary if len(summary) <= SUMMARY_MAX_CHARS else summary[:SUMMARY_MAX_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+_ESCAPED = re.compile(r"([\\`*_\[\]<])")
+_BLOCK_START = re.compile(r"^(\s*)([#>+-])")
+_ORDERED_START = re.compile(r"^(\s*\d+)([.)])")
+
+
+def markdown_escape(paragraph: str) -> str:
+    """Scraped text is literal: no character of it may turn into Markdown or HTML."""
+    text = re.sub(r"&(?=#?\w+;)", "&amp;", paragraph)
+    text = _ESCAPED.sub(lambda m: "&lt;" if m.group(1) == "<" else "\\" + m.group(1), text)
+    text = _BLOCK_START.sub(r"\1\\\2", text)
+    return _ORDERED_START.sub(r"\1\\\2", text)
+
+
+def render_content_file(fields: dict[str, Any], body: str) -> str:
+    """The content file, with a digest of what ingest wrote so that later edits by hand can be told."""
+    fields = {**fields, "ingested_from": {**fields["ingested_from"], "digest": content_digest(fields, body)}}
+    dumped = yaml.safe_dump(fields, sort_keys=False, allow_unicode=True, width=10_000)
+    return f"---\n{dumped}---\n{body}\n"
+
+
+def content_digest(fields: dict[str, Any], body: str) -> str:
+    relevant = {k: v for k, v in fields.items() if k != "ingested_from"}
+    # Through YAML and back, so that the digest of a file read later is computed from the same values.
+    relevant = yaml.safe_load(yaml.safe_dump(relevant, allow_unicode=True)) or {}
+    payload = json.dumps(relevant, sort_keys=True, default=str, ensure_ascii=False) + "\n" + body.strip()
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class Entry:
+    """A content file as far as deduplication needs it."""
+
+    path: Path
+    relative: str
+    text: str
+    sha256: str
+    shingles: frozenset
+    edited: bool
+
+    @classmethod
+    def of(cls, path: Path, text: str, root: Path) -> "Entry":
+        post = frontmatter.loads(text)
+        origin = post.metadata.get("ingested_from") or {}
+        origin = origin if isinstance(origin, dict) else {}
+        digest = origin.get("digest")
+        edited = digest is None or digest != content_digest(post.metadata, post.content)
+        relative = str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
+        return cls(path, relative, text, str(origin.get("sha256", "")), story_shingles(post.content), edited)
+
+
+@dataclass
+class Library:
+    """The content folder's articles, to find the same story again and to pick free file names."""
+
+    root: Path
+    entries: list[Entry] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, root: Path) -> "Library":
+        library = cls(root)
+        for path in sorted(root.glob("*.md")) if root.is_dir() else []:
+            try:
+                library.add(Entry.of(path, path.read_text(encoding="utf-8-sig"), root))
+            except (UnicodeDecodeError, yaml.YAMLError, ValueError):
+                continue
+        return library
+
+    def add(self, entry: Entry) -> None:
+        self.entries = [e for e in self.entries if e.path != entry.path] + [entry]
+
+    def same_story(self, sha256: str, body: str) -> Entry | None:
+        by_bytes = next((e for e in self.entries if e.sha256 == sha256), None)
+        if by_bytes:
+            return by_bytes
+        shingles = story_shingles(body)
+        return next((e for e in self.entries if similarity(e.shingles, shingles) >= SAME_STORY_SIMILARITY), None)
+
+    def free_path(self, slug: str) -> Path:
+        taken = {e.path.name for e in self.entries}
+        candidate, number = slug, 1
+        while f"{candidate}.md" in taken or (self.root / f"{candidate}.md").exists():
+            number += 1
+            candidate = f"{slug}-{number}"
+        return self.root / f"{candidate}.md"
+
+    def relative(self, path: Path) -> str:
+        return str(path.relative_to(self.root.parent)) if path.is_relative_to(self.root.parent) else str(path)
+
+
+def story_shingles(markdown_body: str) -> frozenset:
+    """Five-word shingles of the body's text, lowercased: the same story whatever clutter or markup it came with."""
+    words = re.findall(r"\w+", plain_text(markdown_to_html(markdown_body)).lower())
+    return frozenset(tuple(words[i:i + 5]) for i in range(max(1, len(words) - 4)))
+
+
+def similarity(a: frozenset, b: frozenset) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0

@@ -1,0 +1,92 @@
+"""Read one raw input (a file or standard input): refuse what is not an article, decode what is, say how."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import SiteError
+
+MAX_BYTES = 20 * 1024 * 1024
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+TEXT_SUFFIXES = {".txt", ".text"}
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig", "UTF-8 with a byte-order mark"),
+         (codecs.BOM_UTF16_LE, "utf-16", "UTF-16 (little-endian)"),
+         (codecs.BOM_UTF16_BE, "utf-16", "UTF-16 (big-endian)"))
+_DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class RawInput:
+    name: str
+    data: bytes
+    text: str
+    encoding: str
+    is_html: bool
+    modified: datetime | None
+
+
+def read_path(path: Path, limit: int = MAX_BYTES) -> RawInput:
+    size = path.stat().st_size
+    if size > limit:
+        raise SiteError(path, f"the file is {size / 1024 / 1024:.0f} MB, too large for an article",
+                        f"give the article's page or text (at most {limit // 1024 // 1024} MB)")
+    modified = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+    return decode(path.name, path.read_bytes(), path.suffix.lower(), modified)
+
+
+def read_stream(stream: BinaryIO, limit: int = MAX_BYTES) -> RawInput:
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise SiteError("<stdin>", "standard input is too large for an article",
+                        f"give the article's page or text (at most {limit // 1024 // 1024} MB)")
+    return decode("<stdin>", data, "", None)
+
+
+def decode(name: str, data: bytes, suffix: str, modified: datetime | None) -> RawInput:
+    if not data.strip():
+        raise SiteError(name, "the file is empty", "give a file that holds an article")
+    text, encoding = _decode_bytes(name, data)
+    is_html = suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and bool(_HTML_START.match(text[:2000])))
+    return RawInput(name, data, text, encoding, is_html, modified)
+
+
+def _decode_bytes(name: str, data: bytes) -> tuple[str, str]:
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            return data.decode(codec), label
+    if b"\x00" in data[:8192]:
+        raise SiteError(name, "this is a binary file, not text or HTML",
+                        "give the article as a .txt or a saved .html page")
+    declared = _DECLARED_CHARSET.search(data[:4096])
+    if declared:
+        codec = _codec(declared.group(1).decode("ascii", "replace"))
+        if codec:
+            try:
+                return data.decode(codec), f"{codec} (declared by the page)"
+            except UnicodeDecodeError:
+                pass
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    # Latin-1 text has no use for bytes 0x80-0x9F; Windows-1252 puts its curly quotes and dashes there.
+    if re.search(rb"[\x80-\x9f]", data):
+        text = data.decode("cp1252", errors="replace")
+        if "\ufffd" not in text:
+            return text, "Windows-1252 (cp1252), detected: not valid UTF-8"
+    return data.decode("latin-1"), "Latin-1 (ISO-8859-1), detected: not valid UTF-8"
+
+
+def _codec(label: str) -> str | None:
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    # Browsers read pages labelled Latin-1 as Windows-1252, and so do we.
+    return "cp1252" if name in ("latin_1", "iso8859-1", "ascii") else name
