@@ -22,7 +22,7 @@ SECTION_MARKERS = re.compile(
 
 # Lines inside a body that are prompts or promotions, not reporting.
 PROMPT_LINE = re.compile(
-    r"^(?:\W*(?:also read|read more|read also|also on|see also|related|watch|listen|recommended|must read|"
+    r"^(?:\W*(?:(?:related|watch|listen|recommended|see also)\s*:|also read|read more|read also|also on|must read|"
     r"click here|subscribe|sign up|follow us|follow (?:him|her|them|me) on|like this story|like us on|share this|"
     r"share on|get the latest|get our|have a tip|tell us what you think|download the|this story (?:was|has been) "
     r"(?:updated|corrected))\b|\[\w+[^\]]*\].*\[/\w+\]|\d*\s*comments?$|advertisement$|(?:photo|image|file photo|"
@@ -48,6 +48,14 @@ DATELINE = re.compile(
     r"^(?P<place>[A-Z][\w.'’-]*(?:[ /-][A-Z][\w.'’-]*){0,3}(?:\s*/\s*[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*)?)*)"
     r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}))?"
     r"\s*(?:\((?P<agency>[^)]{2,30})\))?\s*(?::|—|–|-{1,2})\s+(?=\S)")
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def word_count(line: str) -> int:
+    """Words as a reader counts them: Chinese and Japanese write no spaces, so two characters make a word."""
+    return len(_CJK.sub(" ", line).split()) + len(_CJK.findall(line)) // 2
 
 
 def is_section_marker(line: str) -> bool:
@@ -95,9 +103,8 @@ def split_dateline(paragraph: str) -> tuple[str, str]:
 def is_headline_shaped(line: str) -> bool:
     """Short, no closing full stop: how the titles in a list of other stories look."""
     stripped = line.strip()
-    words = stripped.split()
     opens_like_a_title = not stripped[:1].islower()
-    return (3 <= len(words) <= 25 and opens_like_a_title and not re.search(r"[.;:,]$", stripped)
+    return (3 <= word_count(stripped) <= 25 and opens_like_a_title and not re.search(r"[.;:,]$", stripped)
             and not re.search(r"[.!?][”\"’']?\s+[A-Z][a-z]", stripped))
 
 
@@ -105,8 +112,8 @@ def prose_words(line: str) -> int:
     """The line's word count if it reads as a paragraph of reporting, else 0."""
     if is_prompt(line):
         return 0
-    words = len(line.split())
-    if words >= PROSE_MIN_WORDS and (re.search(r"[.!?…:;”\"’)]$", line) or words >= 25):
+    words = word_count(line)
+    if words >= PROSE_MIN_WORDS and (re.search(r"[.!?…:;”\"’)。！？]$", line) or words >= 25):
         return words
     return 0
 

@@ -28,7 +28,7 @@ def clean_text(text: str, name: str = "<text>") -> Extracted:
     if title_index is None:
         raise SiteError(name, "no headline found before the body",
                         "put the headline on the first line, then the body")
-    body = lines[start:end + 1]
+    body = lines[max(start, title_index + 1):end + 1]
     extracted = Extracted(title=lines[title_index], paragraphs=[])
     header = lines[title_index + 1:start]
     extracted.author = _byline(header + body[:1])
@@ -67,12 +67,14 @@ def _title_index(lines: list[str], body_start: int) -> int | None:
     shaped = [i for i in window if bp.is_headline_shaped(lines[i])]
     if shaped:
         # Prefer a full headline (five words or more) nearest the body; menus above it are shorter.
-        return max(shaped, key=lambda i: (len(lines[i].split()) >= 5, i))
+        return max(shaped, key=lambda i: (bp.word_count(lines[i]) >= 5, i))
     return window[-1] if window else None
 
 
 def _could_be_title(line: str) -> bool:
-    words = len(line.split())
+    words = bp.word_count(line)
+    if words > 12 and line.endswith("."):
+        return False
     return 2 <= words <= 30 and not bp.is_prompt(line) and not bp.is_section_marker(line) \
         and not _BYLINE.match(line) and find_date([line])[0] is None
 

@@ -1,0 +1,199 @@
+"""Ingest end to end: raw files in, content/*.md out, as the command line runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import frontmatter
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import FIXTURES, ROOT, SAMPLES, parse_html, run_cli
+from newsdigest.config import load_config
+from newsdigest.ingest import IngestOptions, ingest, markdown_escape
+from newsdigest.markup import markdown_to_html
+
+INGEST = FIXTURES / "ingest"
+RAW = next((SAMPLES / "raw").glob("*.txt"))
+EXPECTED = json.loads(next((SAMPLES / "expected").glob("*.json")).read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    """An empty site with the project's site.toml."""
+    (tmp_path / "content").mkdir()
+    shutil.copy(ROOT / "site.toml", tmp_path / "site.toml")
+    return tmp_path
+
+
+def content_files(site: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((site / "content").glob("*.md"))}
+
+
+def paragraphs_of(post) -> list[str]:
+    return [p.get_text() for p in BeautifulSoup(markdown_to_html(post.content), "html.parser")("p")]
+
+
+def test_the_sample_end_to_end_matches_the_expected_file(site):
+    result = run_cli("ingest", "--site", str(site), "--date", "2025-06-12", str(RAW))
+    assert result.returncode == 0, result.stderr
+    assert "written" in result.stdout and "date: given with --date" in result.stdout
+    [path] = (site / "content").glob("*.md")
+    assert path.name == "india-china-signal-readiness-for-talks-to-resume-rare-earth.md"
+    post = frontmatter.load(path)
+    assert post["title"] == EXPECTED["title"]
+    assert post["dateline"] == EXPECTED["dateline"]
+    assert post["credit"] == EXPECTED["credit"]
+    assert post["source"] == EXPECTED["publisher"]
+    assert post["topics"] == EXPECTED["expected_topics"]
+    assert set(post["tags"]) <= set(EXPECTED["also_reasonable_tags"]) and post["tags"]
+    assert post["date"] == date(2025, 6, 12)
+    assert post["summary"].startswith("In a move that could ease stress")
+    assert post["ingested_from"]["file"] == RAW.name and len(post["ingested_from"]["sha256"]) == 64
+    assert paragraphs_of(post) == EXPECTED["body_paragraphs"]
+
+
+def test_date_falls_back_to_the_file_time_and_the_report_says_so(site, tmp_path):
+    raw = tmp_path / "story.txt"
+    shutil.copy(RAW, raw)
+    os.utime(raw, (1_700_000_000, 1_700_000_000))
+    result = run_cli("ingest", "--site", str(site), str(raw))
+    assert "date: the file's modification time" in result.stdout
+    [path] = (site / "content").glob("*.md")
+    assert frontmatter.load(path)["date"].isoformat() == "2023-11-15T03:43:20+05:30"
+
+
+def test_a_date_in_the_article_wins(site):
+    result = run_cli("ingest", "--site", str(site), "--date", "2020-01-01", str(INGEST / "full-page.txt"))
+    assert "date: from the article (November 20, 2025)" in result.stdout
+    [path] = (site / "content").glob("*.md")
+    post = frontmatter.load(path)
+    assert post["date"] == date(2025, 11, 20)
+    assert post["author"] == "Meera Iyer"
+
+
+def test_standard_input(site):
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "ingest", "--site", str(site), "-"],
+                            input=RAW.read_bytes(), capture_output=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert b"<stdin>" in result.stdout and b"date: the time of ingest" in result.stdout
+    assert len(content_files(site)) == 1
+
+
+def test_the_same_article_twice_writes_nothing_new(site, tmp_path):
+    config = load_config(site)
+    [first] = ingest([str(RAW)], config, IngestOptions(date=date(2025, 6, 12)))
+    assert first.status == "written"
+    before = content_files(site)
+    [again] = ingest([str(RAW)], config)
+    assert (again.status, again.detail) == ("duplicate", "the same file; --force to replace it")
+    resaved = tmp_path / "resaved.txt"
+    text = RAW.read_text(encoding="utf-8")
+    resaved.write_text("Home\nNews\nWorld\n" + text.split("Related Articles")[0] + "Trending\nOther story one here\n",
+                       encoding="utf-8")
+    [same_story] = ingest([str(resaved)], config)
+    assert same_story.status == "duplicate" and "the same story" in same_story.detail
+    assert content_files(site) == before
+
+
+def test_an_edited_file_is_kept_unless_forced(site):
+    config = load_config(site)
+    ingest([str(RAW)], config, IngestOptions(date=date(2025, 6, 12)))
+    [path] = (site / "content").glob("*.md")
+    edited = path.read_text(encoding="utf-8").replace("tags:\n", "tags:\n- my-own-tag\n")
+    path.write_text(edited, encoding="utf-8")
+    [kept] = ingest([str(RAW)], config, IngestOptions(date=date(2025, 6, 12)))
+    assert kept.status == "duplicate" and path.read_text(encoding="utf-8") == edited
+    [forced] = ingest([str(RAW)], config, IngestOptions(date=date(2025, 6, 12), force=True))
+    assert forced.status == "replaced" and "edited by hand" in forced.detail
+    assert "my-own-tag" not in path.read_text(encoding="utf-8")
+
+
+def test_a_different_story_with_the_same_headline_gets_its_own_slug(site, tmp_path):
+    config = load_config(site)
+    ingest([str(INGEST / "markers.txt")], config)
+    other = tmp_path / "other.txt"
+    other.write_text("Miners cheer new processing plant in Odisha\n"
+                     "Cuttack: A different report about a different plant, written by a different newsroom today.\n",
+                     encoding="utf-8")
+    [outcome] = ingest([str(other)], config)
+    assert outcome.target == "content/miners-cheer-new-processing-plant-in-odisha-2.md"
+    assert len(content_files(site)) == 2
+
+
+def test_slugs_from_other_scripts_are_readable_ascii(site):
+    config = load_config(site)
+    outcomes = ingest([str(INGEST / "hindi.txt"), str(INGEST / "chinese.txt")], config)
+    assert [o.target for o in outcomes] == [
+        "content/bhaart-aur-ciin-durlbh-khnij-vyaapaar-pr-baatciit-ko-taiyaar.md",
+        "content/zhong-yin-liang-guo-biao-shi-yuan-yi-jiu-hui-fu-xi-tu-ci-ti.md"]
+
+
+def test_bad_inputs_each_get_one_line_and_the_rest_go_on(site, tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02" * 100)
+    with (tmp_path / "huge.html").open("wb") as handle:
+        handle.truncate(400 * 1024 * 1024)
+    (tmp_path / "headline-only.txt").write_text("Just a headline\n")
+    shutil.copy(INGEST / "no-article.html", tmp_path / "no-article.html")
+    shutil.copy(INGEST / "markers.txt", tmp_path / "zz-good.txt")
+    result = run_cli("ingest", "--site", str(site), str(tmp_path), str(tmp_path / "missing.txt"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    failures = result.stderr.strip().splitlines()
+    assert len(failures) == 6
+    for name, problem in (("empty.txt", "the file is empty"), ("binary.txt", "binary file"),
+                          ("huge.html", "too large"), ("headline-only.txt", "no article body found"),
+                          ("no-article.html", "no article found"), ("missing.txt", "no such file")):
+        assert any(line.startswith("failed") and name in line and problem in line for line in failures), name
+    assert "written" in result.stdout and "Summary: 6 failed, 1 written." in result.stdout
+    assert list(content_files(site)) == ["miners-cheer-new-processing-plant-in-odisha.md"]
+
+
+def test_scripts_iframes_handlers_and_javascript_links_never_reach_content(site, tmp_path):
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_text("Hostile text arrives in the newsroom today\n"
+                       "It says <script>alert(1)</script> and <iframe src=x></iframe> and "
+                       "[click](javascript:alert(1)) and <a onclick=\"x()\">here</a> in one long paragraph.\n",
+                       encoding="utf-8")
+    config = load_config(site)
+    ingest([str(INGEST / "dirty.html"), str(hostile)], config)
+    for name, text in content_files(site).items():
+        html = markdown_to_html(frontmatter.loads(text.decode()).content)
+        soup = BeautifulSoup(html, "html.parser")
+        assert not soup.find_all(["script", "iframe", "a"]), name
+        assert not any(attr.startswith("on") for tag in soup.find_all(True) for attr in tag.attrs), name
+    hostile_body = frontmatter.loads(content_files(site)["hostile-text-arrives-in-the-newsroom-today.md"].decode())
+    assert "<script>alert(1)</script>" in BeautifulSoup(markdown_to_html(hostile_body.content), "html.parser").get_text()
+
+
+def test_dry_run_prints_and_writes_nothing(site):
+    result = run_cli("ingest", "--site", str(site), "--dry-run", "--date", "2025-06-12", str(RAW))
+    assert result.returncode == 0
+    assert "would write" in result.stdout and "title: India, China signal readiness" in result.stdout
+    assert content_files(site) == {}
+
+
+def test_ingest_then_build_shows_the_clean_body(site):
+    run_cli("ingest", "--site", str(site), "--date", "2025-06-12", str(RAW), str(INGEST / "dirty.html"))
+    result = run_cli("--site", str(site))
+    assert result.returncode == 0, result.stderr
+    page = parse_html(site / "output/articles/india-china-signal-readiness-for-talks-to-resume-rare-earth.html")
+    assert [p.get_text() for p in page.select(".story .body p")] == EXPECTED["body_paragraphs"]
+    assert page.find(class_="byline").get_text() == "Northeast Herald · Credit: IBNS"
+    assert [a.get_text() for a in page.select(".story .topics a")] == ["Rare earths", "India–China relations"]
+    council = parse_html(site / "output/articles/council-approves-magnet-recycling-plant.html")
+    assert council.find("a", rel="external noopener")["href"] == "https://harbour.example/news/magnet-recycling-plant"
+
+
+@pytest.mark.parametrize("text, rendered", [
+    ("a <b>bold</b> claim", "a <b>bold</b> claim"), ("# hash", "# hash"), ("1. one", "1. one"),
+    ("*stars* and _under_", "*stars* and _under_"), ("AT&T &amp; co", "AT&T &amp; co"), ("“quotes” — dash", "“quotes” — dash"),
+])
+def test_markdown_escape_keeps_text_literal(text, rendered):
+    assert BeautifulSoup(markdown_to_html(markdown_escape(text)), "html.parser").get_text() == rendered
