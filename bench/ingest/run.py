@@ -18,11 +18,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from score import score_page, summarise  # noqa: E402
 
+import trafilatura  # noqa: E402
+
 from newsdigest.errors import SiteError  # noqa: E402
+from newsdigest.extracted import Extracted  # noqa: E402
 from newsdigest.htmlclean import clean_html  # noqa: E402
 from newsdigest.textclean import clean_text  # noqa: E402
 
 SAMPLE = ROOT / "tests" / "fixtures" / "sample"
+
+
+def trafilatura_alone(html: bytes, name: str) -> Extracted:
+    """The reference: trafilatura with its default settings, nothing of ours."""
+    text = trafilatura.extract(html, include_comments=False) or ""
+    return Extracted(title="", paragraphs=[text])
 
 
 def body_of(extract, data, name: str) -> str:
@@ -60,6 +69,7 @@ def main() -> None:
     html = [(k, gzip.decompress((args.data / "html" / f"{k}.html.gz").read_bytes()), truth[k]["articleBody"])
             for k in keys]
     text = [(k, (args.data / "text" / f"{k}.txt").read_text(encoding="utf-8"), truth[k]["articleBody"]) for k in keys]
+    run_set("trafilatura alone (HTML)", html, trafilatura_alone, False)
     run_set("development set (HTML)", html, clean_html, args.pages)
     run_set("development set (text)", text, clean_text, args.pages)
 
