@@ -17,17 +17,29 @@ SECTION_MARKERS = re.compile(
     r"recommended(?: for you| stories)?|you (?:may|might) (?:also )?like|don'?t miss|editor'?s picks?|"
     r"subscribe(?: now| to .*)?|follow us(?: on .*)?|share(?: this(?: article| story| post)?| on .*)?|"
     r"comments?|leave a (?:comment|reply)|join the conversation|tags?|topics|more in .*|in other news|"
-    r"advertisement|sponsored(?: content| stories)?|promoted stories|around the web|newsletter)\s*:?$",
+    r"advertisement|sponsored(?: content| stories)?|promoted stories|around the web|newsletter|post navigation|"
+    r"(?:previous|next) (?:post|article|story)\b.*)\s*:?$",
     re.IGNORECASE)
+
+# The start of readers' comments: never part of the article, however long.
+COMMENTS_MARKER = re.compile(r"^\W*(?:\d+\s+)?(?:top rated |top |reader |readers'? |user |latest )?comments?\b[^.!?]{0,20}$|"
+                             r"^\W*(?:leave|post|add|write) a (?:comment|reply)|^\W*join the (?:conversation|discussion)|"
+                             r"^\W*(?:show|view|load|see) (?:all )?(?:\d+ )?comments", re.IGNORECASE)
 
 # Lines inside a body that are prompts or promotions, not reporting.
 PROMPT_LINE = re.compile(
     r"^(?:\W*(?:(?:related|watch|listen|recommended|see also)\s*:|also read|read more|read also|also on|must read|"
     r"click here|subscribe|sign up|follow us|follow (?:him|her|them|me) on|like this story|like us on|share this|"
     r"share on|get the latest|get our|have a tip|tell us what you think|download the|this story (?:was|has been) "
-    r"(?:updated|corrected))\b|\[\w+[^\]]*\].*\[/\w+\]|\d*\s*comments?$|advertisement$|(?:photo|image|file photo|"
+    r"(?:updated|corrected))\b|\[\w+[^\]]*\].*\[/\w+\]|\d*\s*comments?$|advert(?:isement)?$|.*requires javascript\.?$|"
+    r"(?:photo|image|file photo|"
     r"picture|video)\s*(?:credit)?\s*:\s.{0,120}$)",
     re.IGNORECASE)
+# Site furniture that reads like prose: cookie banners, legal lines, calls to click.
+FURNITURE_LINE = re.compile(r"\b(?:this (?:site|website) uses cookies|we use cookies|cookies? (?:policy|settings|consent)|"
+                            r"all rights reserved|click here)\b|^(?:©|copyright\b)", re.IGNORECASE)
+SHORT_LEGAL_LINE = re.compile(r"\b(?:privacy (?:policy|notice)|terms (?:of (?:use|service)|and conditions|& conditions))\b",
+                              re.IGNORECASE)
 CONTACT_LINE = re.compile(r"\b(?:can|may) be reached at\b|\bfollow (?:him|her|them) on (?:twitter|x|facebook)\b|"
                           r"\bemail (?:him|her|them|us) at\b|@\w+\.\w{2,}", re.IGNORECASE)
 
@@ -65,7 +77,10 @@ def is_section_marker(line: str) -> bool:
 def is_prompt(line: str) -> bool:
     """A share or subscribe prompt, an inline promotion, a photo credit or a contact line."""
     stripped = line.strip()
-    return bool(PROMPT_LINE.match(stripped)) or (len(stripped.split()) <= 40 and bool(CONTACT_LINE.search(stripped)))
+    words = len(stripped.split())
+    return (bool(PROMPT_LINE.match(stripped)) or bool(FURNITURE_LINE.search(stripped))
+            or (words <= 40 and bool(CONTACT_LINE.search(stripped)))
+            or (words <= 12 and bool(SHORT_LEGAL_LINE.search(stripped))))
 
 
 def credit_of(line: str) -> str | None:
@@ -100,6 +115,12 @@ def split_dateline(paragraph: str) -> tuple[str, str]:
     return match.group("place").strip(), agency.strip()
 
 
+def is_title_case(line: str) -> bool:
+    """Most longer words capitalised, as in the headlines of a list of other stories."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) >= 4]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
+
+
 def is_headline_shaped(line: str) -> bool:
     """Short, no closing full stop: how the titles in a list of other stories look."""
     stripped = line.strip()
@@ -110,7 +131,7 @@ def is_headline_shaped(line: str) -> bool:
 
 def prose_words(line: str) -> int:
     """The line's word count if it reads as a paragraph of reporting, else 0."""
-    if is_prompt(line):
+    if is_prompt(line) or is_title_case(line):
         return 0
     words = word_count(line)
     if words >= PROSE_MIN_WORDS and (re.search(r"[.!?…:;”\"’)。！？]$", line) or words >= 25):
@@ -128,11 +149,13 @@ def tidy_body(body: list[str], extracted: Extracted) -> list[str]:
 
 
 def cut_at_terminal_marker(body: list[str], extracted: Extracted) -> list[str]:
-    """A section marker with less prose after it than before ends the article ('Related Articles', 'Share')."""
+    """Readers' comments end the article; so does a section marker ('Related Articles', 'Share') with less
+    prose after it than before."""
     prose = [prose_words(line) for line in body]
     before = 0
     for index, line in enumerate(body):
-        if is_section_marker(line) and before > 0 and sum(prose[index:]) < before:
+        ends = COMMENTS_MARKER.match(line) or (is_section_marker(line) and sum(prose[index:]) < before)
+        if before > 0 and ends:
             extracted.removed.extend(body[index:])
             return body[:index]
         before += prose[index]

@@ -12,12 +12,14 @@ from .errors import SiteError
 SHORT_LINE_PENALTY = 4
 MARKER_PENALTY = 40
 HEADER_WINDOW = 12
+# A line that ends on one of these stops mid-sentence.
+_FUNCTION_WORD_END = re.compile(r"\s(?:a|an|the|of|to|in|on|at|by|for|and|or|but|with|from|as|is|was|were|are|"
+                                r"that|which|who|has|have|had|its|their|his|her)$", re.IGNORECASE)
 _BYLINE = re.compile(r"^by\s+([A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|and|&))*?)\s*(?:[,|•·]|$)", re.IGNORECASE)
 
 
 def clean_text(text: str, name: str = "<text>") -> Extracted:
-    lines = [" ".join(line.split()) for line in text.splitlines()]
-    lines = [line for line in lines if line]
+    lines = _join_wrapped([" ".join(line.split()) for line in text.splitlines()])
     if not lines:
         raise SiteError(name, "no text in the file", "give a file with a headline and the article's body")
     start, end = _body_span(lines)
@@ -38,6 +40,28 @@ def clean_text(text: str, name: str = "<text>") -> Extracted:
         extracted.paragraphs.pop(0)
     extracted.date, extracted.date_found_in = find_date(header + lines[max(0, title_index - 3):title_index])
     return extracted
+
+
+def _join_wrapped(lines: list[str]) -> list[str]:
+    """Text copied with hard line breaks: a line that stops mid-sentence continues on the next."""
+    joined: list[str] = []
+    for line in lines:
+        if not line:
+            if joined and joined[-1]:
+                joined.append("")
+            continue
+        previous = joined[-1] if joined else ""
+        if previous and _continues(previous, line):
+            joined[-1] = f"{previous} {line}"
+        else:
+            joined.append(line)
+    return [line for line in joined if line]
+
+
+def _continues(previous: str, line: str) -> bool:
+    if re.search(r"[.!?:;…”\"’)\]]$", previous) or bp.word_count(previous) < 6:
+        return False
+    return line[:1].islower() or previous.endswith((",", "-", "–")) or bool(_FUNCTION_WORD_END.search(previous))
 
 
 def _line_score(line: str) -> int:

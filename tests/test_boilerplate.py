@@ -66,3 +66,25 @@ def test_headline_shape():
 def test_word_count_counts_chinese_characters():
     assert bp.word_count("three plain words") == 3
     assert bp.word_count("中印两国表示愿意") == 4
+
+
+@pytest.mark.parametrize("line", ["This website uses cookies to improve your experience while you navigate.",
+                                  "© 2019 Cleveland.com. All rights reserved (About Us).", "Privacy Policy | Terms & Conditions",
+                                  "Get Motor Cycle Monthly delivered every month. Click here for more information."])
+def test_site_furniture_is_not_prose(line):
+    assert bp.is_prompt(line) and bp.prose_words(line) == 0
+
+
+def test_title_case_lines_are_headlines_not_prose():
+    assert bp.is_title_case("Lagos Traffic Officials Promise New Bus Lanes Before Christmas Season")
+    assert bp.prose_words("Ten Things You Did Not Know About The Lagos Lagoon Bridges Project (Photos)") == 0
+    assert bp.prose_words("The minister said the Lagos Lagoon Bridges Project would open in May next year.") == 14
+
+
+@pytest.mark.parametrize("line", ["12 Comments", "[ 167 comments ]", "Top Rated Comments", "Leave a reply",
+                                  "View all 40 comments"])
+def test_comment_headers_end_the_body(line):
+    from newsdigest.extracted import Extracted
+    body = ["A long paragraph of the article that has plenty of words in it to count as prose here."] * 2
+    comments = ["A reader's long comment that goes on and on about the article and has many words in it."] * 5
+    assert bp.cut_at_terminal_marker(body + [line] + comments, Extracted("t", [])) == body

@@ -83,3 +83,14 @@ def test_text_that_is_not_an_article(text, problem):
     with pytest.raises(SiteError) as caught:
         clean_text(text, "x.txt")
     assert problem in caught.value.problem
+
+
+def test_hard_wrapped_lines_are_joined_and_comments_cookies_and_story_lists_left_out():
+    extracted = clean("wrapped-with-comments.txt")
+    assert extracted.title == "Nollywood Actress Wins Award For Role In Flood Drama"
+    assert extracted.date.isoformat() == "2018-10-06"
+    assert extracted.paragraphs == [
+        "Veteran actress Kate Obi, who in 2008 won the award for best actress, has taken to her Instagram page to "
+        "share photos of the ceremony held in Lagos on Saturday night.",
+        "She thanked the film's crew and the families in the flooded villages where it was shot, saying their "
+        "stories had carried the film."]
