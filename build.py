@@ -4,32 +4,34 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from datetime import date
+from datetime import date, datetime
 
 from newsdigest.config import load_config
 from newsdigest.errors import SiteError
 from newsdigest.ingest import IngestOptions, ingest
+from newsdigest.pack import pack_site
+from newsdigest.serve import Preview
 from newsdigest.pipeline import BuildOptions, build
 
-COMMANDS = ("build", "ingest")
+COMMANDS = ("build", "ingest", "pack", "serve")
+BASE_URL_VARIABLE = "NEWSDIGEST_BASE_URL"
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="build.py", description="Build a news digest site from content/.")
     commands = parser.add_subparsers(dest="command")
-    build_parser = commands.add_parser("build", help="build the site into output/ (the default)")
-    build_parser.add_argument("--site", type=Path, default=Path("."),
-                              help="the folder holding site.toml and content/ (default: here)")
-    build_parser.add_argument("--output", type=Path, help="where to write the site (default: output/)")
-    build_parser.add_argument("--base-url", help="the public URL of the site, overriding site.toml")
-    build_parser.add_argument("--drafts", action="store_true",
-                              help="include drafts and articles dated in the future")
-    build_parser.add_argument("--strict", action="store_true",
-                              help="write nothing if any content file has an error")
+    for name, text in (("build", "build the site into output/ (the default)"),
+                       ("pack", "build, then write output/<site>-YYYY-MM-DD.zip for reading offline")):
+        _add_build_options(commands.add_parser(name, help=text))
+    serve_parser = commands.add_parser("serve", help="build, serve on 127.0.0.1, rebuild and reload on changes")
+    _add_build_options(serve_parser)
+    serve_parser.add_argument("--port", type=int, default=8000, help="the port on 127.0.0.1 (default: 8000)")
     ingest_parser = commands.add_parser("ingest", help="turn raw articles (text or HTML) into content/*.md")
     ingest_parser.add_argument("sources", nargs="+", metavar="PATH",
                                help="a .txt or .html file, a folder of them, or - for standard input")
@@ -44,9 +46,18 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _add_build_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--site", type=Path, default=Path("."),
+                        help="the folder holding site.toml and content/ (default: here)")
+    parser.add_argument("--output", type=Path, help="where to write the site (default: output/)")
+    parser.add_argument("--base-url", help=f"the public URL of the site, overriding ${BASE_URL_VARIABLE} and site.toml")
+    parser.add_argument("--drafts", action="store_true", help="include drafts and articles dated in the future")
+    parser.add_argument("--strict", action="store_true", help="write nothing if any content file has an error")
+
+
 def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    config = load_config(args.site, base_url=args.base_url)
+    config = load_config(args.site, base_url=args.base_url or os.environ.get(BASE_URL_VARIABLE))
     result = build(config, BuildOptions(drafts=args.drafts, strict=args.strict, output=args.output))
     for error in result.errors:
         print(f"error: {error}", file=sys.stderr)
@@ -60,8 +71,10 @@ def run_build(args: argparse.Namespace) -> int:
     if result.errors:
         print(f"{len(result.errors)} file(s) were left out because of errors; fix them and build again.",
               file=sys.stderr)
-        return 1
-    return 0
+    if args.command == "pack":
+        archive = pack_site(output, config.title, datetime.now(config.zone).date())
+        print(f"Packed the site into {archive} ({archive.stat().st_size / 1024:.0f} KB): unzip it and open index.html.")
+    return 1 if result.errors else 0
 
 
 def _day(text: str) -> date:
@@ -85,10 +98,46 @@ def run_ingest(args: argparse.Namespace) -> int:
     return 1 if counts.get("failed") else 0
 
 
+def run_serve(args: argparse.Namespace) -> int:
+    config = load_config(args.site, base_url=args.base_url or os.environ.get(BASE_URL_VARIABLE))
+    output = (args.output or config.path("output")).resolve()
+    base_path = urlsplit(config.base_url).path
+
+    def rebuild() -> str:
+        """One build; its errors as text for the page and the terminal ('' when it went well)."""
+        started = time.perf_counter()
+        try:
+            result = build(load_config(args.site, base_url=config.base_url),
+                           BuildOptions(drafts=args.drafts, strict=args.strict, output=output))
+        except SiteError as error:
+            print(f"error: {error}\nBuild stopped; serving the last good build.", file=sys.stderr, flush=True)
+            return str(error)
+        errors = "\n".join(str(e) for e in result.errors)
+        for error in result.errors:
+            print(f"error: {error}", file=sys.stderr, flush=True)
+        print(f"Built {result.articles} articles in {time.perf_counter() - started:.2f} s.", flush=True)
+        return errors
+
+    root = args.site.resolve()
+    watched = [root / "site.toml", config.path("content"), config.path("templates"), config.path("static")]
+    preview = Preview(output, base_path, rebuild, [p.resolve() for p in watched], [output])
+    server = preview.start(args.port)
+    print(f"Serving http://127.0.0.1:{server.server_address[1]}{base_path} (Ctrl+C stops)", flush=True)
+    try:
+        preview.watch(lambda error: None)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        preview.stop.set()
+        server.shutdown()
+    return 0
+
+
 def main(argv: list[str]) -> int:
     args = parse_arguments(argv)
     try:
-        return run_ingest(args) if args.command == "ingest" else run_build(args)
+        runs = {"ingest": run_ingest, "serve": run_serve}
+        return runs.get(args.command, run_build)(args)
     except SiteError as error:
         print(f"error: {error}", file=sys.stderr)
         print("Build stopped; the previous output is unchanged.", file=sys.stderr)

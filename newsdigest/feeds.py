@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -64,6 +65,38 @@ def render_feed(feed: Feed, fmt: str, site: Site) -> bytes:
     if fmt == "rss":
         return generator.rss_str(pretty=True)
     return generator.atom_str(pretty=True)
+
+
+def render_json_feed(feed: Feed, site: Site) -> bytes:
+    """The feed as JSON Feed 1.1 (jsonfeed.org/version/1.1)."""
+    config = site.config
+    names = site.topic_names()
+    document = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": feed.title,
+        "home_page_url": urls.absolute(config.base_url, urls.listing_path(feed.folder)),
+        "feed_url": urls.absolute(config.base_url, urls.feed_path(feed.folder, "json")),
+        "description": feed.description,
+        "language": config.language,
+        "authors": [{"name": config.author or config.title}],
+        "items": [_json_item(article, config.base_url, names) for article in feed.articles],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+
+
+def _json_item(article: Article, base_url: str, topic_names: dict[str, str]) -> dict:
+    link = urls.absolute(base_url, urls.article_path(article.slug))
+    item = {"id": article.guid, "url": link, "title": article.title,
+            "content_html": absolute_links(article.body_html, link) if article.body_html.strip() else "",
+            "summary": article.summary, "date_published": article.date.isoformat(),
+            "date_modified": _last_change(article).isoformat(),
+            "tags": [topic_names[t] for t in article.topics] + list(article.tags)}
+    if article.author:
+        item["authors"] = [{"name": article.author}]
+    if not item["content_html"]:
+        item["content_text"] = article.summary or article.title
+        del item["content_html"]
+    return {key: value for key, value in item.items() if value not in ("", [])}
 
 
 def _add_entry(generator: FeedGenerator, article: Article, base_url: str, topic_names: dict[str, str]) -> None:

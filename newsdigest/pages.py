@@ -8,7 +8,8 @@ from typing import Any, Iterator
 from . import urls
 from .site import Site, Term, paginate
 
-FEED_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
+FEED_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
+FEED_NAMES = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,7 @@ class Page:
 
 
 def feed_links(title: str, folder: str) -> tuple[FeedLink, ...]:
-    return (FeedLink(f"{title} (RSS)", urls.feed_path(folder, "rss"), "rss"),
-            FeedLink(f"{title} (Atom)", urls.feed_path(folder, "atom"), "atom"))
+    return tuple(FeedLink(f"{title} ({name})", urls.feed_path(folder, fmt), fmt) for fmt, name in FEED_NAMES.items())
 
 
 def term_title(term: Term) -> str:
@@ -53,6 +53,8 @@ def site_pages(site: Site) -> Iterator[Page]:
     yield from _articles(site, site_feeds)
     yield from _editions(site, site_feeds)
     yield Page("archive/index.html", "archive.html", "Archive", {"editions": site.editions}, site_feeds)
+    yield Page("feeds/index.html", "feeds.html", "Feeds", {"feed_groups": _feed_groups(site)}, site_feeds)
+    yield Page("search/index.html", "search.html", "Search", {}, site_feeds)
     yield Page("404.html", "404.html", "Page not found", {}, site_feeds)
 
 
@@ -96,3 +98,13 @@ def _editions(site: Site, site_feeds) -> Iterator[Page]:
         }
         yield Page(urls.edition_path(edition.day), "edition.html", f"Edition of {edition.day.isoformat()}",
                    context, site_feeds)
+
+
+def _feed_groups(site: Site) -> list[tuple[str, list[tuple[str, str, tuple[FeedLink, ...]]]]]:
+    """Every feed of the site, grouped for the feeds page: (heading, [(name, listing path, links)])."""
+    whole = [(site.config.title, urls.listing_path(""), feed_links(site.config.title, ""))]
+    def terms(kind: str) -> list:
+        return [(term.name, urls.listing_path(urls.term_folder(kind, term.slug)),
+                 feed_links(term.name, urls.term_folder(kind, term.slug)))
+                for term in (site.topics if kind == "topics" else site.tags)]
+    return [("The whole site", whole), ("Topics", terms("topics")), ("Tags", terms("tags"))]

@@ -11,7 +11,8 @@ from . import urls
 from .config import Config
 from .content import load_articles
 from .errors import SiteError
-from .feeds import render_feed, render_opml, site_feeds
+from .feeds import render_feed, render_json_feed, render_opml, site_feeds
+from .search import render_search_index
 from .pages import site_pages
 from .render import DEFAULT_TEMPLATES, make_environment, render_page
 from .site import Site, build_site
@@ -63,6 +64,8 @@ def render_files(site: Site) -> Iterator[tuple[str, bytes]]:
     for feed in site_feeds(site):
         for fmt in ("rss", "atom"):
             yield urls.feed_path(feed.folder, fmt), render_feed(feed, fmt, site)
+        yield urls.feed_path(feed.folder, "json"), render_json_feed(feed, site)
+    yield "search-index.js", render_search_index(site)
     yield "feeds.opml", render_opml(site)
     yield "sitemap.xml", render_sitemap(pages, site.config.base_url)
     yield "robots.txt", render_robots(site.config.base_url)

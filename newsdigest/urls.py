@@ -28,9 +28,12 @@ def edition_path(day: date) -> str:
     return f"editions/{day.isoformat()}.html"
 
 
+FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
+
+
 def feed_path(folder: str, fmt: str) -> str:
-    """The RSS ('rss') or Atom ('atom') feed of a folder's listing."""
-    return posixpath.join(folder, "feed.xml" if fmt == "rss" else "atom.xml")
+    """The RSS ('rss'), Atom ('atom') or JSON Feed ('json') of a folder's listing."""
+    return posixpath.join(folder, FEED_FILES[fmt])
 
 
 def relative(from_page: str, to_path: str) -> str:
