@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -63,3 +67,36 @@ def fixture_site(tmp_path) -> Path:
 @pytest.fixture
 def fixture_config() -> Config:
     return load_config(FIXTURES / "site")
+
+
+def need_tool(available: bool, what: str) -> None:
+    """Skip a test whose tool this machine lacks; in CI (CI=true) a missing tool is a failure."""
+    if available:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{what} is missing; .ci/run installs it")
+    pytest.skip(f"{what} is not installed here (.ci/run installs it)")
+
+
+class _PrefixedHandler(SimpleHTTPRequestHandler):
+    """Serves a folder under a path such as /newsdigest/, as GitHub Pages serves a project site."""
+
+    prefix = "/"
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "__outside_the_site__")
+        return super().translate_path("/" + path[len(self.prefix):])
+
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def served_sample(sample_output):
+    """The sample site on a local server under its project path: yields the site's root URL."""
+    handler = type("Handler", (_PrefixedHandler,), {"prefix": "/newsdigest/"})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(sample_output)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/newsdigest/"
+    server.shutdown()

@@ -1,0 +1,172 @@
+"""The site in a real browser: headless Chromium from Debian, driven by Playwright, from disk and from a server."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import ROOT, need_tool
+
+CHROMIUM = Path(os.environ.get("NEWSDIGEST_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+ARTICLE = "articles/india-china-rare-earth-magnet-talks.html"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    need_tool(sync_playwright is not None and CHROMIUM.exists(), f"Chromium ({CHROMIUM}) and Playwright")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+class Watched:
+    """A page whose console errors, failed requests and requests outside the site are all recorded."""
+
+    def __init__(self, browser, site_root: str, **context_options):
+        self.context = browser.new_context(**context_options)
+        self.page = self.context.new_page()
+        self.site_root = site_root
+        self.problems: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
+        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        self.page.on("requestfailed", self.check_failure)
+        self.page.on("request", self.check_request)
+
+    def check_request(self, request) -> None:
+        if not (request.url.startswith(self.site_root) or request.url.startswith("data:")):
+            self.problems.append(f"request outside the site: {request.url}")
+
+    def check_failure(self, request) -> None:
+        # The browser fetches the icon in the background; leaving the page before it arrives cancels it.
+        if request.resource_type == "other" and request.url.endswith("favicon.svg") and "ERR_ABORTED" in request.failure:
+            return
+        self.problems.append(f"failed: {request.url} {request.failure}")
+
+    def open(self, path: str) -> None:
+        self.page.goto(self.site_root + path)
+
+    def heading(self) -> str:
+        return self.page.locator("h1").inner_text().strip()
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def site_roots(sample_output: Path, served_sample: str) -> dict[str, str]:
+    return {"disk": sample_output.resolve().as_uri() + "/", "server": served_sample}
+
+
+@pytest.mark.parametrize("where", ["disk", "server"])
+def test_reader_clicks_through_the_site(browser, sample_output, served_sample, where):
+    watched = Watched(browser, site_roots(sample_output, served_sample)[where])
+    page = watched.page
+    watched.open("index.html")
+    assert watched.heading() == "Latest news"
+    page.get_by_role("navigation", name="Sections").get_by_role("link", name="Topics").click()
+    assert watched.heading() == "Topics"
+    page.get_by_role("link", name="Rare earths").click()
+    assert watched.heading() == "Rare earths"
+    page.locator("ol.entries h2 a").first.click()
+    assert watched.heading().startswith("India, China signal readiness")
+    page.locator(".tags a", has_text="autos").click()
+    assert watched.heading() == "Tagged “autos”"
+    page.go_back()
+    assert watched.heading().startswith("India, China signal readiness")
+    page.locator(".story .meta a").first.click()
+    assert watched.heading() == "Edition of 12 June 2025"
+    page.get_by_role("link", name="All editions").click()
+    assert watched.heading() == "Daily editions"
+    page.go_back()
+    page.go_back()
+    assert watched.heading().startswith("India, China signal readiness")
+    page.get_by_role("link", name="News Digest", exact=True).click()
+    assert watched.heading() == "Latest news"
+    watched.close()
+    assert watched.problems == []
+
+
+@pytest.mark.parametrize("where", ["disk", "server"])
+def test_search_works_offline_and_without_a_mouse(browser, sample_output, served_sample, where):
+    watched = Watched(browser, site_roots(sample_output, served_sample)[where])
+    page = watched.page
+    watched.open("index.html")
+    page.get_by_role("navigation", name="Sections").get_by_role("link", name="Search").click()
+    assert page.evaluate("document.activeElement.id") == "search-query"
+    page.keyboard.type("magnet")
+    results = page.locator("#search-results li")
+    results.first.wait_for()
+    assert results.count() == 1
+    assert page.locator("#search-status").inner_text() == "1 article matches."
+    page.keyboard.press("Backspace")
+    page.keyboard.type("t supply bottlenecks")
+    assert page.locator("#search-results a").first.inner_text().startswith("India, China signal readiness")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.textContent").startswith("India, China signal readiness")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/" + ARTICLE)
+    assert watched.heading().startswith("India, China signal readiness")
+    watched.open("search/index.html?q=bangladesh")
+    assert page.locator("#search-results li").count() == 2
+    watched.open("search/index.html?q=zzzz")
+    assert page.locator("#search-status").inner_text() == "No articles match."
+    watched.close()
+    assert watched.problems == []
+
+
+@pytest.mark.parametrize("path", ["index.html", ARTICLE, "topics/rare-earths/index.html", "tags/index.html",
+                                  "editions/2025-12-18.html", "archive/index.html", "feeds/index.html",
+                                  "search/index.html", "404.html"])
+def test_no_serious_accessibility_violations(browser, served_sample, path):
+    from axe_playwright_python.sync_playwright import Axe
+    watched = Watched(browser, served_sample)
+    watched.open(path)
+    for scheme in ("light", "dark"):
+        watched.page.emulate_media(color_scheme=scheme)
+        violations = Axe().run(watched.page).response["violations"]
+        serious = [f"{v['id']} ({v['impact']}): {v['help']}" for v in violations if v["impact"] in ("serious", "critical")]
+        assert serious == [], f"{path} in {scheme}: {serious}"
+    watched.close()
+
+
+@pytest.mark.parametrize("width, height", [(390, 844), (1280, 900)])
+def test_screenshots_light_and_dark(browser, sample_output, width, height):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    root = sample_output.resolve().as_uri() + "/"
+    backgrounds = {}
+    for scheme in ("light", "dark"):
+        watched = Watched(browser, root, viewport={"width": width, "height": height}, color_scheme=scheme)
+        for name, path in (("front", "index.html"), ("article", ARTICLE)):
+            watched.open(path)
+            target = SCREENSHOTS / f"{name}-{scheme}-{width}.png"
+            watched.page.screenshot(path=str(target), full_page=True)
+            assert target.stat().st_size > 10_000
+            overflow = watched.page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+            assert not overflow, f"{path} scrolls sideways at {width}px"
+        backgrounds[scheme] = watched.page.evaluate("getComputedStyle(document.body).backgroundColor")
+        watched.close()
+        assert watched.problems == []
+    assert backgrounds["light"] != backgrounds["dark"]
+
+
+def test_the_404_page_styles_itself_at_any_depth(browser, served_sample):
+    watched = Watched(browser, served_sample)
+    response = watched.page.goto(served_sample + "404.html")
+    assert response.ok
+    watched.page.goto(served_sample.replace("/newsdigest/", "/newsdigest/") + "404.html")
+    color = watched.page.evaluate("getComputedStyle(document.querySelector('.site-title a')).textDecorationLine")
+    assert color == "none", "the stylesheet loaded"
+    link = watched.page.get_by_role("link", name="the latest news")
+    assert urlsplit(link.evaluate("a => a.href")).path == "/newsdigest/index.html"
+    watched.close()
+    assert watched.problems == []
