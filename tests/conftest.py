@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from playwright.sync_api import sync_playwright
 
 from newsdigest.config import Config, load_config
 from newsdigest.pipeline import BuildOptions, BuildResult, build
@@ -100,3 +101,18 @@ def served_sample(sample_output):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/newsdigest/"
     server.shutdown()
+
+
+CHROMIUM = Path(os.environ.get("NEWSDIGEST_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (installed by requirements-test.txt, with no browser download)."""
+    need_tool(CHROMIUM.exists(), f"Chromium ({CHROMIUM})")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()

@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
-from conftest import ROOT, need_tool
+from conftest import ROOT
 
-CHROMIUM = Path(os.environ.get("NEWSDIGEST_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 ARTICLE = "articles/india-china-rare-earth-magnet-talks.html"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    need_tool(sync_playwright is not None and CHROMIUM.exists(), f"Chromium ({CHROMIUM}) and Playwright")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 class Watched:
@@ -102,24 +87,23 @@ def test_search_works_offline_and_without_a_mouse(browser, sample_output, served
     page = watched.page
     watched.open("index.html")
     page.get_by_role("navigation", name="Sections").get_by_role("link", name="Search").click()
-    assert page.evaluate("document.activeElement.id") == "search-query"
+    # Browsers apply autofocus after the page has loaded, so wait for it rather than read it at once.
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'search-query'")
     page.keyboard.type("magnet")
-    results = page.locator("#search-results li")
-    results.first.wait_for()
-    assert results.count() == 1
-    assert page.locator("#search-status").inner_text() == "1 article matches."
+    expect(page.locator("#search-status")).to_have_text("1 article matches.")
+    expect(page.locator("#search-results li")).to_have_count(1)
     page.keyboard.press("Backspace")
     page.keyboard.type("t supply bottlenecks")
-    assert page.locator("#search-results a").first.inner_text().startswith("India, China signal readiness")
+    expect(page.locator("#search-results a").first).to_have_text(re.compile("^India, China signal readiness"))
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.textContent").startswith("India, China signal readiness")
+    expect(page.locator("#search-results a").first).to_be_focused()
     page.keyboard.press("Enter")
     page.wait_for_url("**/" + ARTICLE)
     assert watched.heading().startswith("India, China signal readiness")
     watched.open("search/index.html?q=bangladesh")
-    assert page.locator("#search-results li").count() == 2
+    expect(page.locator("#search-results li")).to_have_count(2)
     watched.open("search/index.html?q=zzzz")
-    assert page.locator("#search-status").inner_text() == "No articles match."
+    expect(page.locator("#search-status")).to_have_text("No articles match.")
     watched.close()
     assert watched.problems == []
 

@@ -95,6 +95,14 @@ def test_base_url_flag_sets_feed_urls(fixture_site):
     assert "https://me.github.io/digest/articles/second.html" in (fixture_site / "output/feed.xml").read_text()
 
 
+def test_base_url_from_the_environment_and_the_flag_wins(fixture_site, monkeypatch):
+    monkeypatch.setenv("NEWSDIGEST_BASE_URL", "https://news.example.org")
+    assert run_cli("--site", str(fixture_site)).returncode == 0
+    assert "https://news.example.org/articles/second.html" in (fixture_site / "output/feed.xml").read_text()
+    assert run_cli("--site", str(fixture_site), "--base-url", "https://flag.example/").returncode == 0
+    assert "https://flag.example/articles/second.html" in (fixture_site / "output/feed.xml").read_text()
+
+
 def test_help_names_the_options():
     result = run_cli("build", "--help")
     assert result.returncode == 0

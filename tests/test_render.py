@@ -161,3 +161,25 @@ def test_sitemap_robots_and_nojekyll(fixture_output):
     assert "Sitemap: https://user.github.io/repo/sitemap.xml" in (fixture_output / "robots.txt").read_text()
     assert (fixture_output / ".nojekyll").exists()
     assert (fixture_output / "static/style.css").is_file()
+
+
+def test_the_feeds_page_lists_every_feed_and_the_opml(sample_output):
+    soup = parse_html(sample_output / "feeds/index.html")
+    links = {a["href"] for a in soup.select("ul.feeds a.feed")}
+    feeds = {"../" + p.relative_to(sample_output).as_posix() for p in sample_output.rglob("*")
+             if p.name in ("feed.xml", "atom.xml", "feed.json")}
+    assert links == feeds
+    assert soup.find("a", href="../feeds.opml")
+    assert "https://example.github.io/newsdigest/topics/rare-earths/feed.xml" in soup.get_text()
+    assert [h2.get_text() for h2 in soup.find_all("h2")] == ["The whole site", "Topics", "Tags"]
+
+
+def test_the_search_index_is_a_script_with_every_article(sample_output):
+    import json
+    text = (sample_output / "search-index.js").read_text(encoding="utf-8")
+    assert text.startswith("window.NEWSDIGEST_SEARCH = ")
+    records = json.loads(text.removeprefix("window.NEWSDIGEST_SEARCH = ").rstrip().rstrip(";"))
+    assert len(records) == 9
+    main = next(r for r in records if r["url"] == "articles/india-china-rare-earth-magnet-talks.html")
+    assert main["terms"] == "Rare earths India–China relations export-controls supply-chains autos trade"
+    assert "bottlenecks" in main["words"].split() and main["date"] == "2025-06-12"

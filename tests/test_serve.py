@@ -1,0 +1,100 @@
+"""`build.py serve`: the preview server under the published path, rebuilding and reloading on changes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import ROOT
+
+
+@pytest.fixture
+def preview(fixture_site):
+    """A running `serve` of a copy of the fixture site: yields (site folder, root URL)."""
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--site", str(fixture_site),
+                                "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(50):
+            line = process.stdout.readline()
+            if line.startswith("Serving "):
+                break
+        else:
+            pytest.fail("serve did not start")
+        url = line.split()[1]
+        time.sleep(0.5)  # the watcher is ready a moment after the server
+        yield fixture_site, url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def wait_for(condition, seconds: float = 15.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    pytest.fail("timed out")
+
+
+def test_serves_the_site_under_its_project_path(preview):
+    _, url = preview
+    assert urlsplit(url).hostname == "127.0.0.1" and urlsplit(url).path == "/repo/"
+    status, html = fetch(url)
+    assert status == 200 and "<h1>Latest news</h1>" in html and "/__newsdigest/reload.js" in html
+    assert fetch(url + "articles/second.html")[0] == 200
+    assert fetch(url + "static/style.css")[0] == 200
+    status, html = fetch(url + "no/such/page.html")
+    assert status == 404 and "Page not found" in html
+    root = url[: url.index("/repo/")] + "/"
+    with urllib.request.urlopen(root, timeout=10) as response:
+        assert response.url == url
+
+
+def test_a_change_rebuilds_and_reloads_the_open_page(preview, browser):
+    site, url = preview
+    page = browser.new_page()
+    page.goto(url + "articles/third.html")
+    assert page.locator("h1").inner_text() == "Third, a naive time in the site's zone"
+    article = site / "content" / "third.md"
+    with page.expect_event("load", timeout=15000):
+        article.write_text(article.read_text().replace("Third, a naive", "Third, edited"))
+    assert page.locator("h1").inner_text() == "Third, edited time in the site's zone"
+    page.close()
+
+
+def test_a_build_error_shows_in_the_page_and_the_server_keeps_going(preview, browser):
+    site, url = preview
+    page = browser.new_page()
+    page.goto(url + "index.html")
+    toml = site / "site.toml"
+    good = toml.read_text()
+    toml.write_text("colour = 'red'\n" + good)
+    overlay = page.locator("#newsdigest-build-error")
+    overlay.wait_for(timeout=15000)
+    assert "site.toml:1: unknown setting 'colour'" in overlay.inner_text()
+    assert fetch(url + "articles/second.html")[0] == 200, "the last good build is still served"
+    with page.expect_event("load", timeout=15000):
+        toml.write_text(good.replace("Fixture Digest", "Renamed Digest"))
+    wait_for(lambda: "Renamed Digest" in fetch(url)[1])
+    assert page.locator("#newsdigest-build-error").count() == 0
+    bad = site / "content" / "bad.md"
+    with page.expect_event("load", timeout=15000):
+        bad.write_text("---\ntitle: Bad\ndate: someday\n---\nx\n")
+    page.locator("#newsdigest-build-error").wait_for(timeout=15000)
+    assert "bad.md:3: date 'someday' is not a date" in page.locator("#newsdigest-build-error").inner_text()
+    page.close()

@@ -1,0 +1,38 @@
+"""The GitHub Pages workflow passes actionlint and builds with the command the README gives."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import yaml
+
+from conftest import ROOT, need_tool
+
+WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+
+
+def test_actionlint_passes():
+    need_tool(shutil.which("actionlint") is not None, "actionlint")
+    result = subprocess.run(["actionlint", str(WORKFLOW)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path):
+    need_tool(shutil.which("actionlint") is not None, "actionlint")
+    broken = tmp_path / "broken.yml"
+    broken.write_text(WORKFLOW.read_text().replace("runs-on: ubuntu-latest", "runs-on: ${{ matrix.os }}", 1))
+    assert subprocess.run(["actionlint", str(broken)], capture_output=True, timeout=60).returncode == 1
+
+
+def test_the_workflow_installs_builds_and_deploys_with_the_official_actions():
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    steps = workflow["jobs"]["build"]["steps"]
+    uses = [step.get("uses", "") for step in steps] + [s.get("uses", "") for s in workflow["jobs"]["deploy"]["steps"]]
+    assert any(u.startswith("actions/upload-pages-artifact@v") for u in uses)
+    assert any(u.startswith("actions/deploy-pages@v") for u in uses)
+    build = next(step for step in steps if "run" in step)
+    assert "python -m pip install -r requirements.txt" in build["run"] and "python build.py" in build["run"]
+    assert build["env"]["NEWSDIGEST_BASE_URL"] == "${{ steps.pages.outputs.base_url }}"
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert workflow[True]["push"]["branches"] == ["main"]  # YAML 1.1 reads the key "on" as true
