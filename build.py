@@ -14,10 +14,8 @@ from datetime import date, datetime
 
 from newsdigest.config import load_config
 from newsdigest.errors import SiteError
-from newsdigest.ingest import IngestOptions, ingest
-from newsdigest.pack import pack_site
-from newsdigest.serve import Preview
 from newsdigest.pipeline import BuildOptions, build
+from newsdigest.progress import ProgressBar
 
 COMMANDS = ("build", "ingest", "pack", "serve")
 BASE_URL_VARIABLE = "NEWSDIGEST_BASE_URL"
@@ -53,25 +51,36 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", help=f"the public URL of the site, overriding ${BASE_URL_VARIABLE} and site.toml")
     parser.add_argument("--drafts", action="store_true", help="include drafts and articles dated in the future")
     parser.add_argument("--strict", action="store_true", help="write nothing if any content file has an error")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     config = load_config(args.site, base_url=args.base_url or os.environ.get(BASE_URL_VARIABLE))
-    result = build(config, BuildOptions(drafts=args.drafts, strict=args.strict, output=args.output))
+    with ProgressBar(enabled=not args.quiet) as progress:
+        result = build(config, BuildOptions(drafts=args.drafts, strict=args.strict, output=args.output), progress)
     for error in result.errors:
         print(f"error: {error}", file=sys.stderr)
     output = args.output or config.path("output")
-    if not result.written:
+    if not result.done:
         print(f"Nothing written: {len(result.errors)} file(s) have errors (--strict); "
               f"{output} is unchanged.", file=sys.stderr)
         return 1
-    print(f"Built {result.articles} articles, {result.files} files into {output} "
-          f"in {time.perf_counter() - started:.2f} s.")
+    if result.note:
+        print(f"note: {result.note}", file=sys.stderr)
+    elapsed = time.perf_counter() - started
+    if result.up_to_date:
+        print(f"Nothing changed since the last build: {result.unchanged} files in {output} are up to date "
+              f"({elapsed:.2f} s).")
+    else:
+        print(f"Built {result.articles} articles into {output}: {result.written} files written, "
+              f"{result.unchanged} unchanged, {result.removed} removed, in {elapsed:.2f} s.")
     if result.errors:
         print(f"{len(result.errors)} file(s) were left out because of errors; fix them and build again.",
               file=sys.stderr)
     if args.command == "pack":
+        from newsdigest.pack import pack_site
+
         archive = pack_site(output, config.title, datetime.now(config.zone).date())
         print(f"Packed the site into {archive} ({archive.stat().st_size / 1024:.0f} KB): unzip it and open index.html.")
     return 1 if result.errors else 0
@@ -85,6 +94,8 @@ def _day(text: str) -> date:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
+    from newsdigest.ingest import IngestOptions, ingest  # trafilatura is slow to import; only ingest needs it
+
     config = load_config(args.site)
     outcomes = ingest(args.sources, config, IngestOptions(date=args.date, force=args.force, dry_run=args.dry_run))
     for outcome in outcomes:
@@ -99,6 +110,8 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    from newsdigest.serve import Preview
+
     config = load_config(args.site, base_url=args.base_url or os.environ.get(BASE_URL_VARIABLE))
     output = (args.output or config.path("output")).resolve()
     base_path = urlsplit(config.base_url).path
@@ -109,6 +122,8 @@ def run_serve(args: argparse.Namespace) -> int:
         try:
             result = build(load_config(args.site, base_url=config.base_url),
                            BuildOptions(drafts=args.drafts, strict=args.strict, output=output))
+            if not result.done:
+                return "\n".join(str(e) for e in result.errors)
         except SiteError as error:
             print(f"error: {error}\nBuild stopped; serving the last good build.", file=sys.stderr, flush=True)
             return str(error)

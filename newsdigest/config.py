@@ -54,6 +54,7 @@ class Config:
     output_dir: str = "output"
     templates_dir: str = "templates"
     static_dir: str = "static"
+    cache_dir: str = ".newsdigest-cache"
     topics: tuple[Topic, ...] = ()
     tags: tuple[TagRule, ...] = ()
 
@@ -74,7 +75,7 @@ _SETTING_TYPES: dict[str, tuple[type, ...]] = {
     "title": (str,), "description": (str,), "base_url": (str,), "language": (str,),
     "timezone": (str,), "author": (str,), "per_page": (int,), "feed_items": (int,),
     "related_items": (int,), "words_per_minute": (int,), "content_dir": (str,),
-    "output_dir": (str,), "templates_dir": (str,), "static_dir": (str,), "topics": (list,), "tags": (list,),
+    "output_dir": (str,), "templates_dir": (str,), "static_dir": (str,), "cache_dir": (str,), "topics": (list,), "tags": (list,),
 }
 _TOPIC_TYPES: dict[str, tuple[type, ...]] = {
     "id": (str,), "name": (str,), "description": (str,), "keywords": (dict,),

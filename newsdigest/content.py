@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 import uuid
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 import frontmatter
 import yaml
@@ -16,18 +16,33 @@ from slugify import slugify
 
 from .config import Config
 from .errors import SiteError, line_of_key
-from .markup import first_paragraph, markdown_to_html, reading_minutes, word_count
+from .markup import first_paragraph, markdown_to_html, plain_text, reading_minutes
 
 KNOWN_FIELDS = ("title", "date", "summary", "tags", "topics", "source", "source_url", "author",
                 "dateline", "credit", "updated", "draft", "slug", "guid")
 FILE_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 # Identity of an article in feeds: derived from its slug only, so a new base_url or title keeps it.
+_WORD = re.compile(r"\w+")
+
+
+class _FastYAMLHandler(frontmatter.YAMLHandler):
+    """python-frontmatter's YAML handler on libyaml's loader where PyYAML has it: the same YAML, faster."""
+
+    def load(self, fm: str, **kwargs: Any) -> Any:
+        return yaml.load(fm, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+_YAML_HANDLER = _FastYAMLHandler()
 GUID_NAMESPACE = uuid.UUID("6f1c6a52-8f0e-4c55-9a4c-6e2b1d0f7a11")
 
 
 @dataclass(frozen=True)
 class Article:
-    """One article, as every stage after loading sees it."""
+    """One article, as every stage after loading sees it.
+
+    The site model holds light copies whose `body_html` is empty; the build's body store gives the body back
+    to the pages and feeds that show it.
+    """
 
     slug: str
     title: str
@@ -47,51 +62,73 @@ class Article:
     guid: str = ""
     word_count: int = 0
     reading_minutes: int = 1
-    extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
-
-    @property
-    def dateline_in_body(self) -> bool:
-        """Scraped bodies often open with their dateline; the page then need not show it twice."""
-        return bool(self.dateline) and first_paragraph(self.body_html).startswith(self.dateline)
+    # Scraped bodies often open with their dateline; the page then need not show it twice.
+    dateline_in_body: bool = False
+    # Each distinct word of the body once, lowercased: what search finds the article by.
+    search_words: str = ""
+    # A hash of the file's bytes and the settings that shape parsing: what caches and fingerprints key on.
+    digest: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def tag_slugs(self) -> tuple[str, ...]:
         return tuple(tag_slug(tag) for tag in self.tags)
 
 
+@lru_cache(maxsize=None)
 def tag_slug(tag: str) -> str:
     return slugify(tag)
 
 
 def load_articles(config: Config) -> tuple[list[Article], list[SiteError]]:
     """Every article under the content folder, in path order, and the errors of the files left out."""
+    results: list[Article | SiteError] = []
+    for path in content_files(config):
+        try:
+            results.append(load_article(path, config))
+        except SiteError as error:
+            results.append(error)
+    return unique_articles(results, config)
+
+
+def content_files(config: Config) -> list[Path]:
+    return sorted(config.path("content").rglob("*.md"))
+
+
+def unique_articles(results: list[Article | SiteError], config: Config) -> tuple[list[Article], list[SiteError]]:
+    """The articles, in file order, each slug kept by its first file; an error for every file left out."""
     articles: list[Article] = []
     errors: list[SiteError] = []
     by_slug: dict[str, Article] = {}
-    for path in sorted(config.path("content").rglob("*.md")):
-        try:
-            article = load_article(path, config)
-        except SiteError as error:
-            errors.append(error)
-            continue
-        if article.slug in by_slug:
-            errors.append(SiteError(path, f"slug '{article.slug}' is already used by "
-                                    f"{by_slug[article.slug].source_path}",
+    for result in results:
+        if isinstance(result, SiteError):
+            errors.append(result)
+        elif result.slug in by_slug:
+            path = config.root / result.source_path
+            errors.append(SiteError(path, f"slug '{result.slug}' is already used by "
+                                    f"{by_slug[result.slug].source_path}",
                                     "give one of them another slug: in its front matter or file name",
                                     line_of_key(path.read_text(encoding="utf-8-sig"), "slug")))
-            continue
-        by_slug[article.slug] = article
-        articles.append(article)
+        else:
+            by_slug[result.slug] = result
+            articles.append(result)
     return articles, errors
 
 
 def load_article(path: Path, config: Config) -> Article:
-    text = _read_text(path)
+    return parse_article(path, path.read_bytes(), config)
+
+
+def parse_article(path: Path, data: bytes, config: Config, digest: str = "") -> Article:
+    """The article in a file's bytes; a SiteError says what is wrong with them."""
+    text = _decode(path, data)
     meta, body = _split_front_matter(path, text)
     fields = _Fields(path, text, meta)
     body_html = markdown_to_html(body)
-    words = word_count(body_html)
+    text = plain_text(body_html)
+    words = len(text.split())
     slug = fields.slug()
+    dateline = fields.string("dateline")
     return Article(
         slug=slug,
         title=fields.required_string("title"),
@@ -105,18 +142,20 @@ def load_article(path: Path, config: Config) -> Article:
         source=fields.string("source"),
         source_url=fields.url("source_url"),
         author=fields.string("author"),
-        dateline=fields.string("dateline"),
+        dateline=dateline,
         credit=fields.string("credit"),
         draft=fields.flag("draft"),
         guid=fields.string("guid") or f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, slug)}",
         word_count=words,
         reading_minutes=reading_minutes(words, config.words_per_minute),
-        extra=MappingProxyType({k: v for k, v in meta.items() if k not in KNOWN_FIELDS}),
+        dateline_in_body=bool(dateline) and first_paragraph(body_html).startswith(dateline),
+        search_words=" ".join(dict.fromkeys(_WORD.findall(text.lower()))),
+        digest=digest,
+        extra={k: v for k, v in meta.items() if k not in KNOWN_FIELDS},
     )
 
 
-def _read_text(path: Path) -> str:
-    data = path.read_bytes()
+def _decode(path: Path, data: bytes) -> str:
     if not data.strip():
         raise SiteError(path, "the file is empty",
                         "add front matter with a title and a date, or delete the file")
@@ -133,7 +172,7 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
         raise SiteError(path, "no front matter", "start the file with a '---' line, then title: and "
                         "date:, then a closing '---' line", 1)
     try:
-        post = frontmatter.loads(text)
+        post = frontmatter.loads(text, handler=_YAML_HANDLER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]

@@ -15,6 +15,10 @@ class SiteError(Exception):
     hint: str = ""
     line: int | None = None
 
+    def __reduce__(self):
+        # Errors travel back from worker processes; an Exception's default pickling would lose the fields.
+        return (SiteError, (self.path, self.problem, self.hint, self.line))
+
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
         text = f"{where}: {self.problem}"

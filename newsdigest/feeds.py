@@ -7,7 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 from urllib.parse import urljoin
 
 from feedgen.feed import FeedGenerator
@@ -45,7 +45,7 @@ def site_feeds(site: Site) -> Iterator[Feed]:
                    description, items, newest_change(items) if items else site_updated)
 
 
-def render_feed(feed: Feed, fmt: str, site: Site) -> bytes:
+def render_feed(feed: Feed, fmt: str, site: Site, body_of: Callable[[Article], str]) -> bytes:
     """The feed as RSS ('rss') or Atom ('atom') bytes; its dates come from its articles, so it is stable."""
     config = site.config
     generator = FeedGenerator()
@@ -61,13 +61,13 @@ def render_feed(feed: Feed, fmt: str, site: Site) -> bytes:
     generator.updated(feed.updated)
     names = site.topic_names()
     for article in feed.articles:
-        _add_entry(generator, article, config.base_url, names)
+        _add_entry(generator, article, body_of(article), config.base_url, names)
     if fmt == "rss":
         return generator.rss_str(pretty=True)
     return generator.atom_str(pretty=True)
 
 
-def render_json_feed(feed: Feed, site: Site) -> bytes:
+def render_json_feed(feed: Feed, site: Site, body_of: Callable[[Article], str]) -> bytes:
     """The feed as JSON Feed 1.1 (jsonfeed.org/version/1.1)."""
     config = site.config
     names = site.topic_names()
@@ -79,15 +79,15 @@ def render_json_feed(feed: Feed, site: Site) -> bytes:
         "description": feed.description,
         "language": config.language,
         "authors": [{"name": config.author or config.title}],
-        "items": [_json_item(article, config.base_url, names) for article in feed.articles],
+        "items": [_json_item(article, body_of(article), config.base_url, names) for article in feed.articles],
     }
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
 
 
-def _json_item(article: Article, base_url: str, topic_names: dict[str, str]) -> dict:
+def _json_item(article: Article, body: str, base_url: str, topic_names: dict[str, str]) -> dict:
     link = urls.absolute(base_url, urls.article_path(article.slug))
     item = {"id": article.guid, "url": link, "title": article.title,
-            "content_html": absolute_links(article.body_html, link) if article.body_html.strip() else "",
+            "content_html": absolute_links(body, link) if body.strip() else "",
             "summary": article.summary, "date_published": article.date.isoformat(),
             "date_modified": _last_change(article).isoformat(),
             "tags": [topic_names[t] for t in article.topics] + list(article.tags)}
@@ -99,7 +99,8 @@ def _json_item(article: Article, base_url: str, topic_names: dict[str, str]) -> 
     return {key: value for key, value in item.items() if value not in ("", [])}
 
 
-def _add_entry(generator: FeedGenerator, article: Article, base_url: str, topic_names: dict[str, str]) -> None:
+def _add_entry(generator: FeedGenerator, article: Article, body: str, base_url: str,
+               topic_names: dict[str, str]) -> None:
     entry = generator.add_entry(order="append")
     entry.id(article.guid)
     entry.guid(article.guid, permalink=False)
@@ -112,8 +113,8 @@ def _add_entry(generator: FeedGenerator, article: Article, base_url: str, topic_
         entry.author({"name": article.author})
     if article.summary:
         entry.summary(article.summary)
-    if article.body_html.strip():
-        entry.content(absolute_links(article.body_html, link), type="html")
+    if body.strip():
+        entry.content(absolute_links(body, link), type="html")
     for name in [topic_names[t] for t in article.topics] + list(article.tags):
         entry.category(term=name)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterator
 
 from . import urls
@@ -32,6 +33,7 @@ class Page:
     feeds: tuple[FeedLink, ...] = ()
 
 
+@lru_cache(maxsize=None)
 def feed_links(title: str, folder: str) -> tuple[FeedLink, ...]:
     return tuple(FeedLink(f"{title} ({name})", urls.feed_path(folder, fmt), fmt) for fmt, name in FEED_NAMES.items())
 

@@ -1,33 +1,45 @@
-"""The build: load content, arrange the site, render pages and feeds, write output/ atomically."""
+"""The build: load content through the cache, arrange the site, render what changed in parallel, commit it."""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Protocol
 
-from . import urls
+from . import __version__
+from .cache import BuildCache
 from .config import Config
-from .content import load_articles
 from .errors import SiteError
-from .feeds import render_feed, render_json_feed, render_opml, site_feeds
-from .search import render_search_index
-from .pages import site_pages
-from .render import DEFAULT_TEMPLATES, make_environment, render_page
-from .site import Site, build_site
-from .sitemap import render_robots, render_sitemap
-from .write import write_site
+from .fingerprint import digest, template_digests
+from .incremental import load_through_cache, scan_content
+from .markup import EXTENSIONS
+from .outputs import Job, config_key, site_jobs
+from .parallel import run_indexed
+from .render import DEFAULT_TEMPLATES, make_environment
+from .site import build_site
+from .write import commit_changes, new_staging, unknown_files, write_if_changed
 
 DEFAULT_STATIC = DEFAULT_TEMPLATES.parent / "static"
+
+
+class Progress(Protocol):
+    def start(self, label: str, total: int) -> None: ...
+    def advance(self, count: int) -> None: ...
 
 
 @dataclass
 class BuildResult:
     articles: int = 0
-    files: int = 0
+    parsed: int = 0
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
     errors: list[SiteError] = field(default_factory=list)
-    written: bool = False
+    done: bool = False
+    up_to_date: bool = False
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -38,35 +50,97 @@ class BuildOptions:
     now: datetime | None = None
 
 
-def build(config: Config, options: BuildOptions = BuildOptions()) -> BuildResult:
+def parse_signature(config: Config) -> str:
+    """What parsing depends on besides a file's bytes; a change to it makes every cached article stale."""
+    return digest(__version__, config.timezone, str(config.words_per_minute), repr(sorted(t.id for t in config.topics)),
+                  repr(EXTENSIONS))
+
+
+def build(config: Config, options: BuildOptions = BuildOptions(), progress: Progress | None = None) -> BuildResult:
     """Build the site; bad files are left out and reported, and with `strict` nothing is written."""
-    articles, errors = load_articles(config)
-    result = BuildResult(errors=errors)
-    if errors and options.strict:
-        return result
-    now = options.now or datetime.now(timezone.utc)
-    site = build_site(articles, config, now, drafts=options.drafts)
-    result.articles = len(site.articles)
-    files = dict(render_files(site))
-    output = options.output or config.path("output")
+    env = make_environment(config)
+    templates = template_digests(env)
+    cache = BuildCache(config.path("cache"), parse_signature(config))
+    try:
+        return _build(config, options, progress, env, templates, cache)
+    finally:
+        cache.close()
+
+
+def _build(config, options, progress, env, templates, cache) -> BuildResult:
+    output = (options.output or config.path("output")).resolve()
     static = [d for d in dict.fromkeys([DEFAULT_STATIC, config.path("static")]) if d.is_dir()]
-    result.files = write_site(files.items(), static, output)
-    result.written = True
+    files = scan_content(config)
+    now = options.now or datetime.now(timezone.utc)
+    signature = inputs_signature(config, templates, static, options, files)
+    previous = cache.fingerprints(output) if output.exists() else {}
+    if _nothing_changed(cache.inputs(output), signature, now, previous, output):
+        return BuildResult(unchanged=len(previous), done=True, up_to_date=True, note=cache.note)
+    if progress:
+        progress.start("reading", len(files))
+    loaded = load_through_cache(config, files, cache, parse_signature(config), progress.advance if progress else None)
+    result = BuildResult(errors=loaded.errors, parsed=loaded.parsed, note=cache.note)
+    if loaded.errors and options.strict:
+        return result
+    site = build_site(loaded.articles, config, now, drafts=options.drafts)
+    result.articles = len(site.articles)
+    jobs = site_jobs(site, env, templates, loaded.bodies, static)
+    todo = [job for job in jobs if previous.get(job.path) != job.fingerprint or not (output / job.path).is_file()]
+    staging, changed = _render(todo, output, progress)
+    produced = {job.path: job.fingerprint for job in jobs}
+    stale = [path for path in previous if path not in produced] if previous else \
+        (unknown_files(output, set(produced)) if output.exists() else [])
+    result.removed = commit_changes(staging, output, changed, stale)
+    cache.update_fingerprints(output, {job.path: job.fingerprint for job in todo}, stale)
+    # Without errors to report again, an identical next build has nothing to do.
+    cache.store_inputs(output, "" if loaded.errors else f"{signature}|{_next_publication(loaded.articles, now)}")
+    cache.commit()
+    result.written, result.unchanged, result.done = len(changed), len(jobs) - len(changed), True
     return result
 
 
-def render_files(site: Site) -> Iterator[tuple[str, bytes]]:
-    """Every generated file of the site as (path in output/, bytes)."""
-    env = make_environment(site.config)
-    pages = list(site_pages(site))
-    for page in pages:
-        yield page.path, render_page(env, page, site).encode("utf-8")
-    for feed in site_feeds(site):
-        for fmt in ("rss", "atom"):
-            yield urls.feed_path(feed.folder, fmt), render_feed(feed, fmt, site)
-        yield urls.feed_path(feed.folder, "json"), render_json_feed(feed, site)
-    yield "search-index.js", render_search_index(site)
-    yield "feeds.opml", render_opml(site)
-    yield "sitemap.xml", render_sitemap(pages, site.config.base_url)
-    yield "robots.txt", render_robots(site.config.base_url)
-    yield ".nojekyll", b""
+def inputs_signature(config: Config, templates: dict[str, str], static: list[Path], options: BuildOptions,
+                     files: list) -> str:
+    """Everything a build reads, by name, size and time: equal signatures mean equal output."""
+    static_files = [(str(p), p.stat().st_mtime_ns, p.stat().st_size) for d in static for p in sorted(d.rglob("*"))
+                    if p.is_file()]
+    return digest(config_key(config), repr(sorted(templates.items())), repr(static_files), repr(options.drafts),
+                  *(f"{f.relative}:{f.status.st_mtime_ns}:{f.status.st_size}" for f in files))
+
+
+def _next_publication(articles, now: datetime) -> str:
+    """When an article dated in the future comes due, the site changes though no file did."""
+    upcoming = [a.date for a in articles if a.date > now and not a.draft]
+    return min(upcoming).isoformat() if upcoming else ""
+
+
+def _nothing_changed(stored: str | None, signature: str, now: datetime, previous: dict[str, str],
+                     output: Path) -> bool:
+    if not stored or not previous:
+        return False
+    stored_signature, _, due = stored.partition("|")
+    if stored_signature != signature or (due and now >= datetime.fromisoformat(due)):
+        return False
+    return all((output / path).is_file() for path in previous)
+
+
+def _render(todo: list[Job], output: Path, progress: Progress | None) -> tuple[Path, list[str]]:
+    """Make each job's file into a staging folder, unless output/ has those bytes already."""
+    staging = new_staging(output)
+
+    def make(index: int) -> str | None:
+        job = todo[index]
+        return job.path if write_if_changed(staging, output, job.path, job.make()) else None
+
+    if progress:
+        progress.start("writing", len(todo))
+    changed: list[str] = []
+    try:
+        for chunk in run_indexed(make, len(todo)):
+            changed.extend(path for path in chunk if path)
+            if progress:
+                progress.advance(len(chunk))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging, sorted(changed)

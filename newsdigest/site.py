@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from .config import Config
 from .content import Article, tag_slug
@@ -103,22 +103,60 @@ def _editions(articles: Sequence[Article], config: Config) -> tuple[Edition, ...
 
 
 def _related(articles: Sequence[Article], limit: int) -> dict[str, tuple[Article, ...]]:
-    """For each article, those sharing most topics and tags with it, newest first among equals."""
-    rank = {a.slug: i for i, a in enumerate(articles)}
-    by_slug = {a.slug: a for a in articles}
-    holders: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for article in articles:
-        for key in _relation_keys(article):
-            holders[key].append(article.slug)
+    """For each article, those sharing most topics and tags with it, newest first among equals.
+
+    Each topic and tag is a bitset over the articles (bit i is the i-th newest), so the articles sharing a
+    set of keys are one AND away, and the newest of them is the lowest set bit.
+    """
+    masks = _key_masks(articles)
     related = {}
-    for article in articles:
-        shared: Counter[str] = Counter()
-        for key in _relation_keys(article):
-            shared.update(holders[key])
-        del shared[article.slug]
-        best = sorted(shared, key=lambda slug: (-shared[slug], rank[slug]))[:limit]
-        related[article.slug] = tuple(by_slug[slug] for slug in best)
+    for index, article in enumerate(articles):
+        keys = sorted((masks[key] for key in dict.fromkeys(_relation_keys(article))), key=_bit_count)
+        related[article.slug] = tuple(articles[i] for i in _most_shared(keys, 1 << index, limit))
     return related
+
+
+def _key_masks(articles: Sequence[Article]) -> dict[tuple[str, str], int]:
+    members: dict[tuple[str, str], bytearray] = {}
+    size = len(articles) // 8 + 1
+    for index, article in enumerate(articles):
+        for key in _relation_keys(article):
+            bits = members.setdefault(key, bytearray(size))
+            bits[index >> 3] |= 1 << (index & 7)
+    return {key: int.from_bytes(bits, "little") for key, bits in members.items()}
+
+
+def _bit_count(mask: int) -> int:
+    return mask.bit_count()
+
+
+def _most_shared(keys: list[int], taken: int, limit: int) -> list[int]:
+    """Indices of up to `limit` articles in most of `keys`, lowest index first among those sharing as many."""
+    chosen: list[int] = []
+    for size in range(len(keys), 0, -1):
+        union = 0
+        for shared in _intersections(keys, size, 0, -1):
+            union |= shared
+        union &= ~taken
+        while union and len(chosen) < limit:
+            lowest = union & -union
+            chosen.append(lowest.bit_length() - 1)
+            taken |= lowest
+            union ^= lowest
+        if len(chosen) >= limit:
+            break
+    return chosen
+
+
+def _intersections(keys: list[int], size: int, start: int, running: int) -> Iterator[int]:
+    """The AND of every choice of `size` keys from keys[start:], skipping choices that are already empty."""
+    if size == 0:
+        yield running
+        return
+    for position in range(start, len(keys) - size + 1):
+        narrowed = running & keys[position]
+        if narrowed:
+            yield from _intersections(keys, size - 1, position + 1, narrowed)
 
 
 def _relation_keys(article: Article) -> list[tuple[str, str]]:

@@ -16,7 +16,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def test_the_sample_builds_and_two_builds_are_byte_identical(tmp_path):
     first = run_cli("--output", str(tmp_path / "one"))
     assert first.returncode == 0, first.stderr
-    assert first.stdout.startswith("Built 9 articles, ")
+    assert first.stdout.startswith("Built 9 articles into ")
     second = run_cli("build", "--output", str(tmp_path / "two"))
     assert second.returncode == 0, second.stderr
     one, two = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")

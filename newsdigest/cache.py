@@ -1,0 +1,122 @@
+"""The persistent build cache: parsed articles by the hash of their bytes, and the fingerprint of every output.
+
+It lives in one SQLite file beside site.toml. A cache that cannot be read, or was written by another version
+or with other parse settings, is never trusted: it is set aside and the build starts from nothing.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from . import __version__
+
+SCHEMA = 3
+CACHE_FILE = "cache.sqlite"
+
+
+@dataclass(frozen=True)
+class CachedArticle:
+    mtime_ns: int
+    size: int
+    sha: str
+    record: bytes
+
+
+class BuildCache:
+    def __init__(self, folder: Path, signature: str):
+        self.folder = folder
+        self.signature = signature
+        self.note = ""
+        self.db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / CACHE_FILE
+        existed = path.exists()
+        try:
+            db = self._connect(path)
+            if self._stored_signature(db) == f"{SCHEMA}:{__version__}:{self.signature}":
+                return db
+            db.close()
+            if existed:
+                self.note = "the cache was made with other settings or another version; rebuilt it"
+        except (sqlite3.DatabaseError, OSError):
+            self.note = "the cache could not be read; rebuilt it from the sources"
+        path.unlink(missing_ok=True)
+        db = self._connect(path)
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('signature', ?)", (f"{SCHEMA}:{__version__}:{self.signature}",))
+        db.commit()
+        return db
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path)
+        db.execute("PRAGMA journal_mode=WAL")
+        # A cache may be lost in a crash: it is checked on opening and rebuilt, so it need not wait for the disk.
+        db.execute("PRAGMA synchronous=OFF")
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        db.execute("CREATE TABLE IF NOT EXISTS articles (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, "
+                   "sha TEXT, record BLOB, body TEXT)")
+        db.execute("CREATE TABLE IF NOT EXISTS outputs (folder TEXT, path TEXT, fingerprint TEXT, "
+                   "PRIMARY KEY (folder, path))")
+        db.execute("PRAGMA quick_check").fetchone()
+        return db
+
+    @staticmethod
+    def _stored_signature(db: sqlite3.Connection) -> str | None:
+        row = db.execute("SELECT value FROM meta WHERE key = 'signature'").fetchone()
+        return row[0] if row else None
+
+    def articles(self) -> dict[str, CachedArticle]:
+        return {path: CachedArticle(m, s, sha, rec) for path, m, s, sha, rec in
+                self.db.execute("SELECT path, mtime_ns, size, sha, record FROM articles")}
+
+    def body(self, path: str) -> str:
+        row = self.db.execute("SELECT body FROM articles WHERE path = ?", (path,)).fetchone()
+        if row is None:
+            raise KeyError(path)
+        return row[0]
+
+    def store_articles(self, rows: Iterable[tuple[str, int, int, str, object, str]]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?)",
+                            ((p, m, s, sha, pickle.dumps(rec, pickle.HIGHEST_PROTOCOL), body)
+                             for p, m, s, sha, rec, body in rows))
+
+    def touch_articles(self, rows: Iterable[tuple[str, int, int]]) -> None:
+        self.db.executemany("UPDATE articles SET mtime_ns = ?, size = ? WHERE path = ?",
+                            ((m, s, p) for p, m, s in rows))
+
+    def forget_articles_except(self, paths: set[str]) -> None:
+        gone = [(p,) for (p,) in self.db.execute("SELECT path FROM articles") if p not in paths]
+        self.db.executemany("DELETE FROM articles WHERE path = ?", gone)
+
+    def fingerprints(self, folder: Path) -> dict[str, str]:
+        """What each file in an output folder was last made from."""
+        return dict(self.db.execute("SELECT path, fingerprint FROM outputs WHERE folder = ?", (str(folder),)))
+
+    def update_fingerprints(self, folder: Path, changed: dict[str, str], removed: Iterable[str]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)",
+                            ((str(folder), p, f) for p, f in changed.items()))
+        self.db.executemany("DELETE FROM outputs WHERE folder = ? AND path = ?", ((str(folder), p) for p in removed))
+
+    def inputs(self, folder: Path) -> str | None:
+        """The signature of every input of the last build into a folder (see pipeline.inputs_signature)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (f"inputs:{folder}",)).fetchone()
+        return row[0] if row else None
+
+    def store_inputs(self, folder: Path, signature: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"inputs:{folder}", signature))
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def unpickle(record: bytes) -> object:
+    return pickle.loads(record)

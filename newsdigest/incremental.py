@@ -1,0 +1,123 @@
+"""Load articles through the cache: parse only files whose bytes changed, in parallel; keep bodies out of memory."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .cache import CACHE_FILE, BuildCache, unpickle
+from .config import Config
+from .content import Article, parse_article, unique_articles
+from .errors import SiteError
+from .fingerprint import digest
+from .parallel import run_indexed
+
+
+@dataclass
+class Loaded:
+    articles: list[Article]
+    errors: list[SiteError]
+    parsed: int
+    bodies: "BodyStore"
+
+
+class BodyStore:
+    """Article bodies: those parsed in this build from memory, the others from the cache, one connection a process."""
+
+    def __init__(self, cache_folder: Path, fresh: dict[str, str]):
+        self.path = cache_folder / CACHE_FILE
+        self.fresh = fresh
+        self._connections: dict[int, sqlite3.Connection] = {}
+
+    def body(self, article: Article) -> str:
+        if article.source_path in self.fresh:
+            return self.fresh[article.source_path]
+        connection = self._connections.get(os.getpid())
+        if connection is None:
+            connection = self._connections[os.getpid()] = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        row = connection.execute("SELECT body FROM articles WHERE path = ?", (article.source_path,)).fetchone()
+        if row is None:
+            raise KeyError(f"no cached body for {article.source_path}")
+        return row[0]
+
+
+@dataclass(frozen=True)
+class ContentFile:
+    path: Path
+    relative: str
+    status: os.stat_result
+
+
+def scan_content(config: Config) -> list[ContentFile]:
+    """Every content file with its size and time, in the order content_files gives (run before every build)."""
+    root = config.path("content")
+    prefix = _relative(root, config.root)
+    found = []
+    for folder, _, names in os.walk(root):
+        inner = os.path.relpath(folder, root)
+        for name in names:
+            if name.endswith(".md"):
+                relative = name if inner == "." else f"{inner}/{name}"
+                path = os.path.join(folder, name)
+                found.append(ContentFile(Path(path), f"{prefix}/{relative}", os.stat(path)))
+    found.sort(key=lambda f: f.path)
+    return found
+
+
+def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCache, parse_signature: str,
+                       progress=None) -> Loaded:
+    cached = cache.articles()
+    results: dict[str, Article | SiteError] = {}
+    stale: list[tuple[Path, str, os.stat_result]] = []
+    for file in files:
+        path, relative, status = file.path, file.relative, file.status
+        entry = cached.get(relative)
+        if entry and entry.mtime_ns == status.st_mtime_ns and entry.size == status.st_size:
+            results[relative] = unpickle(entry.record)
+        else:
+            stale.append((path, relative, status))
+
+    def parse(index: int):
+        path, relative, status = stale[index]
+        data = path.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        entry = cached.get(relative)
+        if entry and entry.sha == sha:
+            return "touched", relative, status.st_mtime_ns, status.st_size, unpickle(entry.record), None
+        try:
+            article = parse_article(path, data, config, digest=digest(sha, parse_signature))
+        except SiteError as error:
+            return "error", relative, 0, 0, error, None
+        return "parsed", relative, status.st_mtime_ns, status.st_size, replace(article, body_html=""), \
+            (sha, article.body_html)
+
+    fresh: dict[str, str] = {}
+    parsed = 0
+    for chunk in run_indexed(parse, len(stale)):
+        touched, stored = [], []
+        for kind, relative, mtime, size, result, extra in chunk:
+            results[relative] = result
+            if kind == "touched":
+                touched.append((relative, mtime, size))
+            elif kind == "parsed":
+                sha, body = extra
+                fresh[relative] = body
+                stored.append((relative, mtime, size, sha, result, body))
+        # Stored as results arrive, while the workers go on parsing.
+        cache.touch_articles(touched)
+        cache.store_articles(stored)
+        parsed += len(stored)
+        if progress:
+            progress(len(chunk))
+    cache.forget_articles_except(set(results))
+    cache.commit()
+    ordered = [results[file.relative] for file in files]
+    articles, errors = unique_articles(ordered, config)
+    return Loaded(articles, errors, parsed, BodyStore(cache.folder, fresh))
+
+
+def _relative(path: Path, root: Path) -> str:
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)

@@ -1,0 +1,84 @@
+"""Every file of the site as a job: its path, the fingerprint of what it depends on, and how to make it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Callable
+
+from jinja2 import Environment
+
+from . import urls
+from .config import Config
+from .feeds import render_feed, render_json_feed, render_opml, site_feeds
+from .fingerprint import digest, fingerprint
+from .incremental import BodyStore
+from .pages import Page, site_pages
+from .render import render_page
+from .search import render_search_index
+from .site import Site
+from .sitemap import render_robots, render_sitemap
+
+
+@dataclass(frozen=True)
+class Job:
+    path: str
+    fingerprint: str
+    make: Callable[[], bytes]
+
+
+def config_key(config: Config) -> str:
+    """Everything of the config that output depends on (all of it, but where the site folder lies)."""
+    return digest(repr({k: v for k, v in vars(config).items() if k != "root"}), repr(config.topics), repr(config.tags))
+
+
+def site_jobs(site: Site, env: Environment, templates: dict[str, str], bodies: BodyStore,
+              static_dirs: list[Path]) -> list[Job]:
+    config = site.config
+    key = config_key(config)
+    names = site.topic_names()
+    pages = list(site_pages(site))
+    jobs = [Job(page.path, fingerprint(key, templates[page.template], page.path, page.template, page.title,
+                                       page.feeds, page.context),
+                partial(_page, env, page, config, names, bodies)) for page in pages]
+    for feed in site_feeds(site):
+        feed_key = fingerprint(key, feed.folder, feed.title, feed.description, feed.articles, feed.updated)
+        for fmt in ("rss", "atom"):
+            jobs.append(Job(urls.feed_path(feed.folder, fmt), digest(feed_key, fmt),
+                            partial(render_feed, feed, fmt, site, bodies.body)))
+        jobs.append(Job(urls.feed_path(feed.folder, "json"), digest(feed_key, "json"),
+                        partial(render_json_feed, feed, site, bodies.body)))
+    digests = [a.digest for a in site.articles]
+    jobs += [
+        Job("search-index.js", digest(key, "search", *digests), partial(render_search_index, site)),
+        Job("feeds.opml", fingerprint(key, "opml", site.topics), partial(render_opml, site)),
+        Job("sitemap.xml", fingerprint(key, "sitemap", [(p.path, _last_modified(p)) for p in pages]),
+            partial(render_sitemap, pages, config.base_url)),
+        Job("robots.txt", digest(key, "robots"), partial(render_robots, config.base_url)),
+        Job(".nojekyll", digest("nojekyll"), lambda: b""),
+    ]
+    return jobs + static_jobs(static_dirs)
+
+
+def _last_modified(page: Page) -> str:
+    article = page.context.get("article")
+    return (article.updated or article.date).isoformat() if article is not None else ""
+
+
+def static_jobs(static_dirs: list[Path]) -> list[Job]:
+    """static/ copied as is; a site's own file wins over the default of the same name."""
+    files: dict[str, Path] = {}
+    for folder in static_dirs:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                files["static/" + path.relative_to(folder).as_posix()] = path
+    return [Job(name, digest(name, str(path.stat().st_mtime_ns), str(path.stat().st_size)), path.read_bytes)
+            for name, path in files.items()]
+
+
+def _page(env: Environment, page: Page, config: Config, names: dict[str, str], bodies: BodyStore) -> bytes:
+    article = page.context.get("article")
+    extra = {"body": bodies.body(article)} if article is not None else {}
+    return render_page(env, page, config, names, **extra).encode("utf-8")
+

@@ -1,0 +1,46 @@
+"""Run per-item work across the cores: forked workers inherit what the parent built, so nothing big is pickled."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Callable, Iterator, TypeVar
+
+T = TypeVar("T")
+# Below this many items a pool costs more than it saves.
+MIN_PARALLEL_ITEMS = 64
+_task: Callable[[int], object] | None = None
+
+
+def worker_count() -> int:
+    """The cores this process may use, or NEWSDIGEST_WORKERS where it is set (1 runs everything here)."""
+    if os.environ.get("NEWSDIGEST_WORKERS", "").isdigit():
+        return max(1, int(os.environ["NEWSDIGEST_WORKERS"]))
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def run_indexed(task: Callable[[int], T], count: int, workers: int | None = None) -> Iterator[list[T]]:
+    """task(0) ... task(count - 1), yielded in chunks as they finish (in no fixed order).
+
+    The task is a closure over the parent's data; with the 'fork' start method each worker inherits it as it
+    was when the pool started. Where fork is not available, or the work is small, it runs here.
+    """
+    global _task
+    workers = workers or worker_count()
+    if workers <= 1 or count < MIN_PARALLEL_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+        step = max(1, count // 20)
+        for start in range(0, count, step):
+            yield [task(i) for i in range(start, min(count, start + step))]
+        return
+    _task = task
+    try:
+        size = max(8, count // (workers * 16))
+        chunks = [range(start, min(count, start + size)) for start in range(0, count, size)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield from pool.imap_unordered(_run_chunk, chunks)
+    finally:
+        _task = None
+
+
+def _run_chunk(indices: range) -> list:
+    return [_task(i) for i in indices]
