@@ -10,6 +10,7 @@ from typing import Any
 from jinja2 import Environment, meta
 
 from .content import Article
+from .render import ENTRY_TEMPLATE
 from .pages import FeedLink
 from .site import Edition, Term
 
@@ -20,6 +21,10 @@ def template_digests(env: Environment) -> dict[str, str]:
                if name.endswith((".html", ".xml", ".txt"))}
     references = {name: set(meta.find_referenced_templates(env.parse(source))) - {None}
                   for name, source in sources.items()}
+    for name, source in sources.items():
+        # entry() renders its template by name at run time, where Jinja's reference scan cannot see it.
+        if "entry(" in source:
+            references[name].add(ENTRY_TEMPLATE)
     digests = {}
     for name in sources:
         closure, todo = set(), [name]

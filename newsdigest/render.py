@@ -20,6 +20,7 @@ from .pages import Page
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # Entries are rendered as if from no page at all; their links carry a marker where the page's way to the root goes.
 ENTRY_PAGE = "<entry>"
+ENTRY_TEMPLATE = "partials/entry.html"
 ROOT_MARKER = "\x00root\x00"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
@@ -104,7 +105,7 @@ def _entry(context: Any, article: Article, heading_level: int = 2) -> Markup:
     key = (article.slug, heading_level)
     snippet = cache.get(key)
     if snippet is None:
-        snippet = cache[key] = context.environment.get_template("partials/entry.html").render(
+        snippet = cache[key] = context.environment.get_template(ENTRY_TEMPLATE).render(
             article=article, heading_level=heading_level, page_path=ENTRY_PAGE,
             topic_names=context["topic_names"], config=context["config"]).strip()
     return Markup(snippet.replace(ROOT_MARKER, "../" * context["page_path"].count("/")))

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from datetime import datetime, timezone
@@ -28,7 +29,8 @@ NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
 def build_site_into(site: Path, output: Path, **options) -> BuildResult:
-    config = load_config(site)
+    """Build a site into `output`, its cache beside it, so that no test writes into the source tree."""
+    config = replace(load_config(site), cache_dir=str(output.parent / f"{output.name}-cache"))
     return build(config, BuildOptions(output=output, now=NOW, **options))
 
 

@@ -1,0 +1,253 @@
+"""Time newsdigest at scale, and Hugo and Pelican beside it on the same corpus.
+
+    python bench/speed/run.py [--sizes 1000 10000 100000] [--runs 3] [--no-peers] [--work DIR]
+
+For each size N it generates the corpus with ../shared/bench-peers/make_corpus.py (deterministic: the first N
+articles of a larger corpus are the same articles), then times, each as a fresh process:
+  cold      no output and no cache (deleting the old output is part of the time, as for the peers);
+  no-op     a rebuild with nothing changed;
+  edit one  a rebuild after one article's text changed;
+  add 20    a rebuild after 20 new articles arrived;
+with the peak memory of the build's processes together (RSS summed over the process and its workers,
+sampled every 20 ms: an upper bound, as forked workers share pages) and the size of the output.
+It also checks that a rebuild writes only files whose bytes change. Hugo (`hugo` on PATH) and Pelican
+(`pelican` on PATH, or --pelican) are timed cold and rebuilding with nothing changed, from the peers'
+own configurations in ../shared/bench-peers/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PEERS = ROOT.parent / "shared" / "bench-peers"
+SITE_TOML = Path(__file__).resolve().parent / "site.toml"
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    output: str = ""
+
+
+@dataclass
+class Row:
+    tool: str
+    size: int
+    times: dict[str, list[Run]] = field(default_factory=dict)
+    output_mb: float = 0.0
+    files: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def median(self, kind: str) -> float | None:
+        runs = self.times.get(kind)
+        return statistics.median(r.seconds for r in runs) if runs else None
+
+    def peak(self) -> float:
+        return max((r.peak_mb for runs in self.times.values() for r in runs), default=0.0)
+
+
+def timed(command: list[str], env: dict | None = None, before=None) -> Run:
+    """Run a command to its end; its wall time (with `before`, e.g. deleting output) and summed peak RSS."""
+    started = time.perf_counter()
+    if before:
+        before()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env={**os.environ, **(env or {})})
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss_kb(process.pid))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output, _ = process.communicate()
+    elapsed = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{output}")
+    return Run(elapsed, peak[0] / 1024, output.strip())
+
+
+def _tree_rss_kb(pid: int) -> int:
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            with open(f"/proc/{current}/status") as status:
+                total += next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    todo += [int(child) for child in children.read().split()]
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total
+
+
+def make_corpus(size: int, fmt: str, out: Path) -> None:
+    generator = PEERS / "make_corpus.py"
+    if not generator.exists():
+        raise SystemExit(f"the corpus generator {generator} is missing: this benchmark needs ../shared/bench-peers/")
+    subprocess.run([sys.executable, str(generator), "--n", str(size), "--format", fmt, "--out", str(out)],
+                   check=True, capture_output=True)
+
+
+def folder_size(folder: Path) -> tuple[float, int]:
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return sum(p.stat().st_size for p in files) / 1024 / 1024, len(files)
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def rewritten_without_change(before: dict, folder: Path) -> int:
+    """Files whose modification time moved though their bytes did not: the rule is that there are none."""
+    after = snapshot(folder)
+    return sum(1 for path, (mtime, data) in after.items()
+               if path in before and before[path][1] == data and before[path][0] != mtime)
+
+
+def bench_newsdigest(size: int, work: Path, runs: int) -> Row:
+    site = work / f"newsdigest-{size}"
+    if not (site / "content").exists():
+        make_corpus(size, "neutral", site)
+    shutil.copy(SITE_TOML, site / "site.toml")
+    extra = work / f"extra-{size}"
+    if not extra.exists():
+        make_corpus(size + 20, "neutral", extra)
+    new_files = sorted(set(os.listdir(extra / "content")) - set(os.listdir(site / "content")))
+    build = [sys.executable, str(ROOT / "build.py"), "--site", str(site), "--quiet"]
+    row = Row("newsdigest", size)
+
+    def clean() -> None:
+        shutil.rmtree(site / "output", ignore_errors=True)
+        shutil.rmtree(site / ".newsdigest-cache", ignore_errors=True)
+
+    edited = sorted((site / "content").iterdir())[size // 2]
+    original = edited.read_text(encoding="utf-8")
+    for _ in range(runs):
+        row.times.setdefault("cold", []).append(timed(build, before=clean))
+        row.times.setdefault("no-op", []).append(timed(build))
+        before = snapshot(site / "output")
+        edited.write_text(original + "\nA late paragraph, added to time an edit.\n", encoding="utf-8")
+        row.times.setdefault("edit one", []).append(timed(build))
+        moved = rewritten_without_change(before, site / "output")
+        for name in new_files:
+            shutil.copy(extra / "content" / name, site / "content" / name)
+        before = snapshot(site / "output")
+        row.times.setdefault("add 20", []).append(timed(build))
+        moved += rewritten_without_change(before, site / "output")
+        row.notes.append(f"files rewritten with unchanged bytes: {moved}")
+        edited.write_text(original, encoding="utf-8")
+        for name in new_files:
+            (site / "content" / name).unlink()
+    timed(build)
+    row.output_mb, row.files = folder_size(site / "output")
+    return row
+
+
+def bench_hugo(size: int, work: Path, runs: int) -> Row | None:
+    hugo = shutil.which("hugo")
+    if not hugo:
+        return None
+    site = work / f"hugo-{size}"
+    if not (site / "content").exists():
+        make_corpus(size, "hugo", site)
+        shutil.copy(PEERS / "hugo" / "hugo.yaml", site / "hugo.yaml")
+        shutil.copytree(PEERS / "hugo" / "layouts", site / "layouts", dirs_exist_ok=True)
+    out = work / f"hugo-{size}-out"
+    command = [hugo, "--source", str(site), "--destination", str(out), "--quiet"]
+    row = Row("Hugo", size)
+    for _ in range(runs):
+        row.times.setdefault("cold", []).append(timed(command, before=lambda: shutil.rmtree(out, ignore_errors=True)))
+        row.times.setdefault("no-op", []).append(timed(command))
+    row.output_mb, row.files = folder_size(out)
+    return row
+
+
+def bench_pelican(size: int, work: Path, runs: int, pelican: str | None) -> Row | None:
+    pelican = pelican or shutil.which("pelican")
+    if not pelican or not Path(pelican).exists():
+        return None
+    site = work / f"pelican-{size}"
+    if not (site / "content").exists():
+        make_corpus(size, "pelican", site)
+    for conf in ("pelicanconf.py", "pelicanconf_cache.py"):
+        shutil.copy(PEERS / "pelican" / conf, site / conf)
+    out, cache = work / f"pelican-{size}-out", work / f"pelican-{size}-cache"
+    row = Row("Pelican", size)
+    cold = [pelican, str(site / "content"), "-s", str(site / "pelicanconf.py"), "-o", str(out), "-q"]
+    cached = [pelican, str(site / "content"), "-s", str(site / "pelicanconf_cache.py"), "-o", str(out), "-q"]
+    for _ in range(runs):
+        row.times.setdefault("cold", []).append(timed(cold, before=lambda: shutil.rmtree(out, ignore_errors=True)))
+        shutil.rmtree(cache, ignore_errors=True)
+        timed(cached, env={"PELICAN_CACHE_PATH": str(cache)})
+        row.times.setdefault("no-op", []).append(timed(cached, env={"PELICAN_CACHE_PATH": str(cache)}))
+    row.output_mb, row.files = folder_size(out)
+    return row
+
+
+def seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f} s"
+
+
+def print_table(rows: list[Row]) -> None:
+    print(f"\n| tool | articles | cold | no-op | edit one | add 20 | peak memory | output |")
+    print("|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        print(f"| {row.tool} | {row.size:,} | {seconds(row.median('cold'))} | {seconds(row.median('no-op'))} | "
+              f"{seconds(row.median('edit one'))} | {seconds(row.median('add 20'))} | {row.peak():.0f} MB | "
+              f"{row.output_mb:.0f} MB, {row.files:,} files |")
+    for size in sorted({row.size for row in rows}):
+        ours = next(r for r in rows if r.size == size and r.tool == "newsdigest")
+        for peer in (r for r in rows if r.size == size and r.tool != "newsdigest"):
+            print(f"\nAt {size:,}: cold build {peer.median('cold') / ours.median('cold'):.2f}x faster than {peer.tool}"
+                  f" ({seconds(ours.median('cold'))} against {seconds(peer.median('cold'))}, measured side by side)")
+        for note in sorted(set(ours.notes)):
+            print(f"At {size:,}: {note}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=3, help="runs of each measurement; the table gives medians")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/newsdigest-bench"))
+    parser.add_argument("--no-peers", action="store_true", help="time newsdigest only")
+    parser.add_argument("--peer-sizes", type=int, nargs="*", default=[1000, 10000],
+                        help="the sizes at which the peers are timed too")
+    parser.add_argument("--pelican", help="the pelican command (default: from PATH)")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for size in args.sizes:
+        runs = args.runs if size <= 10000 else 1
+        rows.append(bench_newsdigest(size, args.work, runs))
+        print(f"newsdigest {size:,}: done", file=sys.stderr)
+        if not args.no_peers and size in args.peer_sizes:
+            for peer in (bench_hugo(size, args.work, runs), bench_pelican(size, args.work, runs, args.pelican)):
+                if peer:
+                    rows.append(peer)
+                    print(f"{peer.tool} {size:,}: done", file=sys.stderr)
+    print(f"\nMachine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; medians of {args.runs} runs "
+          f"(1 at sizes over 10,000).")
+    print_table(rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,150 @@
+"""Incremental builds: the same bytes as a cold build, and only files whose bytes change are written."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from conftest import FIXTURES, NOW, build_site_into
+from newsdigest.config import load_config
+from newsdigest.pipeline import BuildOptions, build
+
+
+def state(folder: Path) -> dict[str, tuple[int, bytes]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def rebuild(site: Path, **options):
+    return build(load_config(site), BuildOptions(now=options.pop("now", NOW), **options))
+
+
+def touched(before: dict, after: dict) -> set[str]:
+    return {path for path in after if path not in before or before[path][0] != after[path][0]}
+
+
+def changed(before: dict, after: dict) -> set[str]:
+    return {path for path in after if path not in before or before[path][1] != after[path][1]}
+
+
+def test_a_rebuild_with_nothing_changed_writes_nothing(fixture_site):
+    first = rebuild(fixture_site)
+    assert first.written == first.unchanged + first.written and first.unchanged == 0
+    before = state(fixture_site / "output")
+    time.sleep(0.01)
+    again = rebuild(fixture_site)
+    assert again.up_to_date and again.written == 0
+    assert state(fixture_site / "output") == before
+
+
+def test_an_edit_writes_exactly_the_files_whose_bytes_change(fixture_site):
+    rebuild(fixture_site)
+    before = state(fixture_site / "output")
+    article = fixture_site / "content" / "third.md"
+    article.write_text(article.read_text().replace("Third body.", "Third body, edited."))
+    result = rebuild(fixture_site)
+    after = state(fixture_site / "output")
+    assert touched(before, after) == changed(before, after)
+    assert "articles/third.html" in changed(before, after)
+    assert "articles/first-story.html" not in touched(before, after)
+    assert result.written == len(changed(before, after)) and not result.up_to_date
+
+
+def test_cached_builds_give_the_same_bytes_as_a_cold_build(fixture_site, tmp_path):
+    rebuild(fixture_site)
+    article = fixture_site / "content" / "second.md"
+    article.write_text(article.read_text().replace("A second paragraph.", "A second paragraph, changed."))
+    (fixture_site / "content" / "new.md").write_text("---\ntitle: New arrival\ndate: 2025-01-06\ntopics: [trade]\n"
+                                                    "tags: [China]\n---\nBrand new.\n")
+    (fixture_site / "content" / "third.md").unlink()
+    rebuild(fixture_site)
+    cold_site = tmp_path / "cold"
+    shutil.copytree(fixture_site, cold_site, ignore=shutil.ignore_patterns("output", ".newsdigest-cache"))
+    build_site_into(cold_site, cold_site / "output")
+    incremental = {k: v[1] for k, v in state(fixture_site / "output").items()}
+    cold = {k: v[1] for k, v in state(cold_site / "output").items()}
+    assert incremental == cold
+    assert "articles/third.html" not in incremental and "articles/new.html" in incremental
+
+
+def test_a_template_change_renders_only_the_pages_that_use_it(fixture_site):
+    rebuild(fixture_site)
+    before = state(fixture_site / "output")
+    (fixture_site / "templates").mkdir()
+    default = Path(__file__).resolve().parent.parent / "templates" / "edition.html"
+    (fixture_site / "templates" / "edition.html").write_text(default.read_text().replace("All editions", "Every day"))
+    result = rebuild(fixture_site)
+    after = state(fixture_site / "output")
+    assert touched(before, after) == {p for p in after if p.startswith("editions/")}
+    assert result.written == len(touched(before, after))
+
+
+def test_a_config_change_reaches_every_page(fixture_site):
+    rebuild(fixture_site)
+    before = state(fixture_site / "output")
+    toml = fixture_site / "site.toml"
+    toml.write_text(toml.read_text().replace("Fixture Digest", "Renamed Digest"))
+    rebuild(fixture_site)
+    after = state(fixture_site / "output")
+    assert all(p in changed(before, after) for p in after if p.endswith(".html"))
+
+
+def test_an_article_coming_due_is_published_though_no_file_changed(fixture_site):
+    rebuild(fixture_site)
+    assert not (fixture_site / "output/articles/future.html").exists()
+    result = rebuild(fixture_site, now=datetime(3000, 1, 1, tzinfo=timezone.utc))
+    assert not result.up_to_date
+    assert (fixture_site / "output/articles/future.html").exists()
+
+
+def test_a_deleted_output_file_is_made_again(fixture_site):
+    rebuild(fixture_site)
+    (fixture_site / "output/articles/second.html").unlink()
+    assert not rebuild(fixture_site).up_to_date
+    assert (fixture_site / "output/articles/second.html").exists()
+
+
+def test_a_corrupt_cache_is_detected_and_rebuilt(fixture_site):
+    rebuild(fixture_site)
+    before = {k: v[1] for k, v in state(fixture_site / "output").items()}
+    cache_file = fixture_site / ".newsdigest-cache" / "cache.sqlite"
+    for extra in cache_file.parent.glob("cache.sqlite-*"):
+        extra.unlink()
+    cache_file.write_bytes(b"this is not a database" * 100)
+    result = rebuild(fixture_site)
+    assert result.note == "the cache could not be read; rebuilt it from the sources"
+    assert {k: v[1] for k, v in state(fixture_site / "output").items()} == before
+
+
+def test_a_cache_from_other_settings_is_not_trusted(fixture_site):
+    rebuild(fixture_site)
+    toml = fixture_site / "site.toml"
+    toml.write_text(toml.read_text().replace('timezone = "Asia/Kolkata"', 'timezone = "UTC"'))
+    result = rebuild(fixture_site)
+    assert "other settings" in result.note
+    assert 'datetime="2025-01-01T00:00:00+00:00"' in (fixture_site / "output/articles/first-story.html").read_text()
+
+
+def test_a_failed_build_leaves_output_and_cache_usable(fixture_site):
+    rebuild(fixture_site)
+    before = state(fixture_site / "output")
+    (fixture_site / "templates").mkdir()
+    (fixture_site / "templates" / "list.html").write_text("{% extends 'base.html' %}{% block main %}{{ nope.x }}{% endblock %}")
+    try:
+        rebuild(fixture_site)
+    except Exception as error:  # the CLI prints this SiteError; here it is enough that it is raised
+        assert "template error" in str(error)
+    else:
+        raise AssertionError("the broken template was not reported")
+    assert state(fixture_site / "output") == before
+    (fixture_site / "templates" / "list.html").unlink()
+    assert rebuild(fixture_site).written == 0
+    assert not [p for p in os.listdir(fixture_site) if p.startswith(".output")]
+
+
+def test_the_fixture_site_is_unchanged_by_these_tests():
+    assert not (FIXTURES / "site" / ".newsdigest-cache").exists()
+    assert not (FIXTURES / "site" / "output").exists()

@@ -1,0 +1,31 @@
+import os
+
+from newsdigest.parallel import MIN_PARALLEL_ITEMS, run_indexed
+
+
+def test_every_item_once_across_forked_workers():
+    data = [i * i for i in range(500)]
+    results = [x for chunk in run_indexed(lambda i: (i, data[i], os.getpid()), len(data), workers=2) for x in chunk]
+    assert sorted(r[:2] for r in results) == [(i, i * i) for i in range(500)]
+    assert os.getpid() not in {r[2] for r in results}, "the work ran in workers"
+
+
+def test_small_work_runs_here():
+    results = [x for chunk in run_indexed(lambda i: os.getpid(), MIN_PARALLEL_ITEMS - 1, workers=2) for x in chunk]
+    assert set(results) == {os.getpid()} and len(results) == MIN_PARALLEL_ITEMS - 1
+
+
+def test_errors_in_workers_reach_the_caller():
+    from newsdigest.errors import SiteError
+
+    def fail(i):
+        if i == 99:
+            raise SiteError("x.md", "broken", "fix it", 3)
+        return i
+    try:
+        for _ in run_indexed(fail, 200, workers=2):
+            pass
+    except SiteError as error:
+        assert (str(error.path), error.problem, error.hint, error.line) == ("x.md", "broken", "fix it", 3)
+    else:
+        raise AssertionError("the error was lost")
