@@ -1,4 +1,5 @@
-"""Calendar dates written in an article's text: 'November 20, 2019', '20 Nov 2019', '2019-11-20'."""
+"""Calendar dates: found in an article's text ('November 20, 2019', '20 Nov 2019', '2019-11-20'), and written
+for readers ('20 November 2019')."""
 
 from __future__ import annotations
 
@@ -46,3 +47,26 @@ def _to_datetime(match: re.Match) -> datetime | date | None:
     if match.group("hour") is None:
         return day
     return datetime(day.year, day.month, day.day, hour, int(match.group("minute")))
+
+
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")
+
+
+def month_name(number: int) -> str:
+    return MONTH_NAMES[number - 1]
+
+
+def long_date(moment: datetime | date) -> str:
+    return f"{moment.day} {month_name(moment.month)} {moment.year}"
+
+
+def date_range(first: datetime | date, last: datetime | date) -> str:
+    """'3 – 9 June 2025', '28 May – 4 June 2025' or '30 December 2024 – 5 January 2025'."""
+    if (first.year, first.month, first.day) == (last.year, last.month, last.day):
+        return long_date(first)
+    if first.year != last.year:
+        return f"{long_date(first)} – {long_date(last)}"
+    if first.month != last.month:
+        return f"{first.day} {month_name(first.month)} – {long_date(last)}"
+    return f"{first.day} – {long_date(last)}"

@@ -7,7 +7,8 @@ from functools import lru_cache
 from typing import Any, Iterator
 
 from . import urls
-from .site import Site, Term, paginate
+from .dates import date_range
+from .site import Site, Term
 
 FEED_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
 FEED_NAMES = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
@@ -61,17 +62,32 @@ def site_pages(site: Site) -> Iterator[Page]:
 
 
 def _listing(site: Site, folder: str, title: str, articles, feeds, extra) -> Iterator[Page]:
-    pages = paginate(articles, site.config.per_page)
-    for number, items in enumerate(pages, start=1):
+    """The front page with the newest articles, then archive pages of fixed groups numbered from the oldest.
+
+    New articles change the front page and the newest archive page only; older pages keep their bytes, so
+    a daily rebuild rewrites a few files, not every page of every listing.
+    """
+    per_page = site.config.per_page
+    total = len(articles)
+    full_pages = total // per_page
+    older = listing_path_or_none(folder, (total - 1 - per_page) // per_page + 1 if total > per_page else 0)
+    yield Page(urls.listing_path(folder), "list.html", title,
+               {"articles": tuple(articles[:per_page]), "heading": title,
+                "pagination": {"newer": None, "older": older, "label": ""}, **extra}, feeds)
+    for number in range(1, full_pages + 1):
+        items = tuple(articles[total - number * per_page: total - (number - 1) * per_page])
+        label = date_range(items[-1].date.astimezone(site.config.zone), items[0].date.astimezone(site.config.zone))
         pagination = {
-            "number": number,
-            "count": len(pages),
-            "previous": urls.listing_path(folder, number - 1) if number > 1 else None,
-            "next": urls.listing_path(folder, number + 1) if number < len(pages) else None,
+            "newer": urls.listing_path(folder, number + 1 if number < full_pages else 0),
+            "older": listing_path_or_none(folder, number - 1),
+            "label": label,
         }
-        page_title = title if number == 1 else f"{title}, page {number}"
-        yield Page(urls.listing_path(folder, number), "list.html", page_title,
-                   {"articles": items, "pagination": pagination, "heading": title, **extra}, feeds)
+        yield Page(urls.listing_path(folder, number), "list.html", f"{title}, {label}",
+                   {"articles": items, "heading": title, "pagination": pagination}, feeds)
+
+
+def listing_path_or_none(folder: str, page: int) -> str | None:
+    return urls.listing_path(folder, page) if page >= 1 else None
 
 
 def _articles(site: Site, site_feeds) -> Iterator[Page]:

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from . import urls
 from .config import Config
 from .content import Article, tag_slug
+from .dates import long_date, month_name
 from .errors import SiteError
 from .pages import Page
 
@@ -22,8 +23,6 @@ DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 ENTRY_PAGE = "<entry>"
 ENTRY_TEMPLATE = "partials/entry.html"
 ROOT_MARKER = "\x00root\x00"
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
 
 
 def make_environment(config: Config) -> Environment:
@@ -54,14 +53,6 @@ def render_page(env: Environment, page: Page, config: Config, topic_names: dict[
         name = getattr(error, "filename", None) or page.template
         raise SiteError(name, f"template error while rendering {page.path}: {error}",
                         "fix the template", getattr(error, "lineno", None)) from None
-
-
-def month_name(number: int) -> str:
-    return MONTHS[number - 1]
-
-
-def long_date(moment: datetime | date) -> str:
-    return f"{moment.day} {month_name(moment.month)} {moment.year}"
 
 
 def iso_moment(moment: datetime | date) -> str:

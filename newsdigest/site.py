@@ -103,7 +103,11 @@ def _editions(articles: Sequence[Article], config: Config) -> tuple[Edition, ...
 
 
 def _related(articles: Sequence[Article], limit: int) -> dict[str, tuple[Article, ...]]:
-    """For each article, those sharing most topics and tags with it, newest first among equals.
+    """For each article, those sharing most topics and tags with it, from earlier coverage first.
+
+    Earlier articles are chosen first (most shared, then newest), and later ones only fill a list that is
+    short (most shared, then nearest in time), so that new articles do not change the pages of old ones.
+    The list shows the most shared first, newest first among equals.
 
     Each topic and tag is a bitset over the articles (bit i is the i-th newest), so the articles sharing a
     set of keys are one AND away, and the newest of them is the lowest set bit.
@@ -112,7 +116,10 @@ def _related(articles: Sequence[Article], limit: int) -> dict[str, tuple[Article
     related = {}
     for index, article in enumerate(articles):
         keys = sorted((masks[key] for key in dict.fromkeys(_relation_keys(article))), key=_bit_count)
-        related[article.slug] = tuple(articles[i] for i in _most_shared(keys, 1 << index, limit))
+        earlier = _most_shared([key & (-1 << (index + 1)) for key in keys], limit, newest_first=True)
+        later = _most_shared([key & ((1 << index) - 1) for key in keys], limit - len(earlier), newest_first=False)
+        chosen = sorted(earlier + later, key=lambda shared_index: (-shared_index[0], shared_index[1]))
+        related[article.slug] = tuple(articles[i] for _, i in chosen)
     return related
 
 
@@ -130,21 +137,23 @@ def _bit_count(mask: int) -> int:
     return mask.bit_count()
 
 
-def _most_shared(keys: list[int], taken: int, limit: int) -> list[int]:
-    """Indices of up to `limit` articles in most of `keys`, lowest index first among those sharing as many."""
-    chosen: list[int] = []
+def _most_shared(keys: list[int], limit: int, newest_first: bool) -> list[tuple[int, int]]:
+    """Up to `limit` (keys shared, index) pairs of the articles in most of `keys`: lowest index first among
+    equals when `newest_first`, else highest."""
+    chosen: list[tuple[int, int]] = []
+    taken = 0
     for size in range(len(keys), 0, -1):
+        if len(chosen) >= limit:
+            break
         union = 0
         for shared in _intersections(keys, size, 0, -1):
             union |= shared
         union &= ~taken
         while union and len(chosen) < limit:
-            lowest = union & -union
-            chosen.append(lowest.bit_length() - 1)
-            taken |= lowest
-            union ^= lowest
-        if len(chosen) >= limit:
-            break
+            bit = (union & -union) if newest_first else 1 << (union.bit_length() - 1)
+            chosen.append((size, bit.bit_length() - 1))
+            taken |= bit
+            union ^= bit
     return chosen
 
 
@@ -161,9 +170,3 @@ def _intersections(keys: list[int], size: int, start: int, running: int) -> Iter
 
 def _relation_keys(article: Article) -> list[tuple[str, str]]:
     return [("topic", t) for t in article.topics] + [("tag", t) for t in article.tag_slugs]
-
-
-def paginate(items: Sequence[Article], per_page: int) -> list[tuple[Article, ...]]:
-    """Split a listing into pages; an empty listing still has one (empty) page."""
-    pages = [tuple(items[i: i + per_page]) for i in range(0, len(items), per_page)]
-    return pages or [()]

@@ -8,10 +8,10 @@ from datetime import date
 INDEX = "index.html"
 
 
-def listing_path(folder: str, page: int = 1) -> str:
-    """Page `page` of a paginated listing whose first page is folder/index.html ('' is the root)."""
+def listing_path(folder: str, page: int = 0) -> str:
+    """A listing's front page (folder/index.html, '' being the root) or its archive page `page` (1 the oldest)."""
     parts = [folder] if folder else []
-    if page > 1:
+    if page:
         parts += ["page", str(page)]
     return posixpath.join(*parts, INDEX)
 

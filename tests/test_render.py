@@ -106,18 +106,23 @@ def test_article_page_shows_everything_about_the_article(sample_output):
     assert soup.find("nav", class_="neighbours").find("a", rel="next")
 
 
-def test_front_page_is_newest_first_and_paginated(fixture_output):
+def test_front_page_is_newest_first_and_archive_pages_are_fixed_groups(fixture_output):
     first = parse_html(fixture_output / "index.html")
     assert [a.get_text() for a in first.select("ol.entries h2 a")] == [
         "Third, a naive time in the site's zone", "Second, with a time and a zone"]
-    assert first.find("a", rel="next")["href"] == "page/2/index.html"
-    second = parse_html(fixture_output / "page/2/index.html")
-    assert [a.get_text() for a in second.select("ol.entries h2 a")] == ["First story: magnets"]
-    assert second.find("a", rel="prev")["href"] == "../../index.html"
-    entry = second.select_one("ol.entries li")
+    assert first.find("a", rel="next")["href"] == "page/1/index.html"
+    assert first.find("a", rel="prev") is None
+    oldest = parse_html(fixture_output / "page/1/index.html")
+    assert [a.get_text() for a in oldest.select("ol.entries h2 a")] == [
+        "Second, with a time and a zone", "First story: magnets"]
+    assert oldest.h1.get_text() == "Latest news 1 – 2 January 2025"
+    assert oldest.find("a", rel="prev")["href"] == "../../index.html"
+    assert oldest.find("a", rel="next") is None
+    entry = oldest.select("ol.entries > li")[1]
     assert entry.find("time")["datetime"] == "2025-01-01T00:00:00+05:30"
     assert entry.find(class_="summary").get_text() == "A summary written by hand."
     assert [a.get_text() for a in entry.select(".topics a")] == ["Rare earths"]
+    assert not (fixture_output / "page/2/index.html").exists(), "only full groups get a page"
 
 
 def test_term_indexes_show_counts(fixture_output):

@@ -3,7 +3,7 @@ from datetime import date, datetime, timezone
 from conftest import NOW
 from newsdigest.content import Article
 from newsdigest.config import Config, Topic
-from newsdigest.site import build_site, paginate
+from newsdigest.site import build_site
 
 CONFIG = Config(topics=(Topic("rare-earths", "Rare earths"), Topic("trade", "Trade")), related_items=2)
 
@@ -56,7 +56,12 @@ def test_related_prefers_most_shared_then_newest():
     assert [a.slug for a in single.related["me"]] == ["c", "b"]
 
 
-def test_pagination():
-    items = [article(f"a{i}", 1) for i in range(5)]
-    assert [len(p) for p in paginate(items, 2)] == [2, 2, 1]
-    assert paginate([], 2) == [()]
+def test_related_comes_from_earlier_coverage_so_new_articles_leave_old_pages_alone():
+    old = [article(f"old{i}", i + 1, ["trade"], ["x"]) for i in range(8)]
+    me = article("me", 20, ["trade"], ["x"])
+    before = build_site(old + [me], CONFIG, NOW).related
+    assert [a.slug for a in before["me"]] == ["old7", "old6"], "earlier ones, newest first"
+    newer = [article(f"new{i}", 25 + i, ["trade"], ["x"]) for i in range(3)]
+    after = build_site(old + [me] + newer, CONFIG, NOW).related
+    assert after["me"] == before["me"]
+    assert [a.slug for a in after["old0"]] == ["old2", "old1"], "with nothing earlier, the nearest later ones"
