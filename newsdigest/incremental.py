@@ -46,7 +46,7 @@ class BodyStore:
 
 @dataclass(frozen=True)
 class ContentFile:
-    path: Path
+    path: str
     relative: str
     status: os.stat_result
 
@@ -62,8 +62,9 @@ def scan_content(config: Config) -> list[ContentFile]:
             if name.endswith(".md"):
                 relative = name if inner == "." else f"{inner}/{name}"
                 path = os.path.join(folder, name)
-                found.append(ContentFile(Path(path), f"{prefix}/{relative}", os.stat(path)))
-    found.sort(key=lambda f: f.path)
+                found.append(ContentFile(path, f"{prefix}/{relative}", os.stat(path)))
+    # The order of Path objects (part by part), which content_files gives too.
+    found.sort(key=lambda f: f.relative.split("/"))
     return found
 
 
@@ -71,7 +72,7 @@ def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCac
                        progress=None) -> Loaded:
     cached = cache.articles()
     results: dict[str, Article | SiteError] = {}
-    stale: list[tuple[Path, str, os.stat_result]] = []
+    stale: list[tuple[str, str, os.stat_result]] = []
     for file in files:
         path, relative, status = file.path, file.relative, file.status
         entry = cached.get(relative)
@@ -82,13 +83,14 @@ def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCac
 
     def parse(index: int):
         path, relative, status = stale[index]
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
         sha = hashlib.sha256(data).hexdigest()
         entry = cached.get(relative)
         if entry and entry.sha == sha:
             return "touched", relative, status.st_mtime_ns, status.st_size, unpickle(entry.record), None
         try:
-            article = parse_article(path, data, config, digest=digest(sha, parse_signature))
+            article = parse_article(Path(path), data, config, digest=digest(sha, parse_signature))
         except SiteError as error:
             return "error", relative, 0, 0, error, None
         return "parsed", relative, status.st_mtime_ns, status.st_size, replace(article, body_html=""), \

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -85,7 +86,9 @@ def _build(config, options, progress, env, templates, cache) -> BuildResult:
     site = build_site(loaded.articles, config, now, drafts=options.drafts)
     result.articles = len(site.articles)
     jobs = site_jobs(site, env, templates, loaded.bodies, static)
-    todo = [job for job in jobs if previous.get(job.path) != job.fingerprint or not (output / job.path).is_file()]
+    root = str(output)
+    todo = [job for job in jobs
+            if previous.get(job.path) != job.fingerprint or not os.path.isfile(os.path.join(root, job.path))]
     staging, changed = _render(todo, output, progress)
     produced = {job.path: job.fingerprint for job in jobs}
     stale = [path for path in previous if path not in produced] if previous else \
@@ -121,7 +124,8 @@ def _nothing_changed(stored: str | None, signature: str, now: datetime, previous
     stored_signature, _, due = stored.partition("|")
     if stored_signature != signature or (due and now >= datetime.fromisoformat(due)):
         return False
-    return all((output / path).is_file() for path in previous)
+    root = str(output)
+    return all(os.path.isfile(os.path.join(root, path)) for path in previous)
 
 
 def _render(todo: list[Job], output: Path, progress: Progress | None) -> tuple[Path, list[str]]:

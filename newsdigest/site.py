@@ -117,7 +117,8 @@ def _related(articles: Sequence[Article], limit: int) -> dict[str, tuple[Article
     for index, article in enumerate(articles):
         keys = sorted((masks[key] for key in dict.fromkeys(_relation_keys(article))), key=_bit_count)
         earlier = _most_shared([key & (-1 << (index + 1)) for key in keys], limit, newest_first=True)
-        later = _most_shared([key & ((1 << index) - 1) for key in keys], limit - len(earlier), newest_first=False)
+        later = [] if len(earlier) >= limit else \
+            _most_shared([key & ((1 << index) - 1) for key in keys], limit - len(earlier), newest_first=False)
         chosen = sorted(earlier + later, key=lambda shared_index: (-shared_index[0], shared_index[1]))
         related[article.slug] = tuple(articles[i] for _, i in chosen)
     return related

@@ -7,9 +7,10 @@ articles of a larger corpus are the same articles), then times, each as a fresh 
   cold      no output and no cache (deleting the old output is part of the time, as for the peers);
   no-op     a rebuild with nothing changed;
   edit one  a rebuild after one article's text changed;
-  add 20    a rebuild after 20 new articles arrived;
-with the peak memory of the build's processes together (RSS summed over the process and its workers,
-sampled every 20 ms: an upper bound, as forked workers share pages) and the size of the output.
+  add 20 newest    a rebuild after a batch of 20 new articles, dated after the newest (a digest's daily batch);
+  add 20 anywhere  the same 20 with the generator's own dates, spread over the two years (a backlog);
+with the peak memory of the build's processes together (PSS, summed over the process and its forked
+workers, sampled every 20 ms: pages the workers share with the parent count once) and the output's size.
 It also checks that a rebuild writes only files whose bytes change. Hugo (`hugo` on PATH) and Pelican
 (`pelican` on PATH, or --pelican) are timed cold and rebuilding with nothing changed, from the peers'
 own configurations in ../shared/bench-peers/.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -88,8 +90,8 @@ def _tree_rss_kb(pid: int) -> int:
     while todo:
         current = todo.pop()
         try:
-            with open(f"/proc/{current}/status") as status:
-                total += next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
+            with open(f"/proc/{current}/smaps_rollup") as rollup:
+                total += next((int(line.split()[1]) for line in rollup if line.startswith("Pss:")), 0)
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as children:
                     todo += [int(child) for child in children.read().split()]
@@ -149,9 +151,18 @@ def bench_newsdigest(size: int, work: Path, runs: int) -> Row:
         row.times.setdefault("edit one", []).append(timed(build))
         moved = rewritten_without_change(before, site / "output")
         for name in new_files:
+            text = (extra / "content" / name).read_text(encoding="utf-8")
+            (site / "content" / name).write_text(_dated_after_the_newest(text, new_files.index(name)), encoding="utf-8")
+        before = snapshot(site / "output")
+        row.times.setdefault("add 20 newest", []).append(timed(build))
+        moved += rewritten_without_change(before, site / "output")
+        for name in new_files:
+            (site / "content" / name).unlink()
+        timed(build)
+        for name in new_files:
             shutil.copy(extra / "content" / name, site / "content" / name)
         before = snapshot(site / "output")
-        row.times.setdefault("add 20", []).append(timed(build))
+        row.times.setdefault("add 20 anywhere", []).append(timed(build))
         moved += rewritten_without_change(before, site / "output")
         row.notes.append(f"files rewritten with unchanged bytes: {moved}")
         edited.write_text(original, encoding="utf-8")
@@ -160,6 +171,11 @@ def bench_newsdigest(size: int, work: Path, runs: int) -> Row:
     timed(build)
     row.output_mb, row.files = folder_size(site / "output")
     return row
+
+
+def _dated_after_the_newest(text: str, index: int) -> str:
+    """The generator's dates end by 2025-01-01; a new batch comes after them, a minute apart."""
+    return re.sub(r"^date: .*$", f"date: 2025-01-02T08:{index:02d}:00Z", text, count=1, flags=re.MULTILINE)
 
 
 def bench_hugo(size: int, work: Path, runs: int) -> Row | None:
@@ -208,11 +224,12 @@ def seconds(value: float | None) -> str:
 
 
 def print_table(rows: list[Row]) -> None:
-    print(f"\n| tool | articles | cold | no-op | edit one | add 20 | peak memory | output |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("\n| tool | articles | cold | no-op | edit one | add 20 newest | add 20 anywhere | peak memory | output |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         print(f"| {row.tool} | {row.size:,} | {seconds(row.median('cold'))} | {seconds(row.median('no-op'))} | "
-              f"{seconds(row.median('edit one'))} | {seconds(row.median('add 20'))} | {row.peak():.0f} MB | "
+              f"{seconds(row.median('edit one'))} | {seconds(row.median('add 20 newest'))} | "
+              f"{seconds(row.median('add 20 anywhere'))} | {row.peak():.0f} MB | "
               f"{row.output_mb:.0f} MB, {row.files:,} files |")
     for size in sorted({row.size for row in rows}):
         ours = next(r for r in rows if r.size == size and r.tool == "newsdigest")
