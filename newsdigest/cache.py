@@ -14,7 +14,7 @@ from typing import Iterable
 
 from . import __version__
 
-SCHEMA = 3
+SCHEMA = 4
 CACHE_FILE = "cache.sqlite"
 
 
@@ -61,6 +61,7 @@ class BuildCache:
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         db.execute("CREATE TABLE IF NOT EXISTS articles (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, "
                    "sha TEXT, record BLOB, body TEXT)")
+        db.execute("CREATE TABLE IF NOT EXISTS related (prefix TEXT PRIMARY KEY, slugs TEXT)")
         db.execute("CREATE TABLE IF NOT EXISTS outputs (folder TEXT, path TEXT, fingerprint TEXT, "
                    "PRIMARY KEY (folder, path))")
         db.execute("PRAGMA quick_check").fetchone()
@@ -93,6 +94,15 @@ class BuildCache:
     def forget_articles_except(self, paths: set[str]) -> None:
         gone = [(p,) for (p,) in self.db.execute("SELECT path FROM articles") if p not in paths]
         self.db.executemany("DELETE FROM articles WHERE path = ?", gone)
+
+    def related(self) -> dict[str, tuple[str, ...]]:
+        return {prefix: tuple(slugs.split("\n")) for prefix, slugs in self.db.execute("SELECT prefix, slugs FROM related")}
+
+    def store_related(self, memo: dict[str, tuple[str, ...]], previous: dict[str, tuple[str, ...]]) -> None:
+        if memo.keys() == previous.keys():
+            return
+        self.db.execute("DELETE FROM related")
+        self.db.executemany("INSERT INTO related VALUES (?, ?)", ((p, "\n".join(s)) for p, s in memo.items()))
 
     def fingerprints(self, folder: Path) -> dict[str, str]:
         """What each file in an output folder was last made from."""

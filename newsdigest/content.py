@@ -64,7 +64,8 @@ class Article:
     reading_minutes: int = 1
     # Scraped bodies often open with their dateline; the page then need not show it twice.
     dateline_in_body: bool = False
-    # Each distinct word of the body once, lowercased: what search finds the article by.
+    # Each distinct word of the body once, lowercased, but numbers and words of one or two letters, which
+    # would make the offline search index much larger for little use: what search finds the article by.
     search_words: str = ""
     # A hash of the file's bytes and the settings that shape parsing: what caches and fingerprints key on.
     digest: str = ""
@@ -149,7 +150,7 @@ def parse_article(path: Path, data: bytes, config: Config, digest: str = "") -> 
         word_count=words,
         reading_minutes=reading_minutes(words, config.words_per_minute),
         dateline_in_body=bool(dateline) and first_paragraph(body_html).startswith(dateline),
-        search_words=" ".join(dict.fromkeys(_WORD.findall(text.lower()))),
+        search_words=" ".join(dict.fromkeys(w for w in _WORD.findall(text.lower()) if len(w) > 2 and not w.isdigit())),
         digest=digest,
         extra={k: v for k, v in meta.items() if k not in KNOWN_FIELDS},
     )

@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Callable, Iterator, Sequence
 from urllib.parse import urljoin
 
@@ -18,6 +19,7 @@ from .pages import term_title
 from .site import Site
 
 _LINK_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
+_ALREADY_ABSOLUTE = ("https://", "http://", "mailto:")
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
@@ -119,9 +121,18 @@ def _add_entry(generator: FeedGenerator, article: Article, body: str, base_url: 
         entry.category(term=name)
 
 
+@lru_cache(maxsize=4096)
 def absolute_links(html: str, page_url: str) -> str:
-    """Feed readers show content away from the page, so its links and images must be absolute."""
-    return _LINK_ATTRIBUTE.sub(lambda m: f'{m.group(1)}="{urljoin(page_url, m.group(2))}"', html)
+    """Feed readers show content away from the page, so its links and images must be absolute.
+
+    Memoized: an article's body goes into the site's feed and those of each of its topics and tags.
+    """
+    def absolute(match: re.Match) -> str:
+        value = match.group(2)
+        if not value.startswith(_ALREADY_ABSOLUTE):
+            value = page_url + value if value.startswith("#") else urljoin(page_url, value)
+        return f'{match.group(1)}="{value}"'
+    return _LINK_ATTRIBUTE.sub(absolute, html)
 
 
 def _last_change(article: Article) -> datetime:

@@ -16,6 +16,10 @@ from .fingerprint import digest
 from .parallel import run_indexed
 
 
+# Parsing an article costs a few milliseconds, so even a few dozen are worth spreading over the cores.
+PARSE_PARALLEL_FROM = 32
+
+
 @dataclass
 class Loaded:
     articles: list[Article]
@@ -98,7 +102,7 @@ def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCac
 
     fresh: dict[str, str] = {}
     parsed = 0
-    for chunk in run_indexed(parse, len(stale)):
+    for chunk in run_indexed(parse, len(stale), min_items=PARSE_PARALLEL_FROM):
         touched, stored = [], []
         for kind, relative, mtime, size, result, extra in chunk:
             results[relative] = result

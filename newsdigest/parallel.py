@@ -7,7 +7,7 @@ import os
 from typing import Callable, Iterator, TypeVar
 
 T = TypeVar("T")
-# Below this many items a pool costs more than it saves.
+# Below this many items a pool costs more than it saves; callers with light items ask for more.
 MIN_PARALLEL_ITEMS = 64
 _task: Callable[[int], object] | None = None
 
@@ -19,7 +19,8 @@ def worker_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def run_indexed(task: Callable[[int], T], count: int, workers: int | None = None) -> Iterator[list[T]]:
+def run_indexed(task: Callable[[int], T], count: int, workers: int | None = None,
+                min_items: int = MIN_PARALLEL_ITEMS) -> Iterator[list[T]]:
     """task(0) ... task(count - 1), yielded in chunks as they finish (in no fixed order).
 
     The task is a closure over the parent's data; with the 'fork' start method each worker inherits it as it
@@ -27,7 +28,7 @@ def run_indexed(task: Callable[[int], T], count: int, workers: int | None = None
     """
     global _task
     workers = workers or worker_count()
-    if workers <= 1 or count < MIN_PARALLEL_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 1 or count < min_items or "fork" not in multiprocessing.get_all_start_methods():
         step = max(1, count // 20)
         for start in range(0, count, step):
             yield [task(i) for i in range(start, min(count, start + step))]

@@ -23,6 +23,9 @@ from .site import build_site
 from .write import commit_changes, new_staging, unknown_files, write_if_changed
 
 DEFAULT_STATIC = DEFAULT_TEMPLATES.parent / "static"
+# Forking workers over a large site model costs some tenths of a second in copied pages: below this many
+# files to make, rendering here is faster (measured at 10,000 articles on 2 cores).
+RENDER_PARALLEL_FROM = 1000
 
 
 class Progress(Protocol):
@@ -83,7 +86,10 @@ def _build(config, options, progress, env, templates, cache) -> BuildResult:
     result = BuildResult(errors=loaded.errors, parsed=loaded.parsed, note=cache.note)
     if loaded.errors and options.strict:
         return result
-    site = build_site(loaded.articles, config, now, drafts=options.drafts)
+    remembered = cache.related()
+    memo = dict(remembered)
+    site = build_site(loaded.articles, config, now, drafts=options.drafts, related_memo=memo)
+    cache.store_related(memo, remembered)
     result.articles = len(site.articles)
     jobs = site_jobs(site, env, templates, loaded.bodies, static)
     root = str(output)
@@ -140,7 +146,7 @@ def _render(todo: list[Job], output: Path, progress: Progress | None) -> tuple[P
         progress.start("writing", len(todo))
     changed: list[str] = []
     try:
-        for chunk in run_indexed(make, len(todo)):
+        for chunk in run_indexed(make, len(todo), min_items=RENDER_PARALLEL_FROM):
             changed.extend(path for path in chunk if path)
             if progress:
                 progress.advance(len(chunk))

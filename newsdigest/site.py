@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -51,8 +52,12 @@ def is_published(article: Article, now: datetime) -> bool:
     return not article.draft and article.date <= now
 
 
-def build_site(articles: Iterable[Article], config: Config, now: datetime, drafts: bool = False) -> Site:
-    """Arrange the articles into the site; drafts and future articles only with `drafts`."""
+def build_site(articles: Iterable[Article], config: Config, now: datetime, drafts: bool = False,
+               related_memo: dict[str, tuple[str, ...]] | None = None) -> Site:
+    """Arrange the articles into the site; drafts and future articles only with `drafts`.
+
+    `related_memo` carries related lists from one build to the next (see _related); it is updated in place.
+    """
     chosen = [a for a in articles if drafts or is_published(a, now)]
     newest_first = tuple(sorted(chosen, key=lambda a: (a.date, a.slug), reverse=True))
     return Site(
@@ -61,7 +66,7 @@ def build_site(articles: Iterable[Article], config: Config, now: datetime, draft
         topics=_topics(newest_first, config),
         tags=_tags(newest_first),
         editions=_editions(newest_first, config),
-        related=_related(newest_first, config.related_items),
+        related=_related(newest_first, config.related_items, {} if related_memo is None else related_memo),
     )
 
 
@@ -102,7 +107,7 @@ def _editions(articles: Sequence[Article], config: Config) -> tuple[Edition, ...
     return tuple(editions)
 
 
-def _related(articles: Sequence[Article], limit: int) -> dict[str, tuple[Article, ...]]:
+def _related(articles: Sequence[Article], limit: int, memo: dict[str, tuple[str, ...]]) -> dict[str, tuple[Article, ...]]:
     """For each article, those sharing most topics and tags with it, from earlier coverage first.
 
     Earlier articles are chosen first (most shared, then newest), and later ones only fill a list that is
@@ -110,18 +115,43 @@ def _related(articles: Sequence[Article], limit: int) -> dict[str, tuple[Article
     The list shows the most shared first, newest first among equals.
 
     Each topic and tag is a bitset over the articles (bit i is the i-th newest), so the articles sharing a
-    set of keys are one AND away, and the newest of them is the lowest set bit.
+    set of keys are one AND away, and the newest of them is the lowest set bit. A full list drawn from
+    earlier articles depends on those alone, so it is memoized under a hash of them: a rebuild after new
+    articles computes lists for the new ones only. `memo` is left holding this build's lists.
     """
-    masks = _key_masks(articles)
-    related = {}
+    prefixes = _older_prefixes(articles)
+    by_slug = {a.slug: a for a in articles}
+    masks: dict[tuple[str, str], int] | None = None
+    related, kept = {}, {}
     for index, article in enumerate(articles):
+        remembered = memo.get(prefixes[index])
+        if remembered is not None:
+            related[article.slug] = tuple(by_slug[slug] for slug in remembered)
+            kept[prefixes[index]] = remembered
+            continue
+        masks = masks if masks is not None else _key_masks(articles)
         keys = sorted((masks[key] for key in dict.fromkeys(_relation_keys(article))), key=_bit_count)
         earlier = _most_shared([key & (-1 << (index + 1)) for key in keys], limit, newest_first=True)
         later = [] if len(earlier) >= limit else \
             _most_shared([key & ((1 << index) - 1) for key in keys], limit - len(earlier), newest_first=False)
         chosen = sorted(earlier + later, key=lambda shared_index: (-shared_index[0], shared_index[1]))
         related[article.slug] = tuple(articles[i] for _, i in chosen)
+        if not later and len(earlier) == limit:
+            kept[prefixes[index]] = tuple(a.slug for a in related[article.slug])
+    memo.clear()
+    memo.update(kept)
     return related
+
+
+def _older_prefixes(articles: Sequence[Article]) -> list[str]:
+    """For each article, a hash of it and every older article: their slugs, topics and tags, in order."""
+    prefixes = [""] * len(articles)
+    running = hashlib.blake2b(digest_size=16)
+    for index in range(len(articles) - 1, -1, -1):
+        article = articles[index]
+        running.update("\0".join((article.slug, *article.topics, *article.tag_slugs, "\n")).encode())
+        prefixes[index] = running.copy().hexdigest()
+    return prefixes
 
 
 def _key_masks(articles: Sequence[Article]) -> dict[tuple[str, str], int]:
