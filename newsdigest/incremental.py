@@ -29,16 +29,13 @@ class Loaded:
 
 
 class BodyStore:
-    """Article bodies: those parsed in this build from memory, the others from the cache, one connection a process."""
+    """Article bodies, read from the cache when a page or feed needs one, one connection a process."""
 
-    def __init__(self, cache_folder: Path, fresh: dict[str, str]):
+    def __init__(self, cache_folder: Path):
         self.path = cache_folder / CACHE_FILE
-        self.fresh = fresh
         self._connections: dict[int, sqlite3.Connection] = {}
 
     def body(self, article: Article) -> str:
-        if article.source_path in self.fresh:
-            return self.fresh[article.source_path]
         connection = self._connections.get(os.getpid())
         if connection is None:
             connection = self._connections[os.getpid()] = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
@@ -100,7 +97,6 @@ def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCac
         return "parsed", relative, status.st_mtime_ns, status.st_size, replace(article, body_html=""), \
             (sha, article.body_html)
 
-    fresh: dict[str, str] = {}
     parsed = 0
     for chunk in run_indexed(parse, len(stale), min_items=PARSE_PARALLEL_FROM):
         touched, stored = [], []
@@ -110,7 +106,6 @@ def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCac
                 touched.append((relative, mtime, size))
             elif kind == "parsed":
                 sha, body = extra
-                fresh[relative] = body
                 stored.append((relative, mtime, size, sha, result, body))
         # Stored as results arrive, while the workers go on parsing.
         cache.touch_articles(touched)
@@ -122,7 +117,7 @@ def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCac
     cache.commit()
     ordered = [results[file.relative] for file in files]
     articles, errors = unique_articles(ordered, config)
-    return Loaded(articles, errors, parsed, BodyStore(cache.folder, fresh))
+    return Loaded(articles, errors, parsed, BodyStore(cache.folder))
 
 
 def _relative(path: Path, root: Path) -> str:
