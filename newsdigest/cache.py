@@ -64,13 +64,20 @@ class BuildCache:
         db.execute("CREATE TABLE IF NOT EXISTS related (prefix TEXT PRIMARY KEY, slugs TEXT)")
         db.execute("CREATE TABLE IF NOT EXISTS outputs (folder TEXT, path TEXT, fingerprint TEXT, "
                    "PRIMARY KEY (folder, path))")
-        db.execute("PRAGMA quick_check").fetchone()
         return db
 
     @staticmethod
     def _stored_signature(db: sqlite3.Connection) -> str | None:
         row = db.execute("SELECT value FROM meta WHERE key = 'signature'").fetchone()
         return row[0] if row else None
+
+    def discard(self) -> None:
+        """Throw the cache away and start an empty one, as when it could not be read."""
+        self.db.close()
+        for path in self.folder.glob(CACHE_FILE + "*"):
+            path.unlink()
+        self.db = self._open()
+        self.note = "the cache was damaged; rebuilt it from the sources"
 
     def articles(self) -> dict[str, CachedArticle]:
         return {path: CachedArticle(m, s, sha, rec) for path, m, s, sha, rec in

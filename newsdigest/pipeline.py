@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -66,7 +67,12 @@ def build(config: Config, options: BuildOptions = BuildOptions(), progress: Prog
     templates = template_digests(env)
     cache = BuildCache(config.path("cache"), parse_signature(config))
     try:
-        return _build(config, options, progress, env, templates, cache)
+        try:
+            return _build(config, options, progress, env, templates, cache)
+        except sqlite3.DatabaseError:
+            # Damage deep in the cache shows only when that part is read: start again without it.
+            cache.discard()
+            return _build(config, options, progress, env, templates, cache)
     finally:
         cache.close()
 

@@ -148,3 +148,21 @@ def test_a_failed_build_leaves_output_and_cache_usable(fixture_site):
 def test_the_fixture_site_is_unchanged_by_these_tests():
     assert not (FIXTURES / "site" / ".newsdigest-cache").exists()
     assert not (FIXTURES / "site" / "output").exists()
+
+
+def test_damage_deep_in_the_cache_is_found_when_read_and_the_build_starts_over(fixture_site):
+    rebuild(fixture_site)
+    before = {k: v[1] for k, v in state(fixture_site / "output").items()}
+    cache_file = fixture_site / ".newsdigest-cache" / "cache.sqlite"
+    import sqlite3
+    with sqlite3.connect(cache_file) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(cache_file.read_bytes())
+    page = 4096
+    assert len(data) > 3 * page
+    data[2 * page:len(data)] = b"\x13" * (len(data) - 2 * page)
+    cache_file.write_bytes(bytes(data))
+    (fixture_site / "content" / "third.md").touch()
+    result = rebuild(fixture_site)
+    assert "damaged" in result.note or "could not be read" in result.note
+    assert {k: v[1] for k, v in state(fixture_site / "output").items()} == before
