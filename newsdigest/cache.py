@@ -83,12 +83,6 @@ class BuildCache:
         return {path: CachedArticle(m, s, sha, rec) for path, m, s, sha, rec in
                 self.db.execute("SELECT path, mtime_ns, size, sha, record FROM articles")}
 
-    def body(self, path: str) -> str:
-        row = self.db.execute("SELECT body FROM articles WHERE path = ?", (path,)).fetchone()
-        if row is None:
-            raise KeyError(path)
-        return row[0]
-
     def store_articles(self, rows: Iterable[tuple[str, int, int, str, object, str]]) -> None:
         self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?)",
                             ((p, m, s, sha, pickle.dumps(rec, pickle.HIGHEST_PROTOCOL), body)

@@ -32,9 +32,5 @@ def first_paragraph(html: str) -> str:
     return plain_text(match.group(1)) if match else ""
 
 
-def word_count(html: str) -> int:
-    return len(plain_text(html).split())
-
-
 def reading_minutes(words: int, words_per_minute: int) -> int:
     return max(1, math.ceil(words / words_per_minute))
