@@ -7,10 +7,10 @@ import argparse
 import os
 import sys
 import time
+from collections import Counter
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
-
-from datetime import date, datetime
 
 from newsdigest.config import load_config
 from newsdigest.errors import SiteError
@@ -54,9 +54,14 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
+def _site_config(args: argparse.Namespace):
+    """site.toml, with the base URL from --base-url, else $NEWSDIGEST_BASE_URL, else the file."""
+    return load_config(args.site, base_url=args.base_url or os.environ.get(BASE_URL_VARIABLE))
+
+
 def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    config = load_config(args.site, base_url=args.base_url or os.environ.get(BASE_URL_VARIABLE))
+    config = _site_config(args)
     with ProgressBar(enabled=not args.quiet) as progress:
         result = build(config, BuildOptions(drafts=args.drafts, strict=args.strict, output=args.output), progress)
     for error in result.errors:
@@ -102,9 +107,7 @@ def run_ingest(args: argparse.Namespace) -> int:
         print(outcome.line(), file=sys.stderr if outcome.failed else sys.stdout)
         if args.dry_run and outcome.text:
             print(outcome.text)
-    counts: dict[str, int] = {}
-    for outcome in outcomes:
-        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    counts = Counter(outcome.status for outcome in outcomes)
     print("Summary: " + ", ".join(f"{n} {status}" for status, n in counts.items()) + ".")
     return 1 if counts.get("failed") else 0
 
@@ -112,7 +115,7 @@ def run_ingest(args: argparse.Namespace) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     from newsdigest.serve import Preview
 
-    config = load_config(args.site, base_url=args.base_url or os.environ.get(BASE_URL_VARIABLE))
+    config = _site_config(args)
     output = (args.output or config.path("output")).resolve()
     base_path = urlsplit(config.base_url).path
 
@@ -122,16 +125,16 @@ def run_serve(args: argparse.Namespace) -> int:
         try:
             result = build(load_config(args.site, base_url=config.base_url),
                            BuildOptions(drafts=args.drafts, strict=args.strict, output=output))
-            if not result.done:
-                return "\n".join(str(e) for e in result.errors)
         except SiteError as error:
             print(f"error: {error}\nBuild stopped; serving the last good build.", file=sys.stderr, flush=True)
             return str(error)
-        errors = "\n".join(str(e) for e in result.errors)
         for error in result.errors:
             print(f"error: {error}", file=sys.stderr, flush=True)
-        print(f"Built {result.articles} articles in {time.perf_counter() - started:.2f} s.", flush=True)
-        return errors
+        if result.done:
+            print(f"Built {result.articles} articles in {time.perf_counter() - started:.2f} s.", flush=True)
+        else:
+            print("Nothing written (--strict); serving the last good build.", file=sys.stderr, flush=True)
+        return "\n".join(str(e) for e in result.errors)
 
     root = args.site.resolve()
     watched = [root / "site.toml", config.path("content"), config.path("templates"), config.path("static")]
@@ -139,7 +142,7 @@ def run_serve(args: argparse.Namespace) -> int:
     server = preview.start(args.port)
     print(f"Serving http://127.0.0.1:{server.server_address[1]}{base_path} (Ctrl+C stops)", flush=True)
     try:
-        preview.watch(lambda error: None)
+        preview.watch()
     except KeyboardInterrupt:
         pass
     finally:

@@ -73,17 +73,16 @@ def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCac
                        progress=None) -> Loaded:
     cached = cache.articles()
     results: dict[str, Article | SiteError] = {}
-    stale: list[tuple[str, str, os.stat_result]] = []
+    stale: list[ContentFile] = []
     for file in files:
-        path, relative, status = file.path, file.relative, file.status
-        entry = cached.get(relative)
-        if entry and entry.mtime_ns == status.st_mtime_ns and entry.size == status.st_size:
-            results[relative] = unpickle(entry.record)
+        entry = cached.get(file.relative)
+        if entry and entry.mtime_ns == file.status.st_mtime_ns and entry.size == file.status.st_size:
+            results[file.relative] = unpickle(entry.record)
         else:
-            stale.append((path, relative, status))
+            stale.append(file)
 
     def parse(index: int):
-        path, relative, status = stale[index]
+        path, relative, status = stale[index].path, stale[index].relative, stale[index].status
         with open(path, "rb") as handle:
             data = handle.read()
         sha = hashlib.sha256(data).hexdigest()

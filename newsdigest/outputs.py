@@ -33,8 +33,27 @@ def config_key(config: Config) -> str:
     return digest(repr({k: v for k, v in vars(config).items() if k != "root"}), repr(config.topics), repr(config.tags))
 
 
+@dataclass(frozen=True)
+class StaticFile:
+    path: Path
+    mtime_ns: int
+    size: int
+
+
+def static_files(static_dirs: list[Path]) -> dict[str, StaticFile]:
+    """The files of static/ by their output path; a site's own file wins over the default of the same name."""
+    files: dict[str, StaticFile] = {}
+    for folder in static_dirs:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                status = path.stat()
+                files["static/" + path.relative_to(folder).as_posix()] = StaticFile(path, status.st_mtime_ns,
+                                                                                    status.st_size)
+    return files
+
+
 def site_jobs(site: Site, env: Environment, templates: dict[str, str], bodies: BodyStore,
-              static_dirs: list[Path]) -> list[Job]:
+              static: dict[str, StaticFile]) -> list[Job]:
     config = site.config
     key = config_key(config)
     names = site.topic_names()
@@ -58,23 +77,13 @@ def site_jobs(site: Site, env: Environment, templates: dict[str, str], bodies: B
         Job("robots.txt", digest(key, "robots"), partial(render_robots, config.base_url)),
         Job(".nojekyll", digest("nojekyll"), lambda: b""),
     ]
-    return jobs + static_jobs(static_dirs)
+    # static/ is copied as is; a file is read again only when its size or time changed.
+    return jobs + [Job(name, digest(name, str(f.mtime_ns), str(f.size)), f.path.read_bytes) for name, f in static.items()]
 
 
 def _last_modified(page: Page) -> str:
     article = page.context.get("article")
     return (article.updated or article.date).isoformat() if article is not None else ""
-
-
-def static_jobs(static_dirs: list[Path]) -> list[Job]:
-    """static/ copied as is; a site's own file wins over the default of the same name."""
-    files: dict[str, Path] = {}
-    for folder in static_dirs:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                files["static/" + path.relative_to(folder).as_posix()] = path
-    return [Job(name, digest(name, str(path.stat().st_mtime_ns), str(path.stat().st_size)), path.read_bytes)
-            for name, path in files.items()]
 
 
 def _page(env: Environment, page: Page, config: Config, names: dict[str, str], bodies: BodyStore) -> bytes:

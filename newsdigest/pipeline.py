@@ -17,7 +17,7 @@ from .errors import SiteError
 from .fingerprint import digest, template_digests
 from .incremental import load_through_cache, scan_content
 from .markup import EXTENSIONS
-from .outputs import Job, config_key, site_jobs
+from .outputs import Job, StaticFile, config_key, site_jobs, static_files
 from .parallel import run_indexed
 from .render import DEFAULT_TEMPLATES, make_environment
 from .site import build_site
@@ -65,21 +65,22 @@ def build(config: Config, options: BuildOptions = BuildOptions(), progress: Prog
     """Build the site; bad files are left out and reported, and with `strict` nothing is written."""
     env = make_environment(config)
     templates = template_digests(env)
-    cache = BuildCache(config.path("cache"), parse_signature(config))
+    signature = parse_signature(config)
+    cache = BuildCache(config.path("cache"), signature)
     try:
         try:
-            return _build(config, options, progress, env, templates, cache)
+            return _build(config, options, progress, env, templates, cache, signature)
         except sqlite3.DatabaseError:
             # Damage deep in the cache shows only when that part is read: start again without it.
             cache.discard()
-            return _build(config, options, progress, env, templates, cache)
+            return _build(config, options, progress, env, templates, cache, signature)
     finally:
         cache.close()
 
 
-def _build(config, options, progress, env, templates, cache) -> BuildResult:
+def _build(config, options, progress, env, templates, cache, parse_key: str) -> BuildResult:
     output = (options.output or config.path("output")).resolve()
-    static = [d for d in dict.fromkeys([DEFAULT_STATIC, config.path("static")]) if d.is_dir()]
+    static = static_files([d for d in dict.fromkeys([DEFAULT_STATIC, config.path("static")]) if d.is_dir()])
     files = scan_content(config)
     now = options.now or datetime.now(timezone.utc)
     signature = inputs_signature(config, templates, static, options, files)
@@ -88,7 +89,7 @@ def _build(config, options, progress, env, templates, cache) -> BuildResult:
         return BuildResult(unchanged=len(previous), done=True, up_to_date=True, note=cache.note)
     if progress:
         progress.start("reading", len(files))
-    loaded = load_through_cache(config, files, cache, parse_signature(config), progress.advance if progress else None)
+    loaded = load_through_cache(config, files, cache, parse_key, progress.advance if progress else None)
     result = BuildResult(errors=loaded.errors, parsed=loaded.parsed, note=cache.note)
     if loaded.errors and options.strict:
         return result
@@ -102,9 +103,9 @@ def _build(config, options, progress, env, templates, cache) -> BuildResult:
     todo = [job for job in jobs
             if previous.get(job.path) != job.fingerprint or not os.path.isfile(os.path.join(root, job.path))]
     staging, changed = _render(todo, output, progress)
-    produced = {job.path: job.fingerprint for job in jobs}
+    produced = {job.path for job in jobs}
     stale = [path for path in previous if path not in produced] if previous else \
-        (unknown_files(output, set(produced)) if output.exists() else [])
+        (unknown_files(output, produced) if output.exists() else [])
     result.removed = commit_changes(staging, output, changed, stale)
     cache.update_fingerprints(output, {job.path: job.fingerprint for job in todo}, stale)
     # Without errors to report again, an identical next build has nothing to do.
@@ -114,12 +115,11 @@ def _build(config, options, progress, env, templates, cache) -> BuildResult:
     return result
 
 
-def inputs_signature(config: Config, templates: dict[str, str], static: list[Path], options: BuildOptions,
-                     files: list) -> str:
+def inputs_signature(config: Config, templates: dict[str, str], static: dict[str, StaticFile],
+                     options: BuildOptions, files: list) -> str:
     """Everything a build reads, by name, size and time: equal signatures mean equal output."""
-    static_files = [(str(p), p.stat().st_mtime_ns, p.stat().st_size) for d in static for p in sorted(d.rglob("*"))
-                    if p.is_file()]
-    return digest(config_key(config), repr(sorted(templates.items())), repr(static_files), repr(options.drafts),
+    static_state = [(name, f.mtime_ns, f.size) for name, f in static.items()]
+    return digest(config_key(config), repr(sorted(templates.items())), repr(static_state), repr(options.drafts),
                   *(f"{f.relative}:{f.status.st_mtime_ns}:{f.status.st_size}" for f in files))
 
 

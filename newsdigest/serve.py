@@ -150,13 +150,11 @@ class Preview:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         return server
 
-    def watch(self, on_rebuild: Callable[[str], None]) -> None:
+    def watch(self) -> None:
         """Rebuild after each batch of changes until `stop` is set; blocks."""
         for _ in watchfiles.watch(*[p for p in self.watched if p.exists()], watch_filter=self.relevant,
                                   stop_event=self.stop, debounce=200, step=50):
-            error = self.rebuild()
-            self.state.record(error)
-            on_rebuild(error)
+            self.state.record(self.rebuild())
 
     def relevant(self, change: watchfiles.Change, path: str) -> bool:
         resolved = Path(path).resolve()
