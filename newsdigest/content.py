@@ -76,6 +76,11 @@ class Article:
         return tuple(tag_slug(tag) for tag in self.tags)
 
 
+def relative_name(path: Path, root: Path) -> str:
+    """How reports and caches name a file: from the root when it lies under it, else as given."""
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
 @lru_cache(maxsize=None)
 def tag_slug(tag: str) -> str:
     return slugify(tag)
@@ -137,7 +142,7 @@ def parse_article(path: Path, data: bytes, config: Config, digest: str = "") -> 
         updated=fields.moment("updated", config),
         body_html=body_html,
         summary=fields.string("summary") or first_paragraph(body_html),
-        source_path=str(path.relative_to(config.root)) if path.is_relative_to(config.root) else str(path),
+        source_path=relative_name(path, config.root),
         tags=fields.tags(),
         topics=fields.topics(config),
         source=fields.string("source"),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .cache import CACHE_FILE, BuildCache, unpickle
 from .config import Config
-from .content import Article, parse_article, unique_articles
+from .content import Article, parse_article, relative_name, unique_articles
 from .errors import SiteError
 from .fingerprint import digest
 from .parallel import run_indexed
@@ -55,7 +55,7 @@ class ContentFile:
 def scan_content(config: Config) -> list[ContentFile]:
     """Every content file with its size and time, in the order content_files gives (run before every build)."""
     root = config.path("content")
-    prefix = _relative(root, config.root)
+    prefix = relative_name(root, config.root)
     found = []
     for folder, _, names in os.walk(root):
         inner = os.path.relpath(folder, root)
@@ -118,6 +118,3 @@ def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCac
     articles, errors = unique_articles(ordered, config)
     return Loaded(articles, errors, parsed, BodyStore(cache.folder))
 
-
-def _relative(path: Path, root: Path) -> str:
-    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)

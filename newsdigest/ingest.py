@@ -16,6 +16,7 @@ import yaml
 from slugify import slugify
 
 from .config import Config
+from .content import relative_name
 from .errors import SiteError
 from .extracted import Extracted
 from .htmlclean import clean_html
@@ -212,8 +213,7 @@ class Entry:
         origin = origin if isinstance(origin, dict) else {}
         digest = origin.get("digest")
         edited = digest is None or digest != content_digest(post.metadata, post.content)
-        relative = str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
-        return cls(path, relative, text, str(origin.get("sha256", "")), story_shingles(post.content), edited)
+        return cls(path, relative_name(path, root.parent), text, str(origin.get("sha256", "")), story_shingles(post.content), edited)
 
 
 @dataclass
@@ -252,7 +252,7 @@ class Library:
         return self.root / f"{candidate}.md"
 
     def relative(self, path: Path) -> str:
-        return str(path.relative_to(self.root.parent)) if path.is_relative_to(self.root.parent) else str(path)
+        return relative_name(path, self.root.parent)
 
 
 def story_shingles(markdown_body: str) -> frozenset:
