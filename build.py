@@ -7,6 +7,7 @@ import argparse
 import os
 import sys
 import time
+import traceback
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
@@ -51,6 +52,8 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", help=f"the public URL of the site, overriding ${BASE_URL_VARIABLE} and site.toml")
     parser.add_argument("--drafts", action="store_true", help="include drafts and articles dated in the future")
     parser.add_argument("--strict", action="store_true", help="write nothing if any content file has an error")
+    parser.add_argument("--clean", action="store_true",
+                        help="empty an output folder that newsdigest did not make (CNAME and .git are kept)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -63,9 +66,8 @@ def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     config = _site_config(args)
     with ProgressBar(enabled=not args.quiet) as progress:
-        result = build(config, BuildOptions(drafts=args.drafts, strict=args.strict, output=args.output), progress)
-    for error in result.errors:
-        print(f"error: {error}", file=sys.stderr)
+        result = build(config, BuildOptions(drafts=args.drafts, strict=args.strict, output=args.output, clean=args.clean), progress)
+    _report(result)
     output = args.output or config.path("output")
     if not result.done:
         print(f"Nothing written: {len(result.errors)} file(s) have errors (--strict); "
@@ -89,6 +91,13 @@ def run_build(args: argparse.Namespace) -> int:
         archive = pack_site(output, config.title, datetime.now(config.zone).date())
         print(f"Packed the site into {archive} ({archive.stat().st_size / 1024:.0f} KB): unzip it and open index.html.")
     return 1 if result.errors else 0
+
+
+def _report(result) -> None:
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr, flush=True)
+    for error in result.errors:
+        print(f"error: {error}", file=sys.stderr, flush=True)
 
 
 def _day(text: str) -> date:
@@ -128,8 +137,12 @@ def run_serve(args: argparse.Namespace) -> int:
         except SiteError as error:
             print(f"error: {error}\nBuild stopped; serving the last good build.", file=sys.stderr, flush=True)
             return str(error)
-        for error in result.errors:
-            print(f"error: {error}", file=sys.stderr, flush=True)
+        except Exception as error:  # a bug: reported in full, but the preview goes on serving the last build
+            traceback.print_exc()
+            print("Build stopped by an error in newsdigest (please report it); serving the last good build.",
+                  file=sys.stderr, flush=True)
+            return f"internal error: {error!r}"
+        _report(result)
         if result.done:
             print(f"Built {result.articles} articles in {time.perf_counter() - started:.2f} s.", flush=True)
         else:

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .errors import SiteError
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Topic ids name folders; file systems refuse names past 255 bytes.
+MAX_ID_LENGTH = 100
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class Config:
     templates_dir: str = "templates"
     static_dir: str = "static"
     cache_dir: str = ".newsdigest-cache"
+    # Trust the authors' raw HTML in bodies (script, iframe, style, any link) instead of sanitising it.
+    raw_html: bool = False
     topics: tuple[Topic, ...] = ()
     tags: tuple[TagRule, ...] = ()
 
@@ -75,14 +79,16 @@ _SETTING_TYPES: dict[str, tuple[type, ...]] = {
     "title": (str,), "description": (str,), "base_url": (str,), "language": (str,),
     "timezone": (str,), "author": (str,), "per_page": (int,), "feed_items": (int,),
     "related_items": (int,), "words_per_minute": (int,), "content_dir": (str,),
-    "output_dir": (str,), "templates_dir": (str,), "static_dir": (str,), "cache_dir": (str,), "topics": (list,), "tags": (list,),
+    "output_dir": (str,), "templates_dir": (str,), "static_dir": (str,), "cache_dir": (str,), "raw_html": (bool,),
+    "topics": (list,), "tags": (list,),
 }
 _TOPIC_TYPES: dict[str, tuple[type, ...]] = {
     "id": (str,), "name": (str,), "description": (str,), "keywords": (dict,),
     "threshold": (int, float),
 }
 _TAG_TYPES: dict[str, tuple[type, ...]] = {"name": (str,), "keywords": (dict,), "threshold": (int, float)}
-_TYPE_NAMES = {str: "a string", int: "a whole number", float: "a number", list: "a list", dict: "a table"}
+_TYPE_NAMES = {str: "a string", int: "a whole number", float: "a number", list: "a list", dict: "a table",
+               bool: "true or false"}
 
 
 def load_config(root: Path, base_url: str | None = None) -> Config:
@@ -136,7 +142,7 @@ def _check_keys(table: dict[str, Any], types: dict[str, tuple[type, ...]], path:
             raise SiteError(path, f"unknown {kind} '{key}'",
                             f"remove it or use one of: {', '.join(sorted(types))}", _line_of(text, key))
         wanted = types[key]
-        if isinstance(value, bool) or not isinstance(value, wanted):
+        if not isinstance(value, wanted) or (isinstance(value, bool) and bool not in wanted):
             raise SiteError(path, f"{kind} '{key}' is {value!r}, which is not {_TYPE_NAMES[wanted[-1]]}",
                             f"write {key} as {_TYPE_NAMES[wanted[-1]]}", _line_of(text, key))
 
@@ -156,10 +162,11 @@ def _validated(config: Config, path: Path, text: str) -> Config:
                             _line_of(text, name))
     seen: set[str] = set()
     for topic in config.topics:
-        if not SLUG_PATTERN.match(topic.id) or topic.id in seen:
+        if not SLUG_PATTERN.match(topic.id) or len(topic.id) > MAX_ID_LENGTH or topic.id in seen:
             problem = "is used twice" if topic.id in seen else "is not a valid id"
             raise SiteError(path, f"topic id '{topic.id}' {problem}",
-                            "use a unique lowercase id of letters, digits and hyphens, e.g. rare-earths",
+                            f"use a unique lowercase id of letters, digits and hyphens, at most {MAX_ID_LENGTH} "
+                            "characters, e.g. rare-earths",
                             _line_of(text, f'"{topic.id}"'))
         seen.add(topic.id)
     return config

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from functools import lru_cache
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +17,18 @@ from slugify import slugify
 
 from .config import Config
 from .errors import SiteError, line_of_key
-from .markup import first_paragraph, markdown_to_html, plain_text, reading_minutes
+from .markup import (MarkupLimitError, first_paragraph, markdown_to_html, plain_text, reading_minutes,
+                     without_control_characters)
 
 KNOWN_FIELDS = ("title", "date", "summary", "tags", "topics", "source", "source_url", "author",
                 "dateline", "credit", "updated", "draft", "slug", "guid")
 FILE_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 # Identity of an article in feeds: derived from its slug only, so a new base_url or title keeps it.
 _WORD = re.compile(r"\w+")
+# Names of files and folders in output/ stay well inside the 255 bytes file systems allow.
+MAX_NAME_LENGTH = 100
+# Each tag is a page and three feeds that list the article with all its tags: past this, no reader is helped.
+MAX_TAGS = 100
 
 
 class _FastYAMLHandler(frontmatter.YAMLHandler):
@@ -83,7 +89,15 @@ def relative_name(path: Path, root: Path) -> str:
 
 @lru_cache(maxsize=None)
 def tag_slug(tag: str) -> str:
-    return slugify(tag)
+    return short_name(slugify(tag))
+
+
+def short_name(slug: str) -> str:
+    """A slug short enough to name a file: a long one keeps its start and gets a hash of the whole, so it
+    stays the same from build to build and two long slugs with the same start stay apart."""
+    if len(slug) <= MAX_NAME_LENGTH:
+        return slug
+    return slug[:MAX_NAME_LENGTH - 9].rstrip("-_") + "-" + hashlib.blake2b(slug.encode(), digest_size=4).hexdigest()
 
 
 def load_articles(config: Config) -> tuple[list[Article], list[SiteError]]:
@@ -130,7 +144,12 @@ def parse_article(path: Path, data: bytes, config: Config, digest: str = "") -> 
     text = _decode(path, data)
     meta, body = _split_front_matter(path, text)
     fields = _Fields(path, text, meta)
-    body_html = markdown_to_html(body)
+    try:
+        body_html = markdown_to_html(body, raw_html=config.raw_html)
+    except MarkupLimitError as error:
+        raise SiteError(path, str(error), "split the article, or remove the runs of brackets, the deep nesting "
+                        "or the text that is not the article's", text[: len(text) - len(body)].count("\n") + 1) \
+            from None
     text = plain_text(body_html)
     words = len(text.split())
     slug = fields.slug()
@@ -166,7 +185,7 @@ def _decode(path: Path, data: bytes) -> str:
         raise SiteError(path, "the file is empty",
                         "add front matter with a title and a date, or delete the file")
     try:
-        return data.decode("utf-8-sig")
+        return without_control_characters(data.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise SiteError(path, f"not UTF-8 text (byte 0x{data[error.start]:02x})",
@@ -209,7 +228,8 @@ class _Fields:
             return ""
         if isinstance(value, (dict, list)):
             raise self.error(key, f"'{key}' is a {type(value).__name__}, not text", f"write {key}: as one line")
-        return str(value).strip()
+        # YAML's escapes ("\f", "\x1b") bring in control characters that the file's bytes did not hold.
+        return without_control_characters(str(value)).strip()
 
     def required_string(self, key: str) -> str:
         value = self.string(key)
@@ -229,7 +249,11 @@ class _Fields:
         if parsed is None:
             raise self.error(key, f"{key} '{value}' is not a date",
                              "write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS with an optional +HH:MM")
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=config.zone)
+        parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=config.zone)
+        if not _in_calendar_range(parsed):
+            raise self.error(key, f"{key} '{value}' is outside the years 1000 to 9999",
+                             "check the year: write it as YYYY-MM-DD")
+        return parsed
 
     def flag(self, key: str) -> bool:
         value = self.meta.get(key, False)
@@ -249,10 +273,14 @@ class _Fields:
         if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
             raise self.error(key, f"'{key}' is not a list of names",
                              f"write {key}: [first, second] or one '- name' line per entry")
-        return tuple(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
+        names = (without_control_characters(str(v)).strip() for v in value)
+        return tuple(dict.fromkeys(name for name in names if name))
 
     def tags(self) -> tuple[str, ...]:
         tags = self._string_list("tags")
+        if len(tags) > MAX_TAGS:
+            raise self.error("tags", f"{len(tags)} tags; an article may have at most {MAX_TAGS}",
+                             "keep the tags that say what the article is about")
         for tag in tags:
             if not tag_slug(tag):
                 raise self.error("tags", f"tag '{tag}' has no letters or digits to name its page",
@@ -275,9 +303,19 @@ class _Fields:
             if not FILE_SLUG.match(slug):
                 raise self.error("slug", f"slug '{slug}' cannot name a file in output/",
                                  "use lowercase letters, digits, '-' and '_' only, e.g. rare-earth-talks")
-            return slug
+            return short_name(slug)
         stem = self.path.stem
-        return stem if FILE_SLUG.match(stem) else slugify(stem) or "article"
+        return short_name(stem if FILE_SLUG.match(stem) else slugify(stem) or "article")
+
+
+def _in_calendar_range(moment: datetime) -> bool:
+    """Years 1000 to 9999, with room for any time zone: a date at the calendar's edge overflows when moved."""
+    try:
+        moment.astimezone(timezone.utc) + timedelta(days=2)
+        moment.astimezone(timezone.utc) - timedelta(days=2)
+    except OverflowError:
+        return False
+    return 1000 <= moment.year <= 9999
 
 
 def _parse_moment(value: Any) -> datetime | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -63,7 +64,7 @@ def render_feed(feed: Feed, fmt: str, site: Site, body_of: Callable[[Article], s
     generator.updated(feed.updated)
     names = site.topic_names()
     for article in feed.articles:
-        _add_entry(generator, article, body_of(article), config.base_url, names)
+        _add_entry(generator, article, body_of(article), config.base_url, names, fmt)
     if fmt == "rss":
         return generator.rss_str(pretty=True)
     return generator.atom_str(pretty=True)
@@ -102,7 +103,7 @@ def _json_item(article: Article, body: str, base_url: str, topic_names: dict[str
 
 
 def _add_entry(generator: FeedGenerator, article: Article, body: str, base_url: str,
-               topic_names: dict[str, str]) -> None:
+               topic_names: dict[str, str], fmt: str) -> None:
     entry = generator.add_entry(order="append")
     entry.id(article.guid)
     entry.guid(article.guid, permalink=False)
@@ -114,11 +115,14 @@ def _add_entry(generator: FeedGenerator, article: Article, body: str, base_url: 
     if article.author:
         entry.author({"name": article.author})
     if article.summary:
-        entry.summary(article.summary)
+        # Readers take an RSS description as HTML; Atom's summary is declared text. The summary is text.
+        entry.summary(html.escape(article.summary, quote=False) if fmt == "rss" else article.summary)
     if body.strip():
         entry.content(absolute_links(body, link), type="html")
-    for name in [topic_names[t] for t in article.topics] + list(article.tags):
-        entry.category(term=name)
+    names = [topic_names[t] for t in article.topics] + list(article.tags)
+    if names:
+        # In one call: feedgen re-maps every category it holds on each call, quadratic in an article's tags.
+        entry.category([{"term": name} for name in names])
 
 
 @lru_cache(maxsize=4096)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -52,21 +53,36 @@ class ContentFile:
     status: os.stat_result
 
 
-def scan_content(config: Config) -> list[ContentFile]:
-    """Every content file with its size and time, in the order content_files gives (run before every build)."""
+def scan_content(config: Config) -> tuple[list[ContentFile], list[SiteError]]:
+    """Every content file with its size and time, in the order content_files gives (run before every build),
+    and a warning for each .md entry that is not a readable regular file.
+
+    Hidden files are skipped, as other generators do: editors keep their lock and swap files there.
+    """
     root = config.path("content")
     prefix = relative_name(root, config.root)
-    found = []
-    for folder, _, names in os.walk(root):
+    found, skipped = [], []
+    for folder, folders, names in os.walk(root):
+        folders[:] = [name for name in folders if not name.startswith(".")]
         inner = os.path.relpath(folder, root)
         for name in names:
-            if name.endswith(".md"):
-                relative = name if inner == "." else f"{inner}/{name}"
+            if name.endswith(".md") and not name.startswith("."):
+                relative = f"{prefix}/{name if inner == '.' else f'{inner}/{name}'}"
                 path = os.path.join(folder, name)
-                found.append(ContentFile(path, f"{prefix}/{relative}", os.stat(path)))
+                try:
+                    status = os.stat(path)
+                except OSError:
+                    skipped.append(SiteError(relative, "a link to a file that does not exist; skipped",
+                                             "remove the link or create the file it points to"))
+                    continue
+                if not stat.S_ISREG(status.st_mode):
+                    skipped.append(SiteError(relative, "not a regular file (a pipe, socket or device); skipped",
+                                             "remove it from the content folder"))
+                    continue
+                found.append(ContentFile(path, relative, status))
     # The order of Path objects (part by part), which content_files gives too.
     found.sort(key=lambda f: f.relative.split("/"))
-    return found
+    return found, sorted(skipped, key=lambda e: str(e.path))
 
 
 def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCache, parse_signature: str,
@@ -83,8 +99,12 @@ def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCac
 
     def parse(index: int):
         path, relative, status = stale[index].path, stale[index].relative, stale[index].status
-        with open(path, "rb") as handle:
-            data = handle.read()
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as error:
+            return "error", relative, 0, 0, SiteError(relative, f"cannot be read: {error.strerror}",
+                                                      "check the file's permissions"), None
         sha = hashlib.sha256(data).hexdigest()
         entry = cached.get(relative)
         if entry and entry.sha == sha:

@@ -20,10 +20,11 @@ from .content import relative_name
 from .errors import SiteError
 from .extracted import Extracted
 from .htmlclean import clean_html
-from .markup import markdown_to_html, plain_text
+from .markup import markdown_to_html, plain_text, without_control_characters
 from .rawinput import HTML_SUFFIXES, MAX_BYTES, TEXT_SUFFIXES, RawInput, read_path, read_stream
 from .textclean import clean_text
 from .topics import assign_tags, assign_topics
+from .write import write_file_atomically
 
 SLUG_MAX_LENGTH = 60
 SUMMARY_MAX_CHARS = 300
@@ -109,8 +110,13 @@ def ingest_one(raw: RawInput, config: Config, options: IngestOptions, library: "
         detail += "; it had been edited by hand, and --force replaced it"
     status = "would write" if options.dry_run else ("replaced" if existing else "written")
     if not options.dry_run:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_file_atomically(target, text.encode("utf-8"))
+        except OSError as error:
+            raise SiteError(raw.name, f"cannot write {library.relative(target)}: {error.strerror or error}",
+                            "free some disk space or check the content folder's permissions; "
+                            "nothing was changed there") from None
     library.add(Entry.of(target, text, library.root))
     return Outcome(raw.name, status, library.relative(target), detail, text)
 
@@ -182,9 +188,21 @@ def markdown_escape(paragraph: str) -> str:
 
 def render_content_file(fields: dict[str, Any], body: str) -> str:
     """The content file, with a digest of what ingest wrote so that later edits by hand can be told."""
+    fields, body = _without_control_characters(fields), without_control_characters(body)
     fields = {**fields, "ingested_from": {**fields["ingested_from"], "digest": content_digest(fields, body)}}
     dumped = yaml.safe_dump(fields, sort_keys=False, allow_unicode=True, width=10_000)
     return f"---\n{dumped}---\n{body}\n"
+
+
+def _without_control_characters(value: Any) -> Any:
+    """Control characters out of every text of the front matter: YAML would keep them as escapes."""
+    if isinstance(value, str):
+        return without_control_characters(value)
+    if isinstance(value, dict):
+        return {key: _without_control_characters(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_control_characters(item) for item in value]
+    return value
 
 
 def content_digest(fields: dict[str, Any], body: str) -> str:

@@ -1,25 +1,103 @@
-"""Markdown to HTML, and the plain-text facts taken from the HTML (summary, word count)."""
+"""Markdown to safe HTML within per-article limits, and the plain-text facts taken from the HTML."""
 
 from __future__ import annotations
 
 import math
 import re
+import signal
 import threading
+from contextlib import contextmanager
+from typing import Iterator
 
 import markdown
+import nh3
 from markupsafe import Markup
 
 EXTENSIONS = ["tables", "footnotes", "smarty", "toc", "fenced_code", "sane_lists"]
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 _local = threading.local()
 
+# Characters that XML cannot carry and no writer means: C0 controls but tab and line ends, DEL, C1 controls,
+# and the two non-characters. Form feeds and escapes come in with scraped or pasted text.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
-def markdown_to_html(text: str) -> str:
-    """Convert one article body; the converter is reused per thread because building it is slow."""
+# A body larger than this is no article; Markdown's cost on hostile input grows faster than its size.
+MAX_MARKDOWN_BYTES = 2_000_000
+# Python-Markdown is quadratic on some inputs (runs of '[' or of unclosed links); a body gets this long.
+SECONDS_BASE = 0.5
+SECONDS_PER_MEGABYTE = 5.0
+
+# What a news body may hold: text structure, tables, figures and images, links, footnotes. Nothing that
+# runs (script, handlers, javascript: links), loads a frame, or restyles the page.
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "q",
+    "cite", "pre", "code", "kbd", "samp", "var", "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small",
+    "sub", "sup", "abbr", "time", "span", "div", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption",
+    "colgroup", "col", "figure", "figcaption", "img", "a",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang", "dir"},
+    "a": {"href"}, "img": {"src", "alt", "width", "height", "loading"},
+    "th": {"colspan", "rowspan", "style", "align"}, "td": {"colspan", "rowspan", "style", "align"},
+    "ol": {"start", "type", "reversed"}, "li": {"value"}, "time": {"datetime"}, "blockquote": {"cite"},
+    "q": {"cite"}, "del": {"cite", "datetime"}, "ins": {"cite", "datetime"}, "col": {"span"},
+}
+_SANITIZER = nh3.Cleaner(tags=ALLOWED_TAGS, clean_content_tags={"script", "style"}, attributes=ALLOWED_ATTRIBUTES,
+                         url_schemes={"http", "https", "mailto"}, link_rel=None,
+                         filter_style_properties={"text-align"})
+
+
+class MarkupLimitError(Exception):
+    """A body that Markdown cannot turn into HTML within the per-article limits; says which limit."""
+
+
+def without_control_characters(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
+def markdown_to_html(text: str, raw_html: bool = False) -> str:
+    """One article body as HTML, sanitised unless the site trusts its authors' raw HTML.
+
+    Raises MarkupLimitError for a body too large, nested too deep or taking too long.
+    """
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_MARKDOWN_BYTES:
+        raise MarkupLimitError(f"the body is {size / 1e6:.1f} MB; an article may have at most "
+                               f"{MAX_MARKDOWN_BYTES / 1e6:.0f} MB")
     converter = getattr(_local, "converter", None)
     if converter is None:
         converter = _local.converter = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
-    return converter.reset().convert(text)
+    try:
+        with _time_limit(SECONDS_BASE + SECONDS_PER_MEGABYTE * size / 1e6):
+            html = converter.reset().convert(text)
+    except RecursionError:
+        _local.converter = None
+        raise MarkupLimitError("lists or quotes are nested too deeply to convert") from None
+    except MarkupLimitError:
+        _local.converter = None  # stopped mid-conversion, its state is not to be trusted
+        raise
+    return html if raw_html else _SANITIZER.clean(html)
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Stop the block with MarkupLimitError after `seconds`. Only the main thread can be interrupted, so
+    elsewhere (a thread of an embedding program) the block runs without a limit."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum, frame):
+        raise MarkupLimitError(f"converting the Markdown took over {seconds:.1f} s (runs of brackets or "
+                               "unclosed links make Python-Markdown slow)")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def plain_text(html: str) -> str:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from slugify import slugify
 
+from .write import MANIFEST
+
 # Fixed entry times keep the archive's bytes a function of the site alone.
 ENTRY_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -23,7 +25,7 @@ def pack_site(output: Path, title: str, day: date) -> Path:
     target = output / pack_name(title, day)
     earlier = re.compile(rf"^{re.escape(slugify(title) or 'site')}-\d{{4}}-\d{{2}}-\d{{2}}\.zip$")
     files = sorted(p for p in output.rglob("*")
-                   if p.is_file() and not (p.parent == output and earlier.match(p.name)))
+                   if p.is_file() and not (p.parent == output and (earlier.match(p.name) or p.name == MANIFEST)))
     partial = target.with_suffix(".zip.partial")
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for path in files:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import sys
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Protocol
+from typing import Callable, Protocol
 
 from . import __version__
 from .cache import BuildCache
@@ -21,7 +23,8 @@ from .outputs import Job, StaticFile, config_key, site_jobs, static_files
 from .parallel import run_indexed
 from .render import DEFAULT_TEMPLATES, make_environment
 from .site import build_site
-from .write import commit_changes, new_staging, unknown_files, write_if_changed
+from .write import (MANIFEST, check_output_folder, commit_changes, exclusive_lock, manifest_bytes, new_staging,
+                    owned_files, recover, write_if_changed)
 
 DEFAULT_STATIC = DEFAULT_TEMPLATES.parent / "static"
 # Forking workers over a large site model costs some tenths of a second in copied pages: below this many
@@ -42,6 +45,8 @@ class BuildResult:
     unchanged: int = 0
     removed: int = 0
     errors: list[SiteError] = field(default_factory=list)
+    # Entries of content/ that were skipped without being articles with errors (dangling links, pipes).
+    warnings: list[SiteError] = field(default_factory=list)
     done: bool = False
     up_to_date: bool = False
     note: str = ""
@@ -53,35 +58,49 @@ class BuildOptions:
     strict: bool = False
     output: Path | None = None
     now: datetime | None = None
+    # Empty an output folder that newsdigest did not make (but CNAME and .git) instead of refusing it.
+    clean: bool = False
+    on_wait: Callable[[], None] = lambda: print("Another build of this site is running; waiting for it to end.",
+                                                file=sys.stderr, flush=True)
 
 
 def parse_signature(config: Config) -> str:
     """What parsing depends on besides a file's bytes; a change to it makes every cached article stale."""
     return digest(__version__, config.timezone, str(config.words_per_minute), repr(sorted(t.id for t in config.topics)),
-                  repr(EXTENSIONS))
+                  repr(EXTENSIONS), repr(config.raw_html))
 
 
 def build(config: Config, options: BuildOptions = BuildOptions(), progress: Progress | None = None) -> BuildResult:
-    """Build the site; bad files are left out and reported, and with `strict` nothing is written."""
+    """Build the site; bad files are left out and reported, and with `strict` nothing is written.
+
+    One build of a site runs at a time; a second waits for the first.
+    """
+    output = (options.output or config.path("output")).resolve()
+    check_output_folder(output, config.root, config.path("content"))
     env = make_environment(config)
     templates = template_digests(env)
     signature = parse_signature(config)
-    cache = BuildCache(config.path("cache"), signature)
-    try:
+    with exclusive_lock(config.path("cache") / "build.lock", options.on_wait):
+        recovered = recover(output)
+        owned = owned_files(output, options.clean)
+        cache = BuildCache(config.path("cache"), signature)
         try:
-            return _build(config, options, progress, env, templates, cache, signature)
-        except sqlite3.DatabaseError:
-            # Damage deep in the cache shows only when that part is read: start again without it.
-            cache.discard()
-            return _build(config, options, progress, env, templates, cache, signature)
-    finally:
-        cache.close()
+            try:
+                result = _build(config, options, progress, env, templates, cache, signature, owned)
+            except sqlite3.DatabaseError:
+                # Damage deep in the cache shows only when that part is read: start again without it.
+                cache.discard()
+                result = _build(config, options, progress, env, templates, cache, signature, owned)
+        finally:
+            cache.close()
+    result.note = "; ".join(n for n in (recovered, result.note) if n)
+    return result
 
 
-def _build(config, options, progress, env, templates, cache, parse_key: str) -> BuildResult:
+def _build(config, options, progress, env, templates, cache, parse_key: str, owned: list[str]) -> BuildResult:
     output = (options.output or config.path("output")).resolve()
     static = static_files([d for d in dict.fromkeys([DEFAULT_STATIC, config.path("static")]) if d.is_dir()])
-    files = scan_content(config)
+    files, skipped = scan_content(config)
     now = options.now or datetime.now(timezone.utc)
     signature = inputs_signature(config, templates, static, options, files)
     previous = cache.fingerprints(output) if output.exists() else {}
@@ -90,7 +109,7 @@ def _build(config, options, progress, env, templates, cache, parse_key: str) -> 
     if progress:
         progress.start("reading", len(files))
     loaded = load_through_cache(config, files, cache, parse_key, progress.advance if progress else None)
-    result = BuildResult(errors=loaded.errors, parsed=loaded.parsed, note=cache.note)
+    result = BuildResult(errors=loaded.errors, warnings=skipped, parsed=loaded.parsed, note=cache.note)
     if loaded.errors and options.strict:
         return result
     remembered = cache.related()
@@ -99,17 +118,17 @@ def _build(config, options, progress, env, templates, cache, parse_key: str) -> 
     cache.store_related(memo, remembered)
     result.articles = len(site.articles)
     jobs = site_jobs(site, env, templates, loaded.bodies, static)
+    produced = sorted(job.path for job in jobs) + [MANIFEST]
+    jobs.append(Job(MANIFEST, digest(*produced), partial(manifest_bytes, produced)))
     root = str(output)
     todo = [job for job in jobs
             if previous.get(job.path) != job.fingerprint or not os.path.isfile(os.path.join(root, job.path))]
     staging, changed = _render(todo, output, progress)
-    produced = {job.path for job in jobs}
-    stale = [path for path in previous if path not in produced] if previous else \
-        (unknown_files(output, produced) if output.exists() else [])
+    stale = sorted(set(owned) - set(produced))
     result.removed = commit_changes(staging, output, changed, stale)
     cache.update_fingerprints(output, {job.path: job.fingerprint for job in todo}, stale)
-    # Without errors to report again, an identical next build has nothing to do.
-    cache.store_inputs(output, "" if loaded.errors else f"{signature}|{_next_publication(loaded.articles, now)}")
+    # Without errors or warnings to report again, an identical next build has nothing to do.
+    cache.store_inputs(output, "" if loaded.errors or skipped else f"{signature}|{_next_publication(loaded.articles, now)}")
     cache.commit()
     result.written, result.unchanged, result.done = len(changed), len(jobs) - len(changed), True
     return result

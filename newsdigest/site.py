@@ -6,7 +6,7 @@ import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Sequence
 
 from .config import Config
 from .content import Article, tag_slug
@@ -170,33 +170,40 @@ def _bit_count(mask: int) -> int:
 
 def _most_shared(keys: list[int], limit: int, newest_first: bool) -> list[tuple[int, int]]:
     """Up to `limit` (keys shared, index) pairs of the articles in most of `keys`: lowest index first among
-    equals when `newest_first`, else highest."""
+    equals when `newest_first`, else highest.
+
+    How many keys each article is in is counted in bit planes (plane j holds bit j of every article's count),
+    so the cost grows with the number of keys times its logarithm, however many an article has.
+    """
+    planes = _count_in_planes(keys)
+    members = 0
+    for key in keys:
+        members |= key
     chosen: list[tuple[int, int]] = []
-    taken = 0
-    for size in range(len(keys), 0, -1):
+    for count in range(len(keys), 0, -1):
         if len(chosen) >= limit:
             break
-        union = 0
-        for shared in _intersections(keys, size, 0, -1):
-            union |= shared
-        union &= ~taken
-        while union and len(chosen) < limit:
-            bit = (union & -union) if newest_first else 1 << (union.bit_length() - 1)
-            chosen.append((size, bit.bit_length() - 1))
-            taken |= bit
-            union ^= bit
+        exact = -1
+        for bit, plane in enumerate(planes):
+            exact &= plane if count >> bit & 1 else ~plane
+        exact &= members
+        while exact and len(chosen) < limit:
+            lowest = (exact & -exact) if newest_first else 1 << (exact.bit_length() - 1)
+            chosen.append((count, lowest.bit_length() - 1))
+            exact ^= lowest
     return chosen
 
 
-def _intersections(keys: list[int], size: int, start: int, running: int) -> Iterator[int]:
-    """The AND of every choice of `size` keys from keys[start:], skipping choices that are already empty."""
-    if size == 0:
-        yield running
-        return
-    for position in range(start, len(keys) - size + 1):
-        narrowed = running & keys[position]
-        if narrowed:
-            yield from _intersections(keys, size - 1, position + 1, narrowed)
+def _count_in_planes(keys: list[int]) -> list[int]:
+    """Per-article counts of the keys each article is in, as bit planes: a ripple-carry add of each key."""
+    planes = [0] * max(1, len(keys).bit_length())
+    for key in keys:
+        carry = key
+        for bit in range(len(planes)):
+            if not carry:
+                break
+            planes[bit], carry = planes[bit] ^ carry, planes[bit] & carry
+    return planes
 
 
 def _relation_keys(article: Article) -> list[tuple[str, str]]:

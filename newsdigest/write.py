@@ -1,21 +1,42 @@
-"""Write the output safely: files are made in a staging folder beside output/ and moved in only when the whole
-build has succeeded, so a failed build leaves the previous output whole."""
+"""Write the output safely: the build owns only the files its manifest lists, stages new files beside output/,
+and commits them through a journal, so that a killed build is finished or rolled back by the next one."""
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, Iterator
+
+from .errors import SiteError
+
+# The list of files the build wrote into an output folder: the only files it will ever replace or delete.
+MANIFEST = ".newsdigest-manifest"
+_MANIFEST_HEADER = "# Files written by newsdigest. A build deletes only files listed here; others are left alone.\n"
+# Kept in an output folder on purpose by its owner, even by --clean: a Pages domain, a checkout to publish from.
+KEPT = frozenset({"CNAME", ".git"})
+# Written into a staging folder once every file is staged: its presence means "commit this".
+JOURNAL = ".commit-journal"
 
 
 def _inside(root: Path, relative: str) -> Path:
     """root/relative, refusing a path that would leave root (slugs are checked; this guards against bugs)."""
     parts = relative.split("/")
-    if relative.startswith("/") or ".." in parts or "" in parts[:-1] or "\\" in relative:
+    if relative.startswith("/") or ".." in parts or "" in parts or "\\" in relative or "\0" in relative:
         raise ValueError(f"output path {relative!r} escapes the output folder")
     return root / relative
+
+
+def _is_inside(root: Path, relative: str) -> bool:
+    try:
+        _inside(root, relative)
+    except ValueError:
+        return False
+    return True
 
 
 _made_folders: set[Path] = set()
@@ -28,61 +49,169 @@ def _ensure_folder(folder: Path) -> None:
         _made_folders.add(folder)
 
 
+def check_output_folder(output: Path, site_root: Path, content: Path) -> None:
+    """Refuse an output folder that is the site, holds it, or holds its content: a build would overwrite it."""
+    output, site_root, content = output.resolve(), site_root.resolve(), content.resolve()
+    if output == site_root or site_root.is_relative_to(output) or content.is_relative_to(output):
+        raise SiteError(output, "the output folder holds the site itself (site.toml, content/)",
+                        "build into a folder of its own, e.g. --output output")
+
+
+def owned_files(output: Path, clean: bool) -> list[str]:
+    """The files of an output folder that the build may replace or delete.
+
+    Those the manifest lists, or with `clean` every file but the kept ones. A folder with files but no
+    manifest was not made by newsdigest, and the build refuses it rather than delete what it did not make.
+    """
+    manifest = output / MANIFEST
+    if manifest.is_file():
+        listed = manifest.read_text(encoding="utf-8", errors="replace").splitlines()
+        return [p for p in listed if p and not p.startswith("#") and _is_inside(output, p)]
+    present = files_in(output) if output.is_dir() else []
+    if present and not clean:
+        shown = ", ".join(present[:3]) + (", …" if len(present) > 3 else "")
+        raise SiteError(output, f"the output folder holds {len(present)} file(s) that newsdigest did not write "
+                        f"({shown})", "build into an empty or new folder, or pass --clean to empty this one "
+                        "(CNAME and .git are kept)")
+    return [p for p in present if p.split("/")[0] not in KEPT]
+
+
+def manifest_bytes(paths: Iterable[str]) -> bytes:
+    return (_MANIFEST_HEADER + "".join(f"{p}\n" for p in sorted(paths))).encode("utf-8")
+
+
+def files_in(folder: Path) -> list[str]:
+    """Every file under a folder, as sorted relative paths (links are listed, never followed)."""
+    found = []
+    for current, folders, files in os.walk(folder):
+        base = Path(current).relative_to(folder).as_posix()
+        found += [name if base == "." else f"{base}/{name}" for name in files + [d for d in folders
+                  if os.path.islink(os.path.join(current, d))]]
+    return sorted(found)
+
+
 def new_staging(output: Path) -> Path:
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
+    return Path(tempfile.mkdtemp(prefix=_staging_prefix(output), dir=output.parent))
+
+
+def _staging_prefix(output: Path) -> str:
+    return f".{output.name}-new-"
 
 
 def write_if_changed(staging: Path, output: Path, relative: str, data: bytes) -> bool:
     """Stage a file unless output/ already holds these very bytes; returns whether it was staged."""
+    target = _inside(staging, relative)
     current = os.path.join(output, relative)
     if os.path.isfile(current) and os.path.getsize(current) == len(data):
         with open(current, "rb") as handle:
             if handle.read() == data:
                 return False
-    target = _inside(staging, relative)
     _ensure_folder(target.parent)
     with open(target, "wb") as handle:
         handle.write(data)
     return True
 
 
-def commit_changes(staging: Path, output: Path, changed: list[str], stale: Iterable[str] | None) -> int:
-    """Move the staged files into output/ (the whole folder when there is none yet) and delete the stale ones;
-    returns how many were deleted. Unchanged files are not touched, so they keep their modification times.
+def commit_changes(staging: Path, output: Path, changed: list[str], stale: Iterable[str]) -> int:
+    """Move the staged files into output/ and delete the stale ones; returns how many were deleted.
 
-    `stale` is None when the last build's files are not known: then every file the site does not make goes.
+    A new output folder is the staging folder renamed. Otherwise the staged files are flushed to disk and a
+    journal naming every move and deletion is written before the first of them, so that a build killed
+    half-way is finished by the next (`recover`). Unchanged files are not touched and keep their times.
     """
     output = output.resolve()
     if not output.exists():
         staging.rename(output)
         return 0
-    for relative in changed:
-        target = output / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging / relative, target)
-    shutil.rmtree(staging, ignore_errors=True)
+    stale = [p for p in stale if _is_inside(output, p)]
+    # One flush of everything staged, rather than an fsync per file: the journal must not reach the disk
+    # before the files it names.
+    os.sync()
+    journal = staging / JOURNAL
+    with open(journal, "w", encoding="utf-8") as handle:
+        json.dump({"changed": changed, "stale": stale}, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return _apply_journal(staging, output)
+
+
+def _apply_journal(staging: Path, output: Path) -> int:
+    """Carry out a staging folder's journal; every step may be repeated, so a second run finishes the first."""
+    plan = json.loads((staging / JOURNAL).read_text(encoding="utf-8"))
+    for relative in plan["changed"]:
+        source = _inside(staging, relative)
+        if source.exists():
+            target = _inside(output, relative)
+            _ensure_folder(target.parent)
+            os.replace(source, target)
     removed = 0
-    for relative in stale or ():
-        path = output / relative
-        if path.is_file():
+    root = os.path.realpath(output)
+    for relative in plan["stale"]:
+        path = _inside(output, relative)
+        # Never through a link: a folder replaced by a link must not lead the build outside output/.
+        folder = os.path.realpath(path.parent)
+        if (folder == root or folder.startswith(root + os.sep)) and (path.is_file() or path.is_symlink()):
             path.unlink()
             removed += 1
             _remove_empty_folders(path.parent, output)
+    shutil.rmtree(staging, ignore_errors=True)
     return removed
 
 
-def unknown_files(output: Path, produced: set[str]) -> list[str]:
-    """Files in output/ that the site does not make."""
-    found = []
-    for folder, _, files in os.walk(output):
-        base = Path(folder).relative_to(output).as_posix()
-        found += [name if base == "." else f"{base}/{name}" for name in files]
-    return [path for path in found if path not in produced]
+def recover(output: Path) -> str:
+    """Finish the commit of a build that was killed while committing; remove staging folders left unfinished.
+
+    Returns a note for the user when there was something to do.
+    """
+    output = output.resolve()
+    if not output.parent.is_dir():
+        return ""
+    notes = []
+    for staging in sorted(output.parent.glob(_staging_prefix(output) + "*")):
+        if (staging / JOURNAL).is_file() and output.is_dir():
+            _apply_journal(staging, output)
+            notes.append("finished the commit of a build that was stopped while writing")
+        else:
+            shutil.rmtree(staging, ignore_errors=True)
+            notes.append("removed the files of a build that was stopped before writing")
+    return "; ".join(dict.fromkeys(notes))
 
 
 def _remove_empty_folders(folder: Path, root: Path) -> None:
     while folder != root and folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
+
+
+def write_file_atomically(path: Path, data: bytes) -> None:
+    """Replace a file whole or not at all: a full disk or a kill never leaves it truncated or empty."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        # mkstemp makes the file private; an article keeps the mode it had, a new one gets the usual 0644.
+        os.fchmod(handle, path.stat().st_mode & 0o7777 if path.exists() else 0o644)
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def exclusive_lock(path: Path, on_wait: Callable[[], None]) -> Iterator[None]:
+    """Hold an exclusive lock on a file for the block; if another process holds it, call on_wait and wait."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            on_wait()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -98,3 +98,15 @@ def test_a_build_error_shows_in_the_page_and_the_server_keeps_going(preview, bro
     page.locator("#newsdigest-build-error").wait_for(timeout=15000)
     assert "bad.md:3: date 'someday' is not a date" in page.locator("#newsdigest-build-error").inner_text()
     page.close()
+
+
+def test_hostile_content_never_stops_the_server(preview):
+    site, url = preview
+    hostile = {"controls.md": "---\ntitle: \"Bell\\a and \\x1b\"\ndate: 2025-01-02\n---\nText \f\x1b\x00.\n",
+               "deep.md": "---\ntitle: Deep\ndate: 2025-01-02\n---\n" + "- " * 10_000 + "x\n"}
+    for name, text in hostile.items():
+        (site / "content" / name).write_text(text)
+    (site / "content" / "gone.md").symlink_to("nowhere.md")
+    wait_for(lambda: fetch(url + "articles/controls.html")[0] == 200, 30)
+    assert fetch(url + "articles/second.html")[0] == 200
+    assert fetch(url + "articles/deep.html")[0] == 404

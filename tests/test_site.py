@@ -3,7 +3,9 @@ from datetime import date, datetime, timezone
 from conftest import NOW
 from newsdigest.content import Article
 from newsdigest.config import Config, Topic
-from newsdigest.site import build_site
+from hypothesis import given, strategies as st
+
+from newsdigest.site import _most_shared, build_site
 
 CONFIG = Config(topics=(Topic("rare-earths", "Rare earths"), Topic("trade", "Trade")), related_items=2)
 
@@ -65,3 +67,18 @@ def test_related_comes_from_earlier_coverage_so_new_articles_leave_old_pages_alo
     after = build_site(old + [me] + newer, CONFIG, NOW).related
     assert after["me"] == before["me"]
     assert [a.slug for a in after["old0"]] == ["old2", "old1"], "with nothing earlier, the nearest later ones"
+
+
+@given(st.lists(st.integers(min_value=0, max_value=2**40 - 1), max_size=12), st.integers(1, 8), st.booleans())
+def test_most_shared_matches_counting_each_article(keys, limit, newest_first):
+    """The bit-plane count against the plain one: most keys shared first, then by index."""
+    counts = {i: sum(key >> i & 1 for key in keys) for i in range(40)}
+    order = sorted((i for i in counts if counts[i]), key=lambda i: (-counts[i], i if newest_first else -i))
+    assert _most_shared(keys, limit, newest_first) == [(counts[i], i) for i in order[:limit]]
+
+
+def test_related_articles_cost_does_not_explode_with_many_shared_tags():
+    tags = [f"t{i}" for i in range(100)]
+    articles = [article(f"a{i}", i + 1, tags=tags) for i in range(5)]
+    site = build_site(articles, CONFIG, NOW)
+    assert [a.slug for a in site.related["a4"]] == ["a3", "a2"]

@@ -1,6 +1,14 @@
+import json
+import multiprocessing
+import os
+import time
+
 import pytest
 
-from newsdigest.write import commit_changes, new_staging, unknown_files, write_if_changed
+from newsdigest.errors import SiteError
+from newsdigest.write import (JOURNAL, MANIFEST, check_output_folder, commit_changes, exclusive_lock, files_in,
+                              manifest_bytes, new_staging, owned_files, recover, write_file_atomically,
+                              write_if_changed)
 
 
 def test_a_first_build_moves_the_staging_folder_in_whole(tmp_path):
@@ -8,7 +16,7 @@ def test_a_first_build_moves_the_staging_folder_in_whole(tmp_path):
     staging = new_staging(output)
     assert write_if_changed(staging, output, "index.html", b"<p>new</p>")
     assert write_if_changed(staging, output, "a/b/c.html", b"deep")
-    assert commit_changes(staging, output, ["a/b/c.html", "index.html"], None) == 0
+    assert commit_changes(staging, output, ["a/b/c.html", "index.html"], []) == 0
     assert (output / "index.html").read_bytes() == b"<p>new</p>" and (output / "a/b/c.html").read_bytes() == b"deep"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["output"], "no staging folder is left"
 
@@ -18,7 +26,7 @@ def test_a_rebuild_moves_in_changed_files_only_and_removes_stale_ones(tmp_path):
     staging = new_staging(output)
     for name, data in (("same.html", b"same"), ("old.html", b"v1"), ("gone/x.html", b"x")):
         write_if_changed(staging, output, name, data)
-    commit_changes(staging, output, ["gone/x.html", "old.html", "same.html"], None)
+    commit_changes(staging, output, ["gone/x.html", "old.html", "same.html"], [])
     same_time = (output / "same.html").stat().st_mtime_ns
     staging = new_staging(output)
     assert not write_if_changed(staging, output, "same.html", b"same"), "equal bytes are not staged"
@@ -29,13 +37,6 @@ def test_a_rebuild_moves_in_changed_files_only_and_removes_stale_ones(tmp_path):
     assert not (output / "gone").exists(), "emptied folders go too"
 
 
-def test_unknown_files_are_found(tmp_path):
-    (tmp_path / "a").mkdir()
-    (tmp_path / "a" / "kept.html").write_text("k")
-    (tmp_path / "stray.zip").write_text("z")
-    assert unknown_files(tmp_path, {"a/kept.html"}) == ["stray.zip"]
-
-
 def test_a_path_that_escapes_the_output_is_a_bug(tmp_path):
     output = tmp_path / "output"
     staging = new_staging(output)
@@ -43,3 +44,111 @@ def test_a_path_that_escapes_the_output_is_a_bug(tmp_path):
         with pytest.raises(ValueError, match="escapes"):
             write_if_changed(staging, output, bad, b"x")
     assert not (tmp_path / "evil.html").exists()
+
+
+def test_stale_paths_that_leave_the_output_are_never_deleted(tmp_path):
+    output, outside = tmp_path / "output", tmp_path / "precious.txt"
+    output.mkdir()
+    outside.write_text("keep")
+    (output / "link").symlink_to(tmp_path, target_is_directory=True)
+    staging = new_staging(output)
+    commit_changes(staging, output, [], ["../precious.txt", "link/precious.txt", "/" + str(outside)])
+    assert outside.read_text() == "keep"
+
+
+def test_the_manifest_lists_what_the_build_owns_and_nothing_outside(tmp_path):
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / MANIFEST).write_bytes(manifest_bytes(["index.html", "a/b.html"]) + b"../../x\n/etc/passwd\n")
+    (output / "CNAME").write_text("news.example.org")
+    assert owned_files(output, clean=False) == ["a/b.html", "index.html"]
+
+
+def test_a_folder_with_files_and_no_manifest_is_refused_unless_clean(tmp_path):
+    output = tmp_path / "mydocs"
+    (output / "sub").mkdir(parents=True)
+    (output / "notes.txt").write_text("mine")
+    (output / "sub" / "thesis.tex").write_text("mine")
+    (output / "CNAME").write_text("news.example.org")
+    (output / ".git").mkdir()
+    (output / ".git" / "HEAD").write_text("ref")
+    with pytest.raises(SiteError, match="did not write") as refused:
+        owned_files(output, clean=False)
+    assert "--clean" in str(refused.value)
+    assert owned_files(output, clean=True) == ["notes.txt", "sub/thesis.tex"]
+    assert owned_files(tmp_path / "new", clean=False) == []
+
+
+def test_the_output_can_never_be_the_site_or_hold_it(tmp_path):
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    for output in (site, tmp_path, tmp_path.parent):
+        with pytest.raises(SiteError, match="holds the site"):
+            check_output_folder(output, site, site / "content")
+    with pytest.raises(SiteError):
+        check_output_folder(site / "content" / "..", site, site / "content")
+    check_output_folder(site / "output", site, site / "content")
+
+
+def test_a_commit_killed_half_way_is_finished_by_the_next_run(tmp_path):
+    output = tmp_path / "output"
+    output.mkdir()
+    for name in ("a.html", "b.html", "old.html"):
+        (output / name).write_text("old")
+    staging = new_staging(output)
+    for name in ("a.html", "b.html", "c/new.html"):
+        write_if_changed(staging, output, name, b"new")
+    (staging / JOURNAL).write_text(json.dumps({"changed": ["a.html", "b.html", "c/new.html"], "stale": ["old.html"]}))
+    os.replace(staging / "a.html", output / "a.html")  # the kill came after the first move
+    assert "finished" in recover(output)
+    assert {p: (output / p).read_text() for p in files_in(output)} == {"a.html": "new", "b.html": "new",
+                                                                        "c/new.html": "new"}
+    assert [p.name for p in tmp_path.iterdir()] == ["output"]
+
+
+def test_a_build_killed_before_its_commit_leaves_nothing_behind(tmp_path):
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "a.html").write_text("old")
+    staging = new_staging(output)
+    write_if_changed(staging, output, "a.html", b"half")
+    assert "removed" in recover(output)
+    assert (output / "a.html").read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["output"]
+
+
+def test_an_atomic_write_never_leaves_a_partial_file(tmp_path, monkeypatch):
+    target = tmp_path / "article.md"
+    target.write_text("hand-edited, whole")
+    target.chmod(0o640)
+
+    def full_disk(fd):  # a full disk shows when the data is flushed
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(OSError, match="No space"):
+        write_file_atomically(target, b"x" * 100_000)
+    monkeypatch.undo()
+    assert target.read_text() == "hand-edited, whole"
+    assert [p.name for p in tmp_path.iterdir()] == ["article.md"]
+    write_file_atomically(target, b"new")
+    assert target.read_bytes() == b"new" and target.stat().st_mode & 0o777 == 0o640
+
+
+def _hold(path, ready, seconds):
+    with exclusive_lock(path, lambda: None):
+        ready.set()
+        time.sleep(seconds)
+
+
+def test_a_second_holder_of_the_lock_is_told_and_waits(tmp_path):
+    lock = tmp_path / "build.lock"
+    ready = multiprocessing.Event()
+    holder = multiprocessing.get_context("fork").Process(target=_hold, args=(lock, ready, 0.5))
+    holder.start()
+    ready.wait(5)
+    told, started = [], time.monotonic()
+    with exclusive_lock(lock, lambda: told.append(True)):
+        waited = time.monotonic() - started
+    holder.join()
+    assert told == [True] and waited > 0.2

@@ -1,0 +1,342 @@
+"""Hostile and broken input, as a careful user and an attacker would bring it: the build owns only its own files,
+text stays text in every feed, bodies are sanitised, every bad file is one line and the rest builds, costs stay
+linear, and writes are atomic and locked."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import feedparser
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import FIXTURES, ROOT, run_cli
+from newsdigest.write import MANIFEST
+
+MARKUP = '<img src=x onerror=alert(1)><script>alert(2)</script><b>bold</b>'
+
+
+def write_article(site: Path, name: str, text: str) -> Path:
+    path = site / "content" / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def error_lines(result: subprocess.CompletedProcess, kind: str = "error") -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.startswith(f"{kind}: ")]
+
+
+def assert_no_traceback(result: subprocess.CompletedProcess) -> None:
+    assert "Traceback" not in result.stderr + result.stdout, result.stderr
+
+
+# 1. The build owns only its own files.
+
+def test_a_build_into_a_folder_of_other_files_refuses_and_deletes_nothing(fixture_site, tmp_path):
+    mydocs = tmp_path / "mydocs"
+    (mydocs / "sub").mkdir(parents=True)
+    (mydocs / "notes.txt").write_text("mine")
+    (mydocs / "sub" / "thesis.tex").write_text("mine")
+    result = run_cli("--site", str(fixture_site), "--output", str(mydocs))
+    assert result.returncode == 1
+    assert_no_traceback(result)
+    assert len(error_lines(result)) == 1 and "--clean" in result.stderr
+    assert sorted(p.relative_to(mydocs).as_posix() for p in mydocs.rglob("*")) == ["notes.txt", "sub",
+                                                                                 "sub/thesis.tex"]
+
+
+@pytest.mark.parametrize("output", [".", "..", "content"])
+def test_a_build_into_the_site_or_a_parent_of_it_refuses(fixture_site, output):
+    before = sorted(p.relative_to(fixture_site.parent) for p in fixture_site.parent.rglob("*"))
+    result = run_cli("--output", output, "--clean", cwd=fixture_site)
+    assert result.returncode == 1
+    assert_no_traceback(result)
+    assert "holds the site itself" in result.stderr and len(error_lines(result)) == 1
+    assert sorted(p.relative_to(fixture_site.parent) for p in fixture_site.parent.rglob("*")) == before
+
+
+def test_clean_empties_a_foreign_folder_but_keeps_cname_and_git(fixture_site, tmp_path):
+    output = tmp_path / "site-output"
+    (output / ".git").mkdir(parents=True)
+    (output / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n")
+    (output / "CNAME").write_text("news.example.org\n")
+    (output / "old.html").write_text("old")
+    result = run_cli("--site", str(fixture_site), "--output", str(output), "--clean")
+    assert result.returncode == 0, result.stderr
+    assert not (output / "old.html").exists()
+    assert (output / ".git" / "HEAD").is_file() and (output / "CNAME").is_file()
+    assert (output / "index.html").is_file() and (output / MANIFEST).is_file()
+
+
+def test_files_the_user_keeps_in_output_survive_a_cold_rebuild(fixture_site):
+    assert run_cli("--site", str(fixture_site)).returncode == 0
+    output = fixture_site / "output"
+    (output / "CNAME").write_text("news.example.org\n")
+    (output / "mine").mkdir()
+    (output / "mine" / "notes.txt").write_text("mine")
+    (fixture_site / "content" / "third.md").unlink()
+    shutil.rmtree(fixture_site / ".newsdigest-cache")
+    result = run_cli("--site", str(fixture_site))
+    assert result.returncode == 0, result.stderr
+    assert (output / "CNAME").is_file() and (output / "mine" / "notes.txt").is_file()
+    assert not (output / "articles" / "third.html").exists(), "a file the build made and no longer makes goes"
+
+
+def test_a_tampered_manifest_never_leads_outside_the_output(fixture_site, tmp_path):
+    assert run_cli("--site", str(fixture_site)).returncode == 0
+    precious = fixture_site / "precious.txt"
+    precious.write_text("keep")
+    manifest = fixture_site / "output" / MANIFEST
+    manifest.write_text(manifest.read_text() + "../precious.txt\n" + str(precious) + "\n")
+    result = run_cli("--site", str(fixture_site))
+    assert result.returncode == 0, result.stderr
+    assert precious.read_text() == "keep"
+
+
+# 2. Text is text in every feed.
+
+HOSTILE_FIELDS = f"""---
+title: "Title {MARKUP} &amp; more"
+date: 2025-03-01
+summary: "Summary {MARKUP}"
+author: "Author {MARKUP}"
+source: "Source {MARKUP}"
+credit: "Credit {MARKUP}"
+dateline: "Dateline {MARKUP}"
+topics: [trade]
+tags: ["tag {MARKUP}"]
+---
+A body that shows a tag as text: `<img src=x onerror=alert(3)>` and &lt;script&gt;alert(4)&lt;/script&gt;.
+"""
+
+
+def _elements(markup: str) -> list[str]:
+    return [tag.name for tag in BeautifulSoup(markup, "html.parser").find_all(True)]
+
+
+def test_markup_looking_text_is_never_an_element_in_any_feed(fixture_site):
+    write_article(fixture_site, "hostile.md", HOSTILE_FIELDS)
+    assert run_cli("--site", str(fixture_site)).returncode == 0
+    output = fixture_site / "output"
+    feeds = [p for p in output.rglob("*") if p.name in ("feed.xml", "atom.xml", "feed.json")]
+    assert len(feeds) >= 9
+    checked = 0
+    for path in feeds:
+        parsed = feedparser.parse(path.read_bytes(), sanitize_html=False, resolve_relative_uris=False)
+        for entry in parsed.entries:
+            if "hostile" not in entry.get("id", "") + entry.get("link", ""):
+                continue
+            details = [entry.title_detail] + ([entry.summary_detail] if "summary_detail" in entry else [])
+            for detail in details:
+                if detail.type == "text/html":
+                    assert _elements(detail.value) == [], (path, detail)
+                else:
+                    assert "<" in detail.value, "plain text keeps its characters"
+            for content in entry.get("content", []):
+                elements = _elements(content.value) if content.type == "text/html" else []
+                assert set(elements) <= {"p", "code"}, (path, elements)
+            assert f"tag {MARKUP}" in [tag.term for tag in entry.get("tags", [])], "categories are plain text"
+            checked += 1
+    assert checked >= 3, "the site, topic and tag feeds, each format"
+
+
+def test_rss_descriptions_carry_the_summary_escaped_for_html(fixture_site):
+    write_article(fixture_site, "hostile.md", HOSTILE_FIELDS)
+    assert run_cli("--site", str(fixture_site)).returncode == 0
+    parsed = feedparser.parse((fixture_site / "output" / "feed.xml").read_bytes(), sanitize_html=False)
+    entry = next(e for e in parsed.entries if "Summary" in e.summary)
+    assert _elements(entry.summary) == []
+    assert BeautifulSoup(entry.summary, "html.parser").get_text() == f"Summary {MARKUP}"
+
+
+# 3. Sanitised bodies by default; raw_html trusts the authors.
+
+RAW_BODY = """---
+title: Raw HTML
+date: 2025-03-02
+---
+Intro <script>alert(1)</script> and <a href="javascript:alert(2)">a link</a> and <a href="https://ok.example/">ok</a>.
+
+<iframe src="https://evil.example/"></iframe>
+
+<img src="photo.jpg" onerror="alert(3)" alt="A photo">
+
+<div style="position:fixed" onclick="alert(4)">Boxed</div>
+
+| a | b |
+|:--|--:|
+| 1 | 2 |
+
+A note.[^1]
+
+[^1]: The footnote.
+"""
+
+
+def test_raw_html_in_bodies_is_sanitised_by_default(fixture_site):
+    write_article(fixture_site, "raw.md", RAW_BODY)
+    assert run_cli("--site", str(fixture_site)).returncode == 0
+    output = fixture_site / "output"
+    for path in (output / "articles" / "raw.html", output / "feed.xml", output / "atom.xml", output / "feed.json"):
+        text = path.read_text()
+        for bad in ("alert(", "<iframe", "onerror", "onclick", "javascript:", "position:fixed"):
+            assert bad not in text.replace("&lt;", "<"), (path.name, bad)
+    page = BeautifulSoup((output / "articles" / "raw.html").read_text(), "html.parser")
+    body = page.find(class_="article-body") or page
+    assert body.find("a", href="https://ok.example/") and body.find("img", alt="A photo")
+    assert body.find("table") and body.find("sup") and body.find(id="fn:1"), "tables and footnotes stay"
+    assert body.find("th", style="text-align:left"), "alignment stays"
+
+
+def test_raw_html_true_trusts_the_authors(fixture_site):
+    toml = fixture_site / "site.toml"
+    toml.write_text("raw_html = true\n" + toml.read_text())
+    write_article(fixture_site, "raw.md", RAW_BODY)
+    assert run_cli("--site", str(fixture_site)).returncode == 0
+    assert "<iframe" in (fixture_site / "output" / "articles" / "raw.html").read_text()
+
+
+# 4. Every bad file is one line, and the rest builds.
+
+BAD_CASES = {
+    "year-one.md": ("---\ntitle: Year one\ndate: 0001-01-01T00:00:00+05:30\n---\nx\n", 3, "outside the years"),
+    "year-9999.md": ("---\ntitle: Far\ndate: 9999-12-31T23:00:00-05:00\n---\nx\n", 3, "outside the years"),
+    "deep-list.md": ("---\ntitle: Deep\ndate: 2025-03-01\n---\n" + "- " * 10_000 + "x\n", 5,
+                    "(nested too deeply|took over)"),
+    "brackets.md": ("---\ntitle: Brackets\ndate: 2025-03-01\n---\n" + "[" * 50_000 + "]" * 50_000 + "\n", 5,
+                    "took over"),
+    "many-tags.md": ("---\ntitle: Tags\ndate: 2025-03-01\ntags: [" + ", ".join(f"t{i}" for i in range(500)) +
+                     "]\n---\nx\n", 4, "500 tags"),
+}
+
+
+def test_each_hostile_file_is_one_line_and_the_rest_builds(fixture_site):
+    for name, (text, _, _) in BAD_CASES.items():
+        write_article(fixture_site, name, text)
+    started = time.monotonic()
+    result = run_cli("--site", str(fixture_site))
+    assert time.monotonic() - started < 90, "hostile files are stopped by their limits, not run to the end"
+    assert result.returncode == 1
+    assert_no_traceback(result)
+    lines = error_lines(result)
+    assert len(lines) == len(BAD_CASES), lines
+    for name, (_, line, problem) in BAD_CASES.items():
+        assert any(f"content/{name}:{line}: " in text and re.search(problem, text) for text in lines), (name, lines)
+    assert (fixture_site / "output" / "articles" / "second.html").is_file()
+
+
+def test_control_characters_are_removed_and_the_file_builds(fixture_site):
+    write_article(fixture_site, "controls.md", "---\ntitle: \"Form\\ffeed\\x1b and \\x01 escapes\"\n"
+                  "date: 2025-03-03\ntags: [\"bell\\a\"]\n---\nBody \f with \x1b[31m colour \x00 and \x7f.\n")
+    result = run_cli("--site", str(fixture_site))
+    assert result.returncode == 0, result.stderr
+    output = fixture_site / "output"
+    for path in output.rglob("*"):
+        if path.is_file() and path.suffix in (".xml", ".html", ".json", ".js"):
+            data = path.read_text(encoding="utf-8")
+            assert not [c for c in data if ord(c) < 32 and c not in "\t\n\r"], path
+    parsed = feedparser.parse((output / "feed.xml").read_bytes())
+    assert not parsed.bozo and any(e.title == "Formfeed and  escapes" for e in parsed.entries)
+
+
+def test_dangling_links_pipes_and_lock_files_are_skipped_with_a_line(fixture_site):
+    content = fixture_site / "content"
+    (content / ".#second.md").symlink_to("user@host.1234:1700000000")
+    (content / "gone.md").symlink_to("nowhere.md")
+    os.mkfifo(content / "pipe.md")
+    result = run_cli("--site", str(fixture_site))
+    assert result.returncode == 0, result.stderr
+    assert_no_traceback(result)
+    warnings = error_lines(result, "warning")
+    assert len(warnings) == 2, warnings
+    assert any("content/gone.md: a link to a file that does not exist" in w for w in warnings)
+    assert any("content/pipe.md: not a regular file" in w for w in warnings)
+
+
+def test_names_too_long_for_the_file_system_are_shortened_stably(fixture_site):
+    long_tag = "word " * 100
+    long_slug = "a" * 300
+    write_article(fixture_site, "long.md", f"---\ntitle: Long\ndate: 2025-03-04\nslug: {long_slug}\n"
+                  f"tags: [\"{long_tag}\"]\n---\nx\n")
+    result = run_cli("--site", str(fixture_site))
+    assert result.returncode == 0, result.stderr
+    output = fixture_site / "output"
+    articles = [p.name for p in (output / "articles").iterdir() if p.name.startswith("aaaa")]
+    tags = [p.name for p in (output / "tags").iterdir() if p.name.startswith("word")]
+    assert len(articles) == 1 and len(articles[0]) <= 110 and len(tags) == 1 and len(tags[0]) <= 100
+    shutil.rmtree(fixture_site / ".newsdigest-cache")
+    assert run_cli("--site", str(fixture_site)).returncode == 0
+    assert [p.name for p in (output / "articles").iterdir() if p.name.startswith("aaaa")] == articles
+
+
+# 5. Costs that stay linear.
+
+def test_a_hostile_corpus_builds_within_a_fixed_time_per_megabyte(fixture_site):
+    """Not a speed claim: a guard against costs that explode (a quadratic case took 415 s for 100 KB)."""
+    pieces = {
+        "brackets": "[" * 20_000 + "]" * 20_000,
+        "unclosed-links": "[a](b " * 8_000,
+        "footnote-refs": "[^1]" * 10_000 + "\n\n[^1]: x",
+        "nested-quotes": "> " * 5_000 + "x",
+        "long-line": "word " * 40_000,
+        "html-nesting": "<div>" * 20_000 + "x",
+    }
+    size = 0
+    for name, body in pieces.items():
+        text = f"---\ntitle: {name}\ndate: 2025-03-05\ntags: [{', '.join(f'tag{i}' for i in range(90))}]\n---\n{body}\n"
+        size += len(write_article(fixture_site, f"{name}.md", text).read_bytes())
+    started = time.monotonic()
+    result = run_cli("--site", str(fixture_site))
+    elapsed = time.monotonic() - started
+    assert_no_traceback(result)
+    assert elapsed < 10 + 60 * size / 1e6, f"{elapsed:.1f} s for {size / 1e6:.2f} MB"
+
+
+# 6. Atomic and locked.
+
+def test_two_builds_at_once_both_succeed(fixture_site):
+    command = [sys.executable, str(ROOT / "build.py"), "--site", str(fixture_site)]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    second = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for process in (first, second):
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        assert "Traceback" not in err
+    assert (fixture_site / "output" / "index.html").is_file()
+    assert not [p for p in fixture_site.iterdir() if p.name.startswith(".output-new-")]
+
+
+def test_a_leftover_staging_folder_is_removed_by_the_next_build(fixture_site):
+    assert run_cli("--site", str(fixture_site)).returncode == 0
+    leftover = fixture_site / ".output-new-abc123"
+    (leftover / "articles").mkdir(parents=True)
+    (leftover / "articles" / "second.html").write_text("half a build")
+    result = run_cli("--site", str(fixture_site))
+    assert result.returncode == 0 and "stopped before writing" in result.stderr
+    assert not leftover.exists()
+    assert "half a build" not in (fixture_site / "output" / "articles" / "second.html").read_text()
+
+
+def test_ingest_never_leaves_a_truncated_article_on_a_full_disk(fixture_site, tmp_path):
+    """A full disk, simulated by a write that fails at the flush: the hand-edited article stays whole."""
+    raw = FIXTURES / "sample" / "raw" / "000_83c717361c02f5fe.txt"
+    assert run_cli("ingest", "--site", str(fixture_site), str(raw)).returncode == 0
+    [written] = [p for p in (fixture_site / "content").iterdir() if p.name.startswith("india-china")]
+    edited = written.read_text().replace("In a move", "In an edited move")
+    written.write_text(edited)
+    script = ("import os, sys, runpy; "
+              "os.fsync = lambda fd: (_ for _ in ()).throw(OSError(28, 'No space left on device')); "
+              f"sys.argv = ['build.py', 'ingest', '--force', '--site', {str(fixture_site)!r}, {str(raw)!r}]; "
+              f"runpy.run_path({str(ROOT / 'build.py')!r}, run_name='__main__')")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 1
+    assert_no_traceback(result)
+    assert "cannot write" in result.stderr and "No space left on device" in result.stderr
+    assert written.read_text() == edited
+    assert sorted(p.name for p in (fixture_site / "content").iterdir() if p.name.startswith(".")) == []
