@@ -38,7 +38,7 @@ class _FastYAMLHandler(frontmatter.YAMLHandler):
         return yaml.load(fm, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
-_YAML_HANDLER = _FastYAMLHandler()
+YAML_HANDLER = _FastYAMLHandler()
 GUID_NAMESPACE = uuid.UUID("6f1c6a52-8f0e-4c55-9a4c-6e2b1d0f7a11")
 
 
@@ -197,7 +197,7 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
         raise SiteError(path, "no front matter", "start the file with a '---' line, then title: and "
                         "date:, then a closing '---' line", 1)
     try:
-        post = frontmatter.loads(text, handler=_YAML_HANDLER)
+        post = frontmatter.loads(text, handler=YAML_HANDLER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]

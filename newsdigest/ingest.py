@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -16,11 +17,12 @@ import yaml
 from slugify import slugify
 
 from .config import Config
-from .content import relative_name
+from .content import YAML_HANDLER, relative_name
 from .errors import SiteError
 from .extracted import Extracted
 from .htmlclean import clean_html
-from .markup import markdown_to_html, plain_text, without_control_characters
+from .limits import time_limit
+from .markup import MAX_MARKDOWN_BYTES, without_control_characters
 from .rawinput import HTML_SUFFIXES, MAX_BYTES, TEXT_SUFFIXES, RawInput, read_path, read_stream
 from .textclean import clean_text
 from .topics import assign_tags, assign_topics
@@ -29,6 +31,12 @@ from .write import write_file_atomically
 SLUG_MAX_LENGTH = 60
 SUMMARY_MAX_CHARS = 300
 SAME_STORY_SIMILARITY = 0.8
+# libyaml where PyYAML has it: the same YAML, several times faster than the pure-Python one.
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Extraction is linear on real pages (~20 ms each); hostile ones (deep nesting, huge lines) get this long.
+EXTRACT_SECONDS_BASE = 10.0
+EXTRACT_SECONDS_PER_MEGABYTE = 10.0
 
 
 @dataclass(frozen=True)
@@ -58,17 +66,46 @@ class Outcome:
 
 
 def ingest(sources: list[str], config: Config, options: IngestOptions = IngestOptions()) -> list[Outcome]:
-    """Ingest every source (a file, a folder of .txt/.html files, or '-' for standard input) in order."""
+    """Ingest every source (a file, a folder of .txt/.html files, or '-' for standard input) in order.
+
+    Whatever goes wrong with one input is one failed outcome naming it and the stage; the run goes on, and a
+    failed input changes nothing in content/.
+    """
     library = Library.load(config.path("content"))
     outcomes = []
     for name, read in _inputs(sources, options.max_bytes):
         try:
-            outcomes.append(ingest_one(read(), config, options, library))
+            with _stage("read"):
+                raw = read()
+            outcomes.append(ingest_one(raw, config, options, library))
         except SiteError as error:
             outcomes.append(Outcome(name, "failed", detail=f"{error.problem} -- {error.hint}"))
-        except OSError as error:
-            outcomes.append(Outcome(name, "failed", detail=f"cannot read it: {error.strerror or error}"))
+        except StageError as error:
+            outcomes.append(Outcome(name, "failed", detail=str(error)))
     return outcomes
+
+
+class StageError(Exception):
+    """An unexpected failure in one stage of ingesting one input: a page newsdigest could not handle."""
+
+    def __init__(self, stage: str, cause: BaseException):
+        self.stage, self.cause = stage, cause
+        super().__init__(f"{stage}: {type(cause).__name__}: {str(cause)[:200] or 'no detail'}"
+                         + ("" if isinstance(cause, (OSError, TimeoutError)) else
+                            " -- newsdigest could not handle this input; please report it with the file"))
+
+
+@contextmanager
+def _stage(name: str) -> Iterator[None]:
+    try:
+        yield
+    except (SiteError, StageError):
+        raise
+    except OSError as error:
+        raise SiteError("", f"cannot {name} it: {error.strerror or error}", "check the file and the folder") \
+            from None
+    except Exception as error:
+        raise StageError(name, error) from error
 
 
 def _inputs(sources: list[str], limit: int) -> Iterator[tuple[str, Any]]:
@@ -92,16 +129,27 @@ def _missing(path: Path) -> RawInput:
 
 
 def ingest_one(raw: RawInput, config: Config, options: IngestOptions, library: "Library") -> Outcome:
-    extracted = clean_html(raw.text, raw.name) if raw.is_html else clean_text(raw.text, raw.name)
+    with _stage("extract"), time_limit(EXTRACT_SECONDS_BASE + EXTRACT_SECONDS_PER_MEGABYTE * len(raw.data) / 1e6,
+                                       lambda: TimeoutError("extraction took too long")):
+        text = without_control_characters(raw.text)
+        extracted = clean_html(text, raw.name) if raw.is_html else clean_text(text, raw.name)
     if not extracted.title:
         raise SiteError(raw.name, "no headline found", "put the headline on the first line, then the body")
-    moment, date_note = _article_date(extracted, raw, options, config)
-    body = "\n\n".join(markdown_escape(p) for p in extracted.paragraphs)
-    sha256 = hashlib.sha256(raw.data).hexdigest()
-    existing = library.same_story(sha256, body)
-    target = existing.path if existing else library.free_path(slugify(extracted.title, max_length=SLUG_MAX_LENGTH,
-                                                                     word_boundary=True) or f"article-{sha256[:8]}")
-    text = render_content_file(_front_matter(extracted, moment, raw, sha256, body, config), body)
+    with _stage("date"):
+        moment, date_note = _article_date(extracted, raw, options, config)
+    with _stage("classify"):
+        body = "\n\n".join(markdown_escape(p) for p in extracted.paragraphs)
+    if len(body.encode("utf-8")) > MAX_MARKDOWN_BYTES:
+        raise SiteError(raw.name, f"the article's text is {len(body.encode('utf-8')) / 1e6:.1f} MB, more than a "
+                        f"build takes ({MAX_MARKDOWN_BYTES / 1e6:.0f} MB)", "give the article's own page or text")
+    with _stage("classify"):
+        sha256 = hashlib.sha256(raw.data).hexdigest()
+        fields = _front_matter(extracted, moment, raw, sha256, body, config)
+    with _stage("name"):
+        existing = library.same_story(sha256, body)
+        target = existing.path if existing else library.free_path(
+            slugify(extracted.title, max_length=SLUG_MAX_LENGTH, word_boundary=True) or f"article-{sha256[:8]}")
+        text = render_content_file(fields, body)
     detail = f"date: {date_note}; encoding: {raw.encoding}"
     if existing and not options.force:
         why = "the same file" if existing.sha256 == sha256 else "the same story, saved again"
@@ -164,7 +212,7 @@ def summary_of(extracted: Extracted) -> str:
         first = re.sub(r"^[^:—–-]*[:—–-]+\s*", "", first, count=1)
     if len(first) <= SUMMARY_MAX_CHARS:
         return first
-    sentences = re.split(r"(?<=[.!?][”’\"]?)\s+", first)
+    sentences = re.split(r"(?:(?<=[.!?])|(?<=[.!?][”’\"]))\s+", first)
     summary = ""
     for sentence in sentences:
         if summary and len(summary) + len(sentence) + 1 > SUMMARY_MAX_CHARS:
@@ -190,7 +238,7 @@ def render_content_file(fields: dict[str, Any], body: str) -> str:
     """The content file, with a digest of what ingest wrote so that later edits by hand can be told."""
     fields, body = _without_control_characters(fields), without_control_characters(body)
     fields = {**fields, "ingested_from": {**fields["ingested_from"], "digest": content_digest(fields, body)}}
-    dumped = yaml.safe_dump(fields, sort_keys=False, allow_unicode=True, width=10_000)
+    dumped = yaml.dump(fields, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=10_000)
     return f"---\n{dumped}---\n{body}\n"
 
 
@@ -208,7 +256,7 @@ def _without_control_characters(value: Any) -> Any:
 def content_digest(fields: dict[str, Any], body: str) -> str:
     relevant = {k: v for k, v in fields.items() if k != "ingested_from"}
     # Through YAML and back, so that the digest of a file read later is computed from the same values.
-    relevant = yaml.safe_load(yaml.safe_dump(relevant, allow_unicode=True)) or {}
+    relevant = yaml.load(yaml.dump(relevant, Dumper=_DUMPER, allow_unicode=True), Loader=_LOADER) or {}
     payload = json.dumps(relevant, sort_keys=True, default=str, ensure_ascii=False) + "\n" + body.strip()
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
@@ -226,7 +274,7 @@ class Entry:
 
     @classmethod
     def of(cls, path: Path, text: str, root: Path) -> "Entry":
-        post = frontmatter.loads(text)
+        post = frontmatter.loads(text, handler=YAML_HANDLER)
         origin = post.metadata.get("ingested_from") or {}
         origin = origin if isinstance(origin, dict) else {}
         digest = origin.get("digest")
@@ -273,9 +321,16 @@ class Library:
         return relative_name(path, self.root.parent)
 
 
+_MARKUP = re.compile(r"<[^>]*>|&#?\w+;|\]\([^)]*\)")
+
+
 def story_shingles(markdown_body: str) -> frozenset:
-    """Five-word shingles of the body's text, lowercased: the same story whatever clutter or markup it came with."""
-    words = re.findall(r"\w+", plain_text(markdown_to_html(markdown_body)).lower())
+    """Five-word shingles of the body's words, lowercased: the same story whatever clutter or markup it came with.
+
+    Tags, entities and link targets are left out by pattern rather than by rendering the Markdown, which would
+    cost more than the rest of ingest for a large library.
+    """
+    words = re.findall(r"\w+", _MARKUP.sub(" ", markdown_body).lower())
     return frozenset(tuple(words[i:i + 5]) for i in range(max(1, len(words) - 4)))
 
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import math
 import re
-import signal
 import threading
-from contextlib import contextmanager
-from typing import Iterator
 
 import markdown
 import nh3
 from markupsafe import Markup
+
+from .limits import time_limit
 
 EXTENSIONS = ["tables", "footnotes", "smarty", "toc", "fenced_code", "sane_lists"]
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
@@ -68,7 +67,10 @@ def markdown_to_html(text: str, raw_html: bool = False) -> str:
     if converter is None:
         converter = _local.converter = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
     try:
-        with _time_limit(SECONDS_BASE + SECONDS_PER_MEGABYTE * size / 1e6):
+        seconds = SECONDS_BASE + SECONDS_PER_MEGABYTE * size / 1e6
+        with time_limit(seconds, lambda: MarkupLimitError(
+                f"converting the Markdown took over {seconds:.1f} s (runs of brackets or unclosed links make "
+                "Python-Markdown slow)")):
             html = converter.reset().convert(text)
     except RecursionError:
         _local.converter = None
@@ -77,27 +79,6 @@ def markdown_to_html(text: str, raw_html: bool = False) -> str:
         _local.converter = None  # stopped mid-conversion, its state is not to be trusted
         raise
     return html if raw_html else _SANITIZER.clean(html)
-
-
-@contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """Stop the block with MarkupLimitError after `seconds`. Only the main thread can be interrupted, so
-    elsewhere (a thread of an embedding program) the block runs without a limit."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expired(signum, frame):
-        raise MarkupLimitError(f"converting the Markdown took over {seconds:.1f} s (runs of brackets or "
-                               "unclosed links make Python-Markdown slow)")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def plain_text(html: str) -> str:

@@ -1,6 +1,13 @@
-"""Score ingest on the sample and the development set, HTML and text, with pages per second.
+"""Score ingest as users run it: `build.py ingest FOLDER` into a fresh site, then the written bodies are scored.
 
     python bench/ingest/run.py [--data ../shared/extraction-dev] [--pages]
+
+For the sample and for the development set (HTML pages and their text renderings), each set is copied into a
+folder and ingested by the real command in a subprocess, timed end to end (start-up included, one process, so
+pages per second are per core). Each written content/*.md is matched to its page by `ingested_from.file`; a
+page with no file (failed, or taken for a duplicate) scores as an empty body. trafilatura alone, with its
+defaults, runs beside it on the same HTML pages. The development pages are split by a fixed rule (keys ending
+in c, d, e or f are held out): rules are written looking at the other pages only, and both figures are shown.
 """
 
 from __future__ import annotations
@@ -8,7 +15,9 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -18,42 +27,69 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from score import score_page, summarise  # noqa: E402
 
+import frontmatter  # noqa: E402
 import trafilatura  # noqa: E402
 
-from newsdigest.errors import SiteError  # noqa: E402
-from newsdigest.extracted import Extracted  # noqa: E402
-from newsdigest.htmlclean import clean_html  # noqa: E402
-from newsdigest.textclean import clean_text  # noqa: E402
+from newsdigest.markup import markdown_to_html, plain_text  # noqa: E402
 
 SAMPLE = ROOT / "tests" / "fixtures" / "sample"
+HELD_OUT = set("cdef")
+SITE_TOML = 'title = "Ingest benchmark"\n'
 
 
-def trafilatura_alone(html: bytes, name: str) -> Extracted:
-    """The reference: trafilatura with its default settings, nothing of ours."""
-    text = trafilatura.extract(html, include_comments=False) or ""
-    return Extracted(title="", paragraphs=[text])
+def ingest_folder(files: dict[str, bytes]) -> tuple[dict[str, str], float, str]:
+    """Ingest the files with the command line; each input's name -> its body as text, the seconds, the report."""
+    with tempfile.TemporaryDirectory() as temporary:
+        site, inbox = Path(temporary) / "site", Path(temporary) / "inbox"
+        site.mkdir()
+        inbox.mkdir()
+        (site / "site.toml").write_text(SITE_TOML)
+        for name, data in files.items():
+            (inbox / name).write_bytes(data)
+        started = time.perf_counter()
+        result = subprocess.run([sys.executable, str(ROOT / "build.py"), "ingest", "--site", str(site),
+                                 "--date", "2025-01-01", str(inbox)], capture_output=True, text=True)
+        elapsed = time.perf_counter() - started
+        if "Traceback" in result.stderr:
+            raise SystemExit(f"ingest crashed:\n{result.stderr}")
+        bodies = {}
+        for path in (site / "content").glob("*.md"):
+            post = frontmatter.loads(path.read_text(encoding="utf-8"))
+            bodies[post.metadata["ingested_from"]["file"]] = "\n\n".join(
+                plain_text(p) for p in markdown_to_html(post.content).split("</p>"))
+        return bodies, elapsed, result.stdout + result.stderr
 
 
-def body_of(extract, data, name: str) -> str:
-    try:
-        return "\n\n".join(extract(data, name).paragraphs)
-    except SiteError:
-        return ""
-
-
-def run_set(label: str, pages: list[tuple[str, object, str]], extract, show_pages: bool) -> None:
-    scores = []
-    started = time.perf_counter()
-    bodies = [(key, body_of(extract, data, key), true) for key, data, true in pages]
-    elapsed = time.perf_counter() - started
-    for key, body, true in bodies:
-        score = score_page(true, body)
-        scores.append(score)
-        if show_pages:
+def report(label: str, keys: list[str], bodies: dict[str, str], truth: dict[str, str], seconds: float | None,
+           show_pages: bool) -> None:
+    scores = [score_page(truth[key], bodies.get(key, "")) for key in keys]
+    if show_pages:
+        for key, score in zip(keys, scores):
             print(f"  {key[:12]}  precision {score.precision or 0:.3f}  recall {score.recall or 0:.3f}")
     precision, recall, f1 = summarise(scores)
-    print(f"{label:<28} {len(pages):>3} pages  precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}"
-          f"  {len(pages) / elapsed:6.1f} pages/s")
+    speed = f"  {len(keys) / seconds:6.1f} pages/s" if seconds else ""
+    print(f"{label:<44} {len(keys):>3} pages  precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}{speed}")
+
+
+def run_set(label: str, files: dict[str, bytes], truth_by_name: dict[str, str], show_pages: bool) -> None:
+    bodies, seconds, log = ingest_folder(files)
+    failed = [line for line in log.splitlines() if line.startswith("failed")]
+    names = sorted(files)
+    report(f"{label}: ingest, end to end", names, bodies, truth_by_name, seconds, show_pages)
+    if len(names) > 1:
+        held = [n for n in names if n.split(".")[0][-1] in HELD_OUT]
+        report(f"{label}:   pages used for rules", [n for n in names if n not in held], bodies, truth_by_name,
+               None, False)
+        report(f"{label}:   held-out pages", held, bodies, truth_by_name, None, False)
+    for line in failed:
+        print(f"    {line[:160]}")
+
+
+def trafilatura_alone(files: dict[str, bytes], truth_by_name: dict[str, str]) -> None:
+    started = time.perf_counter()
+    bodies = {name: trafilatura.extract(data, include_comments=False) or "" for name, data in files.items()}
+    report("HTML: trafilatura alone, defaults, in-process", sorted(files), bodies, truth_by_name,
+           time.perf_counter() - started, False)
 
 
 def main() -> None:
@@ -62,16 +98,16 @@ def main() -> None:
     parser.add_argument("--pages", action="store_true", help="print each page's score")
     args = parser.parse_args()
     expected = json.loads(next((SAMPLE / "expected").glob("*.json")).read_text(encoding="utf-8"))
-    sample_text = next((SAMPLE / "raw").glob("*.txt")).read_text(encoding="utf-8")
-    run_set("sample (text)", [("sample", sample_text, "\n\n".join(expected["body_paragraphs"]))], clean_text, False)
+    raw = next((SAMPLE / "raw").glob("*.txt"))
+    run_set("sample (text)", {raw.name: raw.read_bytes()}, {raw.name: "\n\n".join(expected["body_paragraphs"])},
+            False)
     truth = json.loads((args.data / "ground-truth.json").read_text(encoding="utf-8"))
-    keys = sorted(truth)
-    html = [(k, gzip.decompress((args.data / "html" / f"{k}.html.gz").read_bytes()), truth[k]["articleBody"])
-            for k in keys]
-    text = [(k, (args.data / "text" / f"{k}.txt").read_text(encoding="utf-8"), truth[k]["articleBody"]) for k in keys]
-    run_set("trafilatura alone (HTML)", html, trafilatura_alone, False)
-    run_set("development set (HTML)", html, clean_html, args.pages)
-    run_set("development set (text)", text, clean_text, args.pages)
+    html = {f"{k}.html": gzip.decompress((args.data / "html" / f"{k}.html.gz").read_bytes()) for k in truth}
+    text = {f"{k}.txt": (args.data / "text" / f"{k}.txt").read_bytes() for k in truth}
+    truth_by_name = {f"{k}.{suffix}": truth[k]["articleBody"] for k in truth for suffix in ("html", "txt")}
+    trafilatura_alone(html, truth_by_name)
+    run_set("HTML", html, truth_by_name, args.pages)
+    run_set("text", text, truth_by_name, args.pages)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,34 @@
+"""Time limits on work whose cost hostile input can blow up (Markdown, extraction): one file never stalls a run."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+
+@contextmanager
+def time_limit(seconds: float, expired: Callable[[], Exception]) -> Iterator[None]:
+    """Stop the block by raising expired() after `seconds`.
+
+    Only the main thread can be interrupted, so elsewhere (a thread of an embedding program) the block runs
+    without a limit. Limits may nest: the inner one is set while it runs, and the outer one resumes with
+    what was left of its time.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise expired()
+
+    previous_handler = signal.signal(signal.SIGALRM, stop)
+    outer_left, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        inner_left, _ = signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous_handler)
+        if outer_left:
+            signal.setitimer(signal.ITIMER_REAL, max(0.001, outer_left - (seconds - inner_left)))
