@@ -18,7 +18,7 @@ from newsdigest.errors import SiteError
 from newsdigest.pipeline import BuildOptions, build
 from newsdigest.progress import ProgressBar
 
-COMMANDS = ("build", "ingest", "pack", "serve")
+COMMANDS = ("build", "ingest", "retag", "pack", "serve")
 BASE_URL_VARIABLE = "NEWSDIGEST_BASE_URL"
 
 
@@ -40,6 +40,12 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     ingest_parser.add_argument("--force", action="store_true",
                                help="replace content files of the same story, even ones edited by hand")
     ingest_parser.add_argument("--dry-run", action="store_true", help="print what would be written; write nothing")
+    retag_parser = commands.add_parser("retag", help="apply site.toml's topic and tag rules to ingested articles again")
+    retag_parser.add_argument("paths", nargs="*", metavar="PATH",
+                              help="content files or folders (default: every article in content/)")
+    retag_parser.add_argument("--site", type=Path, default=Path("."),
+                              help="the folder holding site.toml and content/ (default: here)")
+    retag_parser.add_argument("--dry-run", action="store_true", help="print the changes; write nothing")
     if not argv or argv[0] not in COMMANDS + ("-h", "--help"):
         argv = ["build", *argv]
     return parser.parse_args(argv)
@@ -121,6 +127,17 @@ def run_ingest(args: argparse.Namespace) -> int:
     return 1 if counts.get("failed") else 0
 
 
+def run_retag(args: argparse.Namespace) -> int:
+    from newsdigest.retag import retag
+
+    results = retag(args.paths, load_config(args.site), dry_run=args.dry_run)
+    for result in results:
+        print(result.line(), file=sys.stderr if result.status == "failed" else sys.stdout)
+    counts = Counter(result.status for result in results)
+    print("Summary: " + (", ".join(f"{n} {status}" for status, n in counts.items()) or "no articles") + ".")
+    return 1 if counts.get("failed") else 0
+
+
 def run_serve(args: argparse.Namespace) -> int:
     from newsdigest.serve import Preview
 
@@ -167,11 +184,15 @@ def run_serve(args: argparse.Namespace) -> int:
 def main(argv: list[str]) -> int:
     args = parse_arguments(argv)
     try:
-        runs = {"ingest": run_ingest, "serve": run_serve}
+        runs = {"ingest": run_ingest, "retag": run_retag, "serve": run_serve}
         return runs.get(args.command, run_build)(args)
     except SiteError as error:
         print(f"error: {error}", file=sys.stderr)
         print("Build stopped; the previous output is unchanged.", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, and keep Python from complaining at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
 
 

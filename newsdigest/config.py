@@ -17,24 +17,46 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ID_LENGTH = 100
 
 
-@dataclass(frozen=True)
-class Topic:
-    """A topic the digest follows; `keywords` maps a phrase to its weight for ingest."""
+@dataclass(frozen=True, kw_only=True)
+class MatchRule:
+    """What ingest matches an article against: weighted phrases that must reach `threshold`, groups of phrases
+    of which `all` must each have one in the text, phrases of which `none` may appear, and how much more a
+    phrase in the headline weighs than one in the body."""
 
-    id: str
-    name: str
-    description: str = ""
     keywords: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     threshold: float = 3.0
+    all: tuple[tuple[str, ...], ...] = ()
+    none: tuple[str, ...] = ()
+    headline_weight: float = 2.0
+
+    @property
+    def label(self) -> str:
+        raise NotImplementedError
 
 
 @dataclass(frozen=True)
-class TagRule:
-    """A tag that ingest gives an article whose text reaches `threshold` with the weighted `keywords`."""
+class Topic(MatchRule):
+    """A topic the digest follows; its match fields are the rule ingest assigns it by."""
 
-    name: str
-    keywords: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
-    threshold: float = 2.0
+    id: str = ""
+    name: str = ""
+    description: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.id
+
+
+@dataclass(frozen=True)
+class TagRule(MatchRule):
+    """A tag that ingest gives an article matching its rule."""
+
+    name: str = ""
+    threshold: float = field(default=2.0, kw_only=True)
+
+    @property
+    def label(self) -> str:
+        return self.name
 
 
 @dataclass(frozen=True)
@@ -82,11 +104,10 @@ _SETTING_TYPES: dict[str, tuple[type, ...]] = {
     "output_dir": (str,), "templates_dir": (str,), "static_dir": (str,), "cache_dir": (str,), "raw_html": (bool,),
     "topics": (list,), "tags": (list,),
 }
-_TOPIC_TYPES: dict[str, tuple[type, ...]] = {
-    "id": (str,), "name": (str,), "description": (str,), "keywords": (dict,),
-    "threshold": (int, float),
-}
-_TAG_TYPES: dict[str, tuple[type, ...]] = {"name": (str,), "keywords": (dict,), "threshold": (int, float)}
+_RULE_TYPES: dict[str, tuple[type, ...]] = {"keywords": (dict,), "threshold": (int, float), "all": (list,),
+                                           "none": (list,), "headline_weight": (int, float)}
+_TOPIC_TYPES: dict[str, tuple[type, ...]] = {"id": (str,), "name": (str,), "description": (str,), **_RULE_TYPES}
+_TAG_TYPES: dict[str, tuple[type, ...]] = {"name": (str,), **_RULE_TYPES}
 _TYPE_NAMES = {str: "a string", int: "a whole number", float: "a number", list: "a list", dict: "a table",
                bool: "true or false"}
 
@@ -132,7 +153,14 @@ def _rule_table(table: Any, path: Path, text: str, section: str, types: dict[str
         if not isinstance(weight, (int, float)) or isinstance(weight, bool):
             raise SiteError(path, f"{section[:-1]} '{table[required[0]]}': keyword '{phrase}' has weight {weight!r}",
                             "give each keyword a number, e.g. \"rare earth\" = 2", _line_of(text, phrase))
-    return {**table, "keywords": MappingProxyType(dict(keywords))}
+    groups = [group if isinstance(group, list) else [group] for group in table.pop("all", [])]
+    none = table.pop("none", [])
+    if not all(isinstance(p, str) for group in groups for p in group) or not all(isinstance(p, str) for p in none):
+        raise SiteError(path, f"{section[:-1]} '{table[required[0]]}': 'all' and 'none' must list phrases",
+                        'write all = [["India", "Indian"], ["China", "Chinese"]] and none = ["phrase", ...]',
+                        _line_of(text, "all") or _line_of(text, "none"))
+    return {**table, "keywords": MappingProxyType(dict(keywords)), "all": tuple(tuple(g) for g in groups),
+            "none": tuple(none)}
 
 
 def _check_keys(table: dict[str, Any], types: dict[str, tuple[type, ...]], path: Path, text: str,

@@ -25,7 +25,7 @@ from .limits import time_limit
 from .markup import MAX_MARKDOWN_BYTES, without_control_characters
 from .rawinput import HTML_SUFFIXES, MAX_BYTES, TEXT_SUFFIXES, RawInput, read_path, read_stream
 from .textclean import clean_text
-from .topics import assign_tags, assign_topics
+from .topics import Assignment, assign_tags, assign_topics
 from .write import write_file_atomically
 
 SLUG_MAX_LENGTH = 60
@@ -144,13 +144,18 @@ def ingest_one(raw: RawInput, config: Config, options: IngestOptions, library: "
                         f"build takes ({MAX_MARKDOWN_BYTES / 1e6:.0f} MB)", "give the article's own page or text")
     with _stage("classify"):
         sha256 = hashlib.sha256(raw.data).hexdigest()
-        fields = _front_matter(extracted, moment, raw, sha256, body, config)
+        body_text = "\n".join(extracted.paragraphs)
+        topics = assign_topics(extracted.title, body_text, config)
+        tags = assign_tags(extracted.title, body_text, config)
+        fields = _front_matter(extracted, moment, raw, sha256, topics, tags)
     with _stage("name"):
         existing = library.same_story(sha256, body)
         target = existing.path if existing else library.free_path(
             slugify(extracted.title, max_length=SLUG_MAX_LENGTH, word_boundary=True) or f"article-{sha256[:8]}")
         text = render_content_file(fields, body)
-    detail = f"date: {date_note}; encoding: {raw.encoding}"
+    detail = f"date: {date_note}; encoding: {raw.encoding}" + "".join(
+        f"; {kind}: {', '.join(str(found) for found in found_list)}"
+        for kind, found_list in (("topics", topics), ("tags", tags)) if found_list)
     if existing and not options.force:
         why = "the same file" if existing.sha256 == sha256 else "the same story, saved again"
         return Outcome(raw.name, "duplicate", existing.relative, f"{why}; --force to replace it")
@@ -183,9 +188,8 @@ def _article_date(extracted: Extracted, raw: RawInput, options: IngestOptions, c
     return datetime.now(timezone.utc).astimezone(config.zone).replace(microsecond=0), "the time of ingest"
 
 
-def _front_matter(extracted: Extracted, moment: datetime | date, raw: RawInput, sha256: str, body: str,
-                  config: Config) -> dict[str, Any]:
-    text = extracted.title + "\n" + "\n".join(extracted.paragraphs)
+def _front_matter(extracted: Extracted, moment: datetime | date, raw: RawInput, sha256: str,
+                  topics: list[Assignment], tags: list[Assignment]) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "title": extracted.title,
         "date": moment,
@@ -194,8 +198,8 @@ def _front_matter(extracted: Extracted, moment: datetime | date, raw: RawInput, 
         "credit": extracted.credit,
         "author": extracted.author,
         "source_url": extracted.source_url if re.match(r"^https?://", extracted.source_url) else "",
-        "topics": assign_topics(text, config),
-        "tags": assign_tags(text, config),
+        "topics": [found.name for found in topics],
+        "tags": [found.name for found in tags],
         "summary": summary_of(extracted),
     }
     fields = {key: value for key, value in fields.items() if value not in ("", None)}

@@ -1,0 +1,87 @@
+"""Apply the current topic and tag rules to articles already in content/, changing only what ingest wrote."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import frontmatter
+
+from .config import Config
+from .content import YAML_HANDLER, relative_name
+from .errors import SiteError
+from .incremental import scan_content
+from .ingest import content_digest, render_content_file
+from .markup import MarkupLimitError, markdown_to_html, plain_text
+from .topics import assign_tags, assign_topics
+from .write import write_file_atomically
+
+# Where topics and tags stand in a file ingest wrote, so that a retagged file reads as a freshly ingested one.
+_ORDER = ("title", "date", "dateline", "source", "credit", "author", "source_url", "topics", "tags", "summary")
+
+
+@dataclass(frozen=True)
+class Retagged:
+    path: str
+    status: str  # "retagged", "would retag", "unchanged", "kept", "failed"
+    detail: str = ""
+
+    def line(self) -> str:
+        return f"{self.status:<11} {self.path}" + (f" ({self.detail})" if self.detail else "")
+
+
+def retag(paths: list[str], config: Config, dry_run: bool = False) -> list[Retagged]:
+    """Each content file (all of them when no path is given), retagged where ingest's values stand."""
+    chosen = {str(Path(p).resolve()) for p in paths}
+    files, _ = scan_content(config)
+    return [_retag_file(Path(f.path), config, dry_run) for f in files
+            if not chosen or str(Path(f.path).resolve()) in chosen or
+            any(str(Path(f.path).resolve()).startswith(c + "/") for c in chosen)]
+
+
+def _retag_file(path: Path, config: Config, dry_run: bool) -> Retagged:
+    name = relative_name(path, config.root)
+    try:
+        post = frontmatter.loads(path.read_text(encoding="utf-8-sig"), handler=YAML_HANDLER)
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        return Retagged(name, "failed", f"cannot read it: {error}")
+    except Exception as error:  # YAML's errors; the build names the line
+        return Retagged(name, "failed", f"its front matter cannot be read: {type(error).__name__}")
+    fields, body = dict(post.metadata), post.content
+    origin = fields.get("ingested_from")
+    if not isinstance(origin, dict) or origin.get("digest") != content_digest(fields, body):
+        why = "not written by ingest" if not isinstance(origin, dict) else "edited by hand since ingest"
+        return Retagged(name, "kept", why)
+    try:
+        text = plain_text(markdown_to_html(body))
+    except MarkupLimitError as error:
+        return Retagged(name, "failed", str(error))
+    title = str(fields.get("title", ""))
+    topics, tags = assign_topics(title, text, config), assign_tags(title, text, config)
+    new = {"topics": [t.name for t in topics], "tags": [t.name for t in tags]}
+    changes = [_change(key, fields.get(key) or [], new[key]) for key in ("topics", "tags")]
+    if not any(changes):
+        return Retagged(name, "unchanged")
+    detail = "; ".join(c for c in changes if c) + "".join(
+        f"; {kind}: {', '.join(str(t) for t in found)}" for kind, found in (("topics", topics), ("tags", tags)) if found)
+    if dry_run:
+        return Retagged(name, "would retag", detail)
+    updated = _ordered({**fields, **new})
+    updated["ingested_from"] = {k: v for k, v in origin.items() if k != "digest"}
+    try:
+        write_file_atomically(path, render_content_file(updated, body.strip()).encode("utf-8"))
+    except OSError as error:
+        raise SiteError(path, f"cannot write it: {error.strerror}", "check the disk and the folder") from None
+    return Retagged(name, "retagged", detail)
+
+
+def _change(key: str, old: list, new: list) -> str:
+    added = [n for n in new if n not in old]
+    removed = [o for o in old if o not in new]
+    parts = [f"+{n}" for n in added] + [f"-{o}" for o in removed]
+    return f"{key} {' '.join(parts)}" if parts else ""
+
+
+def _ordered(fields: dict) -> dict:
+    known = {key: fields[key] for key in _ORDER if key in fields}
+    return {**known, **{k: v for k, v in fields.items() if k not in known and k != "ingested_from"}}
