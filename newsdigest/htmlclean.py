@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, datetime
+from html import unescape
 from typing import Iterator
 
 import lxml.html
@@ -11,9 +13,12 @@ import trafilatura
 
 from . import boilerplate as bp
 from .errors import SiteError
-from .extracted import Extracted
+from .extracted import Block, Extracted
 
 LEDE_MIN_WORDS = 12
+# A precise extraction shorter than this may be a stub of the article; a fuller one this many times longer wins.
+STUB_WORDS = 150
+STUB_RATIO = 2
 # The publication date with its time where the page gives one; no guessing from the server's headers.
 DATE_PARAMETERS = {"original_date": True, "extensive_search": False, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
 _INLINE = {"a", "abbr", "b", "bdi", "cite", "code", "em", "i", "mark", "q", "s", "small", "span", "strong", "sub",
@@ -22,19 +27,38 @@ _SKIPPED = {"script", "style", "noscript", "template", "head", "title", "meta", 
 _WORD = re.compile(r"\w+")
 
 
+def _extract(html: bytes | str, precision: bool):
+    return trafilatura.bare_extraction(html, include_comments=False, include_tables=True, favor_precision=precision,
+                                       favor_recall=not precision, deduplicate=False, with_metadata=True,
+                                       date_extraction_params=DATE_PARAMETERS)
+
+
+def _main_text(html: bytes | str):
+    """trafilatura's precise extraction, unless it is a stub (a teaser, a reprint notice, a few lines) while a
+    fuller reading of the page finds a whole article: then the fuller one."""
+    document = _extract(html, precision=True)
+    words = len(_WORD.findall(document.text or "")) if document is not None else 0
+    if words >= STUB_WORDS:
+        return document
+    fuller = _extract(html, precision=False)
+    fuller_words = len(_WORD.findall(fuller.text or "")) if fuller is not None else 0
+    return fuller if fuller_words >= max(STUB_WORDS, STUB_RATIO * words) else document
+
+
 def clean_html(html: bytes | str, name: str = "<html>") -> Extracted:
-    document = trafilatura.bare_extraction(html, include_comments=False, include_tables=True, favor_precision=True,
-                                           deduplicate=False, with_metadata=True,
-                                           date_extraction_params=DATE_PARAMETERS)
+    document = _main_text(html)
     if document is None or not (document.text or "").strip():
         raise SiteError(name, "no article found in the page",
                         "check that the file is the article's page, saved after it had loaded")
-    lines = [" ".join(line.split()) for line in document.text.splitlines() if line.strip()]
+    lines = blocks_of(document.body) if document.body is not None else \
+        [" ".join(line.split()) for line in document.text.splitlines() if line.strip()]
     title = " ".join((document.title or "").split())
     lines = _after_headline(lines, title)
     lines = _with_lost_lede(lines, document.description or "", html, name)
-    extracted = Extracted(title=title, paragraphs=[], author=document.author or "",
-                          publisher=document.sitename or "", source_url=document.url or "")
+    text = html if isinstance(html, str) else html.decode("utf-8", "replace")
+    author, credit = _author_and_credit(document.author or "")
+    extracted = Extracted(title=title, paragraphs=[], author=author, credit=credit,
+                          publisher=page_publisher(text) or document.sitename or "", source_url=document.url or "")
     extracted.paragraphs = bp.tidy_body(lines, extracted)
     if document.date:
         extracted.date = _publication_date(document.date)
@@ -43,6 +67,93 @@ def clean_html(html: bytes | str, name: str = "<html>") -> Extracted:
         raise SiteError(name, "no article found in the page (no paragraph of ten words or more)",
                         "check that the file is the article's page, saved after it had loaded")
     return extracted
+
+
+_META_TAG = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_JSON_LD = re.compile(r"<script\b[^>]*application/ld\+json[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL)
+_WIRE_BYLINE = re.compile(r"^(?:(?:by|from)\s+)?(" + "|".join(re.escape(a) for a in bp.WIRE_AGENCIES) +
+                          r")(?:\s+[\w-]+){0,3}?(?:\s+(?:writer|correspondent|reporter|staff|news service))?$",
+                          re.IGNORECASE)
+
+
+def page_publisher(html: str) -> str:
+    """The page's own name for its publisher: og:site_name, else JSON-LD's publisher.name.
+
+    Extractors sometimes take a desk byline ('DH News Service') for it; the page's metadata says it plainly.
+    """
+    head = html[:300_000]
+    for tag in _META_TAG.findall(head):
+        attributes = {m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None)
+                      for m in _ATTRIBUTE.finditer(tag)}
+        if attributes.get("property", attributes.get("name", "")).lower() == "og:site_name":
+            name = " ".join(unescape(attributes.get("content", "")).split())
+            if name:
+                return name
+    for block in _JSON_LD.findall(head):
+        name = _publisher_in_json_ld(block)
+        if name:
+            return name
+    return ""
+
+
+def _publisher_in_json_ld(block: str) -> str:
+    try:
+        data = json.loads(block)
+    except ValueError:
+        return ""
+    todo = [data]
+    while todo:
+        item = todo.pop(0)
+        if isinstance(item, list):
+            todo.extend(item)
+        elif isinstance(item, dict):
+            publisher = item.get("publisher")
+            if isinstance(publisher, list) and publisher:
+                publisher = publisher[0]
+            if isinstance(publisher, dict) and isinstance(publisher.get("name"), str) and publisher["name"].strip():
+                return " ".join(publisher["name"].split())
+            todo.extend(item.get("@graph", []) if isinstance(item.get("@graph"), list) else [])
+    return ""
+
+
+def _author_and_credit(byline: str) -> tuple[str, str]:
+    """A byline's people as the author, and a wire service it names ('Reuters', 'AP Auto Writer') as the credit."""
+    people, credit = [], ""
+    for part in re.split(r"\s*[;,|]\s*|\s+and\s+", byline):
+        wire = _WIRE_BYLINE.match(part.strip())
+        if wire:
+            credit = credit or next(a for a in bp.WIRE_AGENCIES if a.lower() == wire.group(1).lower())
+        elif part.strip():
+            people.append(part.strip())
+    return "; ".join(people), credit
+
+
+def blocks_of(body) -> list[Block]:
+    """The article's blocks in order, from trafilatura's body: headings, paragraphs, quotes (an embedded post
+    among them, kept apart from the body's own paragraphs), list items, tables, and text between them."""
+    blocks: list[Block] = [Block(text) for text in [" ".join((body.text or "").split())] if text]
+    for element in body:
+        tag = element.tag
+        if tag == "list":
+            kind = "ol" if element.get("rend") == "ol" else "ul"
+            blocks += [Block(text, kind) for item in element.iter("item") if (text := _text(item))]
+        elif tag == "table":
+            rows = tuple(tuple(_text(cell) for cell in row.iter("cell")) for row in element.iter("row"))
+            rows = tuple(row for row in rows if any(row))
+            if rows:
+                blocks.append(Block(" ".join(cell for row in rows for cell in row if cell), "table", rows))
+        elif text := _text(element):
+            blocks.append(Block(text, {"head": "heading", "quote": "quote"}.get(tag, "p")))
+        tail = " ".join((element.tail or "").split())
+        if tail:
+            blocks.append(Block(tail))
+    return blocks
+
+
+def _text(element) -> str:
+    """An element's text (not its tail: the text after it belongs to the next block)."""
+    return " ".join("".join(element.itertext()).split())
 
 
 def _publication_date(text: str) -> datetime | date:

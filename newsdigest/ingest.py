@@ -19,7 +19,7 @@ from slugify import slugify
 from .config import Config
 from .content import YAML_HANDLER, relative_name
 from .errors import SiteError
-from .extracted import Extracted
+from .extracted import Extracted, kind_of
 from .htmlclean import clean_html
 from .limits import time_limit
 from .markup import MAX_MARKDOWN_BYTES, without_control_characters
@@ -138,7 +138,7 @@ def ingest_one(raw: RawInput, config: Config, options: IngestOptions, library: "
     with _stage("date"):
         moment, date_note = _article_date(extracted, raw, options, config)
     with _stage("classify"):
-        body = "\n\n".join(markdown_escape(p) for p in extracted.paragraphs)
+        body = markdown_body(extracted.paragraphs)
     if len(body.encode("utf-8")) > MAX_MARKDOWN_BYTES:
         raise SiteError(raw.name, f"the article's text is {len(body.encode('utf-8')) / 1e6:.1f} MB, more than a "
                         f"build takes ({MAX_MARKDOWN_BYTES / 1e6:.0f} MB)", "give the article's own page or text")
@@ -151,7 +151,7 @@ def ingest_one(raw: RawInput, config: Config, options: IngestOptions, library: "
     with _stage("name"):
         existing = library.same_story(sha256, body)
         target = existing.path if existing else library.free_path(
-            slugify(extracted.title, max_length=SLUG_MAX_LENGTH, word_boundary=True) or f"article-{sha256[:8]}")
+            slugify(extracted.title, max_length=SLUG_MAX_LENGTH, word_boundary=True, save_order=True) or f"article-{sha256[:8]}")
         text = render_content_file(fields, body)
     detail = f"date: {date_note}; encoding: {raw.encoding}" + "".join(
         f"; {kind}: {', '.join(str(found) for found in found_list)}"
@@ -211,7 +211,7 @@ def summary_of(extracted: Extracted) -> str:
     """The first paragraph without its dateline, cut at a sentence end near SUMMARY_MAX_CHARS."""
     if not extracted.paragraphs:
         return ""
-    first = extracted.paragraphs[0]
+    first = next((p for p in extracted.paragraphs if kind_of(p) == "p"), extracted.paragraphs[0])
     if extracted.dateline and first.startswith(extracted.dateline):
         first = re.sub(r"^[^:—–-]*[:—–-]+\s*", "", first, count=1)
     if len(first) <= SUMMARY_MAX_CHARS:
@@ -228,6 +228,30 @@ def summary_of(extracted: Extracted) -> str:
 _ESCAPED = re.compile(r"([\\`*_\[\]<])")
 _BLOCK_START = re.compile(r"^(\s*)([#>+-])")
 _ORDERED_START = re.compile(r"^(\s*\d+)([.)])")
+
+
+_BLOCK_PREFIX = {"heading": "## ", "quote": "> ", "ul": "- ", "ol": "1. "}
+
+
+def markdown_body(paragraphs: list[str]) -> str:
+    """The body as Markdown: each block's text literal, its kind kept (## heading, > quote, lists, tables)."""
+    chunks: list[str] = []
+    previous = ""
+    for paragraph in paragraphs:
+        kind = kind_of(paragraph)
+        chunk = _markdown_table(paragraph.rows) if kind == "table" else \
+            _BLOCK_PREFIX.get(kind, "") + markdown_escape(paragraph)
+        # Items of one list are one block: a blank line between them would make a loose list.
+        chunks.append(("\n" if kind in ("ul", "ol") and kind == previous else "\n\n") + chunk)
+        previous = kind
+    return "".join(chunks).lstrip("\n")
+
+
+def _markdown_table(rows: tuple[tuple[str, ...], ...]) -> str:
+    width = max(len(row) for row in rows)
+    cells = [[markdown_escape(cell).replace("|", "\\|") for cell in row] + [""] * (width - len(row)) for row in rows]
+    lines = ["| " + " | ".join(row) + " |" for row in cells]
+    return "\n".join([lines[0], "|" + "---|" * width, *lines[1:]])
 
 
 def markdown_escape(paragraph: str) -> str:

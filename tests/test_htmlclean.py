@@ -5,7 +5,12 @@ import pytest
 
 from conftest import FIXTURES
 from newsdigest.errors import SiteError
+import frontmatter
+from bs4 import BeautifulSoup
+
+from conftest import run_cli
 from newsdigest.htmlclean import clean_html
+from newsdigest.markup import markdown_to_html
 
 INGEST = FIXTURES / "ingest"
 
@@ -37,3 +42,66 @@ def test_a_page_without_an_article():
     with pytest.raises(SiteError) as caught:
         clean_html((INGEST / "no-article.html").read_text(), "no-article.html")
     assert "no article found" in caught.value.problem
+
+
+STRUCTURED = """<!doctype html><html><head><title>Port strike ends</title>
+<meta property="og:site_name" content="The Harbour Times">
+<script type="application/ld+json">{"@type": "NewsArticle", "publisher": {"name": "Harbour Times Group"}}</script>
+</head><body><article><h1>Port strike ends after nine days of talks</h1>
+<p class="byline">By Jane Doe and Reuters</p>
+<p>The dock workers' union agreed on Tuesday to end a strike that had closed the port for nine days, after the
+operator offered a new wage deal and promised to hire more crane drivers before the end of the year.</p>
+<h2>What the deal gives</h2>
+<p>The agreement raises wages in two steps and limits night shifts, according to a copy seen by reporters here.</p>
+<ul><li>A raise of four per cent this year</li><li>Another three per cent next year</li></ul>
+<blockquote><p>We did not want to strike, but we had no choice left, the union's leader told the crowd.</p></blockquote>
+<table><tr><th>Year</th><th>Raise</th></tr><tr><td>2025</td><td>4%</td></tr><tr><td>2026</td><td>3%</td></tr></table>
+<p>Ships that waited offshore began to dock on Tuesday evening, and the operator said the queue would clear soon.</p>
+</article></body></html>"""
+
+
+def test_structure_is_kept_as_markdown_and_publisher_and_wire_come_from_the_page(tmp_path):
+    (tmp_path / "site.toml").write_text('title = "T"\n')
+    page = tmp_path / "port.html"
+    page.write_text(STRUCTURED)
+    result = run_cli("ingest", "--site", str(tmp_path), "--date", "2025-03-04", str(page))
+    assert result.returncode == 0, result.stderr
+    [written] = (tmp_path / "content").glob("*.md")
+    post = frontmatter.loads(written.read_text())
+    assert post.metadata["source"] == "The Harbour Times"
+    body = post.content
+    assert "\n## What the deal gives\n" in f"\n{body}\n"
+    assert "- A raise of four per cent this year\n- Another three per cent next year" in body
+    assert "\n> We did not want to strike" in body
+    assert "| Year | Raise |\n|---|---|\n| 2025 | 4% |" in body
+    html = BeautifulSoup(markdown_to_html(body), "html.parser")
+    assert html.find("h2") and len(html.find_all("li")) == 2 and html.find("blockquote") and html.find("table")
+
+
+def test_a_wire_service_in_the_byline_is_the_credit():
+    from newsdigest.htmlclean import _author_and_credit
+    assert _author_and_credit("Tom Krisher; AP Auto Writer") == ("Tom Krisher", "AP")
+    assert _author_and_credit("By Reuters") == ("", "Reuters")
+    assert _author_and_credit("Jane Doe, Press Trust of India") == ("Jane Doe", "Press Trust of India")
+    assert _author_and_credit("A. Reporter") == ("A. Reporter", "")
+
+
+def test_a_stub_extraction_gives_way_to_a_fuller_one(monkeypatch):
+    from types import SimpleNamespace
+    from newsdigest import htmlclean
+    stub, full = SimpleNamespace(text="Reprinted with permission. " * 5), SimpleNamespace(text="word " * 600)
+    monkeypatch.setattr(htmlclean, "_extract", lambda html, precision: stub if precision else full)
+    assert htmlclean._main_text("<html>") is full
+    longer = SimpleNamespace(text="word " * 400)
+    monkeypatch.setattr(htmlclean, "_extract", lambda html, precision: longer if precision else full)
+    assert htmlclean._main_text("<html>") is longer, "a full precise extraction is kept"
+
+
+def test_a_long_headline_gives_a_slug_with_its_words_in_order(tmp_path):
+    (tmp_path / "site.toml").write_text('title = "T"\n')
+    page = tmp_path / "long.txt"
+    page.write_text("Breaking: Lawan moves motion for Senate's adjournment over the death of a former senator in "
+                    "Abuja on Monday\n\n" + "The Senate met on Monday and heard the motion from its leader. " * 5)
+    assert run_cli("ingest", "--site", str(tmp_path), "--date", "2025-03-04", str(page)).returncode == 0
+    [written] = (tmp_path / "content").glob("*.md")
+    assert written.stem == "breaking-lawan-moves-motion-for-senate-s-adjournment-over"
