@@ -6,13 +6,15 @@ import hashlib
 import json
 import re
 import sys
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import frontmatter
+import markdown
 import yaml
 from slugify import slugify
 
@@ -22,7 +24,8 @@ from .errors import SiteError
 from .extracted import Extracted, kind_of
 from .htmlclean import clean_html
 from .limits import time_limit
-from .markup import MAX_MARKDOWN_BYTES, without_control_characters
+from .parallel import run_indexed
+from .markup import MAX_MARKDOWN_BYTES, plain_text, without_control_characters
 from .rawinput import HTML_SUFFIXES, MAX_BYTES, TEXT_SUFFIXES, RawInput, read_path, read_stream
 from .textclean import clean_text
 from .topics import Assignment, assign_tags, assign_topics
@@ -31,6 +34,8 @@ from .write import write_file_atomically
 SLUG_MAX_LENGTH = 60
 SUMMARY_MAX_CHARS = 300
 SAME_STORY_SIMILARITY = 0.8
+# Extraction takes tens of milliseconds an input: a few inputs are already worth spreading over the cores.
+PREPARE_PARALLEL_FROM = 4
 # libyaml where PyYAML has it: the same YAML, several times faster than the pure-Python one.
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -68,21 +73,33 @@ class Outcome:
 def ingest(sources: list[str], config: Config, options: IngestOptions = IngestOptions()) -> list[Outcome]:
     """Ingest every source (a file, a folder of .txt/.html files, or '-' for standard input) in order.
 
-    Whatever goes wrong with one input is one failed outcome naming it and the stage; the run goes on, and a
-    failed input changes nothing in content/.
+    Reading, extracting, dating and classifying are each input's own work and run spread over the cores;
+    finding duplicates, naming and writing follow in input order. Whatever goes wrong with one input is one
+    failed outcome naming it (and the stage, for a failure in newsdigest); the run goes on, and a failed
+    input changes nothing in content/.
     """
+    inputs = list(_inputs(sources, options.max_bytes))
+    prepared: list[Prepared | Outcome | None] = [None] * len(inputs)
+
+    def prepare_one(index: int) -> tuple[int, Prepared | Outcome]:
+        name, read = inputs[index]
+        return index, _failures_as_outcomes(name, lambda: prepare(read, config, options))
+
+    for chunk in run_indexed(prepare_one, len(inputs), min_items=PREPARE_PARALLEL_FROM):
+        for index, result in chunk:
+            prepared[index] = result
     library = Library.load(config.path("content"))
-    outcomes = []
-    for name, read in _inputs(sources, options.max_bytes):
-        try:
-            with _stage("read"):
-                raw = read()
-            outcomes.append(ingest_one(raw, config, options, library))
-        except SiteError as error:
-            outcomes.append(Outcome(name, "failed", detail=f"{error.problem} -- {error.hint}"))
-        except StageError as error:
-            outcomes.append(Outcome(name, "failed", detail=str(error)))
-    return outcomes
+    return [_failures_as_outcomes(result.name, lambda result=result: store(result, options, library))
+            if isinstance(result, Prepared) else result for result in prepared]
+
+
+def _failures_as_outcomes(name: str, work: Callable[[], "Prepared | Outcome"]) -> "Prepared | Outcome":
+    try:
+        return work()
+    except SiteError as error:
+        return Outcome(name, "failed", detail=f"{error.problem} -- {error.hint}")
+    except StageError as error:
+        return Outcome(name, "failed", detail=str(error))
 
 
 class StageError(Exception):
@@ -108,10 +125,15 @@ def _stage(name: str) -> Iterator[None]:
         raise StageError(name, error) from error
 
 
-def _inputs(sources: list[str], limit: int) -> Iterator[tuple[str, Any]]:
+def _inputs(sources: list[str], limit: int) -> Iterator[tuple[str, Callable[[], RawInput]]]:
     for source in sources:
         if source == "-":
-            yield "<stdin>", lambda: read_stream(sys.stdin.buffer, limit)
+            # Read here: worker processes have no standard input.
+            try:
+                stdin = read_stream(sys.stdin.buffer, limit)
+                yield "<stdin>", lambda stdin=stdin: stdin
+            except SiteError as error:
+                yield "<stdin>", lambda error=error: _raise(error)
             continue
         path = Path(source)
         if path.is_dir():
@@ -121,14 +143,29 @@ def _inputs(sources: list[str], limit: int) -> Iterator[tuple[str, Any]]:
         elif path.exists():
             yield str(path), lambda path=path: read_path(path, limit)
         else:
-            yield str(path), lambda path=path: _missing(path)
+            yield str(path), lambda path=path: _raise(SiteError(path, "no such file or folder", "check the path"))
 
 
-def _missing(path: Path) -> RawInput:
-    raise SiteError(path, "no such file or folder", "check the path")
+def _raise(error: Exception) -> RawInput:
+    raise error
 
 
-def ingest_one(raw: RawInput, config: Config, options: IngestOptions, library: "Library") -> Outcome:
+@dataclass(frozen=True)
+class Prepared:
+    """An input made into an article, not yet compared with the library, named or written."""
+
+    name: str
+    sha256: str
+    title: str
+    body: str
+    fields: dict[str, Any]
+    detail: str
+
+
+def prepare(read: Callable[[], RawInput], config: Config, options: IngestOptions) -> Prepared:
+    """Read, extract, date and classify one input: its own work only, so inputs can be prepared in parallel."""
+    with _stage("read"):
+        raw = read()
     with _stage("extract"), time_limit(EXTRACT_SECONDS_BASE + EXTRACT_SECONDS_PER_MEGABYTE * len(raw.data) / 1e6,
                                        lambda: TimeoutError("extraction took too long")):
         text = without_control_characters(raw.text)
@@ -148,17 +185,24 @@ def ingest_one(raw: RawInput, config: Config, options: IngestOptions, library: "
         topics = assign_topics(extracted.title, body_text, config)
         tags = assign_tags(extracted.title, body_text, config)
         fields = _front_matter(extracted, moment, raw, sha256, topics, tags)
-    with _stage("name"):
-        existing = library.same_story(sha256, body)
-        target = existing.path if existing else library.free_path(
-            slugify(extracted.title, max_length=SLUG_MAX_LENGTH, word_boundary=True, save_order=True) or f"article-{sha256[:8]}")
-        text = render_content_file(fields, body)
     detail = f"date: {date_note}; encoding: {raw.encoding}" + "".join(
         f"; {kind}: {', '.join(str(found) for found in found_list)}"
         for kind, found_list in (("topics", topics), ("tags", tags)) if found_list)
+    return Prepared(raw.name, sha256, extracted.title, body, fields, detail)
+
+
+def store(prepared: Prepared, options: IngestOptions, library: "Library") -> Outcome:
+    """Compare a prepared article with the library, name it and write it (unless it is a duplicate)."""
+    with _stage("name"):
+        existing = library.same_story(prepared.sha256, prepared.body)
+        target = existing.path if existing else library.free_path(
+            slugify(prepared.title, max_length=SLUG_MAX_LENGTH, word_boundary=True, save_order=True)
+            or f"article-{prepared.sha256[:8]}")
+        text = render_content_file(prepared.fields, prepared.body)
     if existing and not options.force:
-        why = "the same file" if existing.sha256 == sha256 else "the same story, saved again"
-        return Outcome(raw.name, "duplicate", existing.relative, f"{why}; --force to replace it")
+        why = "the same file" if existing.sha256 == prepared.sha256 else "the same story, saved again"
+        return Outcome(prepared.name, "duplicate", existing.relative, f"{why}; --force to replace it")
+    detail = prepared.detail
     if existing and existing.edited:
         detail += "; it had been edited by hand, and --force replaced it"
     status = "would write" if options.dry_run else ("replaced" if existing else "written")
@@ -167,11 +211,11 @@ def ingest_one(raw: RawInput, config: Config, options: IngestOptions, library: "
             target.parent.mkdir(parents=True, exist_ok=True)
             write_file_atomically(target, text.encode("utf-8"))
         except OSError as error:
-            raise SiteError(raw.name, f"cannot write {library.relative(target)}: {error.strerror or error}",
+            raise SiteError(prepared.name, f"cannot write {library.relative(target)}: {error.strerror or error}",
                             "free some disk space or check the content folder's permissions; "
                             "nothing was changed there") from None
     library.add(Entry.of(target, text, library.root))
-    return Outcome(raw.name, status, library.relative(target), detail, text)
+    return Outcome(prepared.name, status, library.relative(target), detail, text)
 
 
 def _article_date(extracted: Extracted, raw: RawInput, options: IngestOptions, config: Config) -> tuple[datetime | date, str]:
@@ -200,7 +244,7 @@ def _front_matter(extracted: Extracted, moment: datetime | date, raw: RawInput, 
         "source_url": extracted.source_url if re.match(r"^https?://", extracted.source_url) else "",
         "topics": [found.name for found in topics],
         "tags": [found.name for found in tags],
-        "summary": summary_of(extracted),
+        "summary": typographic(summary_of(extracted)),
     }
     fields = {key: value for key, value in fields.items() if value not in ("", None)}
     fields["ingested_from"] = {"file": raw.name, "sha256": sha256}
@@ -233,6 +277,24 @@ _ORDERED_START = re.compile(r"^(\s*\d+)([.)])")
 _BLOCK_PREFIX = {"heading": "## ", "quote": "> ", "ul": "- ", "ol": "1. "}
 
 
+_local = threading.local()
+
+
+def typographic(text: str) -> str:
+    """Curly quotes, dashes and ellipses in plain text, as Python-Markdown's smarty would make them in a body.
+
+    Ingest writes them into the content, so the summary and the body agree and the build need not do it.
+    """
+    converter = getattr(_local, "smarty", None)
+    if converter is None:
+        converter = _local.smarty = markdown.Markdown(extensions=["smarty"], output_format="html")
+    if not any(mark in text for mark in "'\"-."):
+        return text
+    converted = plain_text(converter.reset().convert(markdown_escape(text)))
+    # A text that Markdown would read as something other than one paragraph is left as it was.
+    return converted if converted.strip() and "\n" not in converted.strip() else text
+
+
 def markdown_body(paragraphs: list[str]) -> str:
     """The body as Markdown: each block's text literal, its kind kept (## heading, > quote, lists, tables)."""
     chunks: list[str] = []
@@ -240,7 +302,7 @@ def markdown_body(paragraphs: list[str]) -> str:
     for paragraph in paragraphs:
         kind = kind_of(paragraph)
         chunk = _markdown_table(paragraph.rows) if kind == "table" else \
-            _BLOCK_PREFIX.get(kind, "") + markdown_escape(paragraph)
+            _BLOCK_PREFIX.get(kind, "") + markdown_escape(typographic(paragraph))
         # Items of one list are one block: a blank line between them would make a loose list.
         chunks.append(("\n" if kind in ("ul", "ol") and kind == previous else "\n\n") + chunk)
         previous = kind
@@ -249,7 +311,7 @@ def markdown_body(paragraphs: list[str]) -> str:
 
 def _markdown_table(rows: tuple[tuple[str, ...], ...]) -> str:
     width = max(len(row) for row in rows)
-    cells = [[markdown_escape(cell).replace("|", "\\|") for cell in row] + [""] * (width - len(row)) for row in rows]
+    cells = [[markdown_escape(typographic(cell)).replace("|", "\\|") for cell in row] + [""] * (width - len(row)) for row in rows]
     lines = ["| " + " | ".join(row) + " |" for row in cells]
     return "\n".join([lines[0], "|" + "---|" * width, *lines[1:]])
 

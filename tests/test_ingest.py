@@ -197,3 +197,14 @@ def test_ingest_then_build_shows_the_clean_body(site):
 ])
 def test_markdown_escape_keeps_text_literal(text, rendered):
     assert BeautifulSoup(markdown_to_html(markdown_escape(text)), "html.parser").get_text() == rendered
+
+
+def test_summary_and_body_get_the_same_typographic_quotes(site, tmp_path):
+    raw = tmp_path / "quotes.txt"
+    raw.write_text('Minister says "talks will go on"\n\nThe minister said "talks will go on" -- and that '
+                   "India's position had not changed, speaking to reporters in the capital on Monday evening.\n")
+    assert run_cli("ingest", "--site", str(site), "--date", "2025-06-12", str(raw)).returncode == 0
+    [path] = (site / "content").glob("*.md")
+    post = frontmatter.loads(path.read_text())
+    assert "“talks will go on” – and that India’s position" in post.metadata["summary"]
+    assert "“talks will go on” – and that India’s position" in post.content
