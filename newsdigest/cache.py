@@ -6,16 +6,27 @@ or with other parse settings, is never trusted: it is set aside and the build st
 
 from __future__ import annotations
 
+import json
 import pickle
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable
 
 from . import __version__
 
-SCHEMA = 4
+SCHEMA = 5
 CACHE_FILE = "cache.sqlite"
+
+
+@dataclass(frozen=True)
+class InputsRecord:
+    """The last build into an output folder: the signature of its inputs ('' when it had errors to report
+    again), when the next future-dated article comes due ('' for none), and when the content was scanned."""
+
+    signature: str
+    due: str
+    scanned_ns: int
 
 
 @dataclass(frozen=True)
@@ -114,13 +125,13 @@ class BuildCache:
                             ((str(folder), p, f) for p, f in changed.items()))
         self.db.executemany("DELETE FROM outputs WHERE folder = ? AND path = ?", ((str(folder), p) for p in removed))
 
-    def inputs(self, folder: Path) -> str | None:
-        """The signature of every input of the last build into a folder (see pipeline.inputs_signature)."""
+    def inputs(self, folder: Path) -> InputsRecord | None:
+        """What the last build into a folder read (see pipeline.inputs_signature), and when."""
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (f"inputs:{folder}",)).fetchone()
-        return row[0] if row else None
+        return InputsRecord(**json.loads(row[0])) if row else None
 
-    def store_inputs(self, folder: Path, signature: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"inputs:{folder}", signature))
+    def store_inputs(self, folder: Path, record: InputsRecord) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"inputs:{folder}", json.dumps(asdict(record))))
 
     def commit(self) -> None:
         self.db.commit()

@@ -5,14 +5,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Mapping
 
 from jinja2 import Environment, meta
 
 from .content import Article
 from .render import ENTRY_TEMPLATE
-from .pages import FeedLink
-from .site import Edition, Term
 
 
 def template_digests(env: Environment) -> dict[str, str]:
@@ -43,9 +41,11 @@ def digest(*parts: str) -> str:
 
 
 def fingerprint(*parts: Any) -> str:
-    """The digest of what a template or renderer is given: articles by their digest, terms by what pages show.
+    """The digest of everything reachable from what a template or renderer is given: each value in full, and
+    each article by its digest (which covers its file's bytes and name and the settings that shape parsing).
 
-    Written as one flat list of strings, as this runs for every output of every build.
+    No list of "what a page shows": a term brings all its articles, an edition all of its own, whatever the
+    template prints of them. Written as one flat list of strings, as this runs for every output of every build.
     """
     out: list[str] = []
     _flatten(parts, out)
@@ -76,18 +76,13 @@ def _flatten(value: Any, out: list[str]) -> None:
             else:
                 _flatten(item, out)
         out.append("}")
-    elif kind is FeedLink:
-        out.extend((value.title, value.path, value.fmt))
-    elif kind is Term:
-        out.extend(("T", value.kind, value.slug, value.name, value.description, str(len(value.articles))))
-    elif kind is Edition:
-        out.append(value.day.isoformat())
-        _flatten(value.groups, out)
     elif isinstance(value, (datetime, date)):
         out.append(value.isoformat())
     elif is_dataclass(value):
         out.append(kind.__name__)
         for item in fields(value):
             _flatten(getattr(value, item.name), out)
+    elif isinstance(value, Mapping):
+        _flatten(dict(value), out)
     else:
         out.append(repr(value))

@@ -86,13 +86,16 @@ def scan_content(config: Config) -> tuple[list[ContentFile], list[SiteError]]:
 
 
 def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCache, parse_signature: str,
-                       progress=None) -> Loaded:
+                       trusted_before_ns: int, progress=None) -> Loaded:
+    """Every file's article, parsed again only when its bytes changed. A file's size and time stand for its
+    bytes only when the time is older than `trusted_before_ns`; a newer file is read and hashed."""
     cached = cache.articles()
     results: dict[str, Article | SiteError] = {}
     stale: list[ContentFile] = []
     for file in files:
         entry = cached.get(file.relative)
-        if entry and entry.mtime_ns == file.status.st_mtime_ns and entry.size == file.status.st_size:
+        if entry and entry.mtime_ns == file.status.st_mtime_ns and entry.size == file.status.st_size \
+                and entry.mtime_ns < trusted_before_ns:
             results[file.relative] = unpickle(entry.record)
         else:
             stale.append(file)
@@ -110,7 +113,8 @@ def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCac
         if entry and entry.sha == sha:
             return "touched", relative, status.st_mtime_ns, status.st_size, unpickle(entry.record), None
         try:
-            article = parse_article(Path(path), data, config, digest=digest(sha, parse_signature))
+            # The file's name is part of what it means: it gives the slug, and reports name it.
+            article = parse_article(Path(path), data, config, digest=digest(sha, relative, parse_signature))
         except SiteError as error:
             return "error", relative, 0, 0, error, None
         return "parsed", relative, status.st_mtime_ns, status.st_size, replace(article, body_html=""), \

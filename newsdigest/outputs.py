@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -36,19 +37,18 @@ def config_key(config: Config) -> str:
 @dataclass(frozen=True)
 class StaticFile:
     path: Path
-    mtime_ns: int
-    size: int
+    sha: str
 
 
 def static_files(static_dirs: list[Path]) -> dict[str, StaticFile]:
-    """The files of static/ by their output path; a site's own file wins over the default of the same name."""
+    """The files of static/ by their output path, each with a hash of its bytes (a few small files: hashing
+    them is cheaper than doubting their times); a site's own file wins over the default of the same name."""
     files: dict[str, StaticFile] = {}
     for folder in static_dirs:
         for path in sorted(folder.rglob("*")):
             if path.is_file():
-                status = path.stat()
-                files["static/" + path.relative_to(folder).as_posix()] = StaticFile(path, status.st_mtime_ns,
-                                                                                    status.st_size)
+                files["static/" + path.relative_to(folder).as_posix()] = StaticFile(
+                    path, hashlib.sha256(path.read_bytes()).hexdigest())
     return files
 
 
@@ -77,8 +77,8 @@ def site_jobs(site: Site, env: Environment, templates: dict[str, str], bodies: B
         Job("robots.txt", digest(key, "robots"), partial(render_robots, config.base_url)),
         Job(".nojekyll", digest("nojekyll"), lambda: b""),
     ]
-    # static/ is copied as is; a file is read again only when its size or time changed.
-    return jobs + [Job(name, digest(name, str(f.mtime_ns), str(f.size)), f.path.read_bytes) for name, f in static.items()]
+    # static/ is copied as is; a file is copied again only when its bytes changed.
+    return jobs + [Job(name, digest(name, f.sha), f.path.read_bytes) for name, f in static.items()]
 
 
 def _last_modified(page: Page) -> str:

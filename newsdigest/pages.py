@@ -46,11 +46,11 @@ def term_title(term: Term) -> str:
 def site_pages(site: Site) -> Iterator[Page]:
     """Every HTML page of the site, in a fixed order."""
     site_feeds = feed_links(site.config.title, "")
-    yield from _listing(site, "", "Latest news", site.articles, site_feeds, {})
+    yield from _listing(site, "", "Latest news", site.config.title, site.articles, site_feeds, {})
     for term in site.topics + site.tags:
         own = feed_links(f"{site.config.title}: {term_title(term)}", urls.term_folder(term.kind, term.slug))
-        yield from _listing(site, urls.term_folder(term.kind, term.slug), term_title(term), term.articles,
-                            own + site_feeds, {"term": term})
+        yield from _listing(site, urls.term_folder(term.kind, term.slug), term_title(term), term_title(term),
+                            term.articles, own + site_feeds, {"term": term})
     yield Page("topics/index.html", "terms.html", "Topics", {"terms": site.topics, "kind": "topics"}, site_feeds)
     yield Page("tags/index.html", "terms.html", "Tags", {"terms": site.tags, "kind": "tags"}, site_feeds)
     yield from _articles(site, site_feeds)
@@ -61,29 +61,30 @@ def site_pages(site: Site) -> Iterator[Page]:
     yield Page("404.html", "404.html", "Page not found", {}, site_feeds)
 
 
-def _listing(site: Site, folder: str, title: str, articles, feeds, extra) -> Iterator[Page]:
+def _listing(site: Site, folder: str, title: str, archive_name: str, articles, feeds, extra) -> Iterator[Page]:
     """The front page with the newest articles, then archive pages of fixed groups numbered from the oldest.
 
     New articles change the front page and the newest archive page only; older pages keep their bytes, so
-    a daily rebuild rewrites a few files, not every page of every listing.
+    a daily rebuild rewrites a few files, not every page of every listing. A group that is all on the front
+    page (the newest, when the count is a multiple of per_page) is not an archive page: it would be a copy.
     """
     per_page = site.config.per_page
     total = len(articles)
-    full_pages = total // per_page
-    older = listing_path_or_none(folder, (total - 1 - per_page) // per_page + 1 if total > per_page else 0)
+    archive_pages = total // per_page - (1 if total % per_page == 0 and total else 0)
     yield Page(urls.listing_path(folder), "list.html", title,
                {"articles": tuple(articles[:per_page]), "heading": title,
-                "pagination": {"newer": None, "older": older, "label": ""}, **extra}, feeds)
-    for number in range(1, full_pages + 1):
+                "pagination": {"newer": None, "older": listing_path_or_none(folder, archive_pages), "label": ""},
+                **extra}, feeds)
+    for number in range(1, archive_pages + 1):
         items = tuple(articles[total - number * per_page: total - (number - 1) * per_page])
         label = date_range(items[-1].date.astimezone(site.config.zone), items[0].date.astimezone(site.config.zone))
         pagination = {
-            "newer": urls.listing_path(folder, number + 1 if number < full_pages else 0),
+            "newer": urls.listing_path(folder, number + 1 if number < archive_pages else 0),
             "older": listing_path_or_none(folder, number - 1),
             "label": label,
         }
-        yield Page(urls.listing_path(folder, number), "list.html", f"{title}, {label}",
-                   {"articles": items, "heading": title, "pagination": pagination}, feeds)
+        yield Page(urls.listing_path(folder, number), "list.html", f"{archive_name}, {label}",
+                   {"articles": items, "heading": archive_name, "pagination": pagination, **extra}, feeds)
 
 
 def listing_path_or_none(folder: str, page: int) -> str | None:

@@ -6,6 +6,7 @@ import os
 import shutil
 import sqlite3
 import sys
+import time
 from dataclasses import dataclass, field
 from functools import partial
 from datetime import datetime, timezone
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 from . import __version__
-from .cache import BuildCache
+from .cache import BuildCache, InputsRecord
 from .config import Config
 from .errors import SiteError
 from .fingerprint import digest, template_digests
@@ -30,6 +31,9 @@ DEFAULT_STATIC = DEFAULT_TEMPLATES.parent / "static"
 # Forking workers over a large site model costs some tenths of a second in copied pages: below this many
 # files to make, rendering here is faster (measured at 10,000 articles on 2 cores).
 RENDER_PARALLEL_FROM = 1000
+# File times are trusted only when older than the previous scan by this much: within a clock tick (2 s on some
+# file systems) a file can change and keep its size and time, as git's "racy" index entries can.
+RACY_NS = 2_000_000_000
 
 
 class Progress(Protocol):
@@ -100,15 +104,19 @@ def build(config: Config, options: BuildOptions = BuildOptions(), progress: Prog
 def _build(config, options, progress, env, templates, cache, parse_key: str, owned: list[str]) -> BuildResult:
     output = (options.output or config.path("output")).resolve()
     static = static_files([d for d in dict.fromkeys([DEFAULT_STATIC, config.path("static")]) if d.is_dir()])
+    scanned_ns = time.time_ns()
     files, skipped = scan_content(config)
     now = options.now or datetime.now(timezone.utc)
     signature = inputs_signature(config, templates, static, options, files)
     previous = cache.fingerprints(output) if output.exists() else {}
-    if _nothing_changed(cache.inputs(output), signature, now, previous, output):
+    last = cache.inputs(output)
+    if _nothing_changed(last, signature, now, previous, output, files):
         return BuildResult(unchanged=len(previous), done=True, up_to_date=True, note=cache.note)
     if progress:
         progress.start("reading", len(files))
-    loaded = load_through_cache(config, files, cache, parse_key, progress.advance if progress else None)
+    trusted_before_ns = last.scanned_ns - RACY_NS if last else 0
+    loaded = load_through_cache(config, files, cache, parse_key, trusted_before_ns,
+                                progress.advance if progress else None)
     result = BuildResult(errors=loaded.errors, warnings=skipped, parsed=loaded.parsed, note=cache.note)
     if loaded.errors and options.strict:
         return result
@@ -128,7 +136,8 @@ def _build(config, options, progress, env, templates, cache, parse_key: str, own
     result.removed = commit_changes(staging, output, changed, stale)
     cache.update_fingerprints(output, {job.path: job.fingerprint for job in todo}, stale)
     # Without errors or warnings to report again, an identical next build has nothing to do.
-    cache.store_inputs(output, "" if loaded.errors or skipped else f"{signature}|{_next_publication(loaded.articles, now)}")
+    cache.store_inputs(output, InputsRecord("" if loaded.errors or skipped else signature,
+                                            _next_publication(loaded.articles, now), scanned_ns))
     cache.commit()
     result.written, result.unchanged, result.done = len(changed), len(jobs) - len(changed), True
     return result
@@ -137,7 +146,7 @@ def _build(config, options, progress, env, templates, cache, parse_key: str, own
 def inputs_signature(config: Config, templates: dict[str, str], static: dict[str, StaticFile],
                      options: BuildOptions, files: list) -> str:
     """Everything a build reads, by name, size and time: equal signatures mean equal output."""
-    static_state = [(name, f.mtime_ns, f.size) for name, f in static.items()]
+    static_state = [(name, f.sha) for name, f in static.items()]
     return digest(config_key(config), repr(sorted(templates.items())), repr(static_state), repr(options.drafts),
                   *(f"{f.relative}:{f.status.st_mtime_ns}:{f.status.st_size}" for f in files))
 
@@ -148,12 +157,14 @@ def _next_publication(articles, now: datetime) -> str:
     return min(upcoming).isoformat() if upcoming else ""
 
 
-def _nothing_changed(stored: str | None, signature: str, now: datetime, previous: dict[str, str],
-                     output: Path) -> bool:
-    if not stored or not previous:
+def _nothing_changed(last: InputsRecord | None, signature: str, now: datetime, previous: dict[str, str],
+                     output: Path, files: list) -> bool:
+    if not last or not last.signature or not previous or last.signature != signature:
         return False
-    stored_signature, _, due = stored.partition("|")
-    if stored_signature != signature or (due and now >= datetime.fromisoformat(due)):
+    if last.due and now >= datetime.fromisoformat(last.due):
+        return False
+    # A file changed within a clock tick of the last scan may keep its size and time: its bytes must be read.
+    if any(f.status.st_mtime_ns >= last.scanned_ns - RACY_NS for f in files):
         return False
     return previous.keys() <= _listed_files(str(output))
 

@@ -115,7 +115,8 @@ def test_front_page_is_newest_first_and_archive_pages_are_fixed_groups(fixture_o
     oldest = parse_html(fixture_output / "page/1/index.html")
     assert [a.get_text() for a in oldest.select("ol.entries h2 a")] == [
         "Second, with a time and a zone", "First story: magnets"]
-    assert oldest.h1.get_text() == "Latest news 1 – 2 January 2025"
+    assert oldest.h1.get_text() == "Fixture Digest 1 – 2 January 2025", "titled by what it holds"
+    assert oldest.title.get_text().startswith("Fixture Digest, 1 – 2 January 2025")
     assert oldest.find("a", rel="prev")["href"] == "../../index.html"
     assert oldest.find("a", rel="next") is None
     entry = oldest.select("ol.entries > li")[1]
@@ -123,6 +124,22 @@ def test_front_page_is_newest_first_and_archive_pages_are_fixed_groups(fixture_o
     assert entry.find(class_="summary").get_text() == "A summary written by hand."
     assert [a.get_text() for a in entry.select(".topics a")] == ["Rare earths"]
     assert not (fixture_output / "page/2/index.html").exists(), "only full groups get a page"
+
+
+def test_no_archive_page_repeats_the_front_page(fixture_site, tmp_path):
+    from conftest import build_site_into
+    for day in range(3, 12):  # 12 published articles, per_page 2: the newest full group is the front page
+        (fixture_site / "content" / f"extra-{day}.md").write_text(f"---\ntitle: Extra {day}\ndate: 2025-01-{day:02}\n---\nx\n")
+    output = tmp_path / "out"
+    assert build_site_into(fixture_site, output).errors == []
+    front = [a.get_text() for a in parse_html(output / "index.html").select("ol.entries h2 a")]
+    pages = sorted(output.glob("page/*/index.html"), key=lambda p: int(p.parent.name))
+    assert len(pages) == 5
+    for page in pages:
+        assert [a.get_text() for a in parse_html(page).select("ol.entries h2 a")] != front
+    newest = parse_html(pages[-1])
+    assert newest.find("a", rel="prev")["href"] == "../../index.html"
+    assert parse_html(output / "index.html").find("a", rel="next")["href"] == "page/5/index.html"
 
 
 def test_term_indexes_show_counts(fixture_output):

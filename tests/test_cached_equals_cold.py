@@ -1,0 +1,170 @@
+"""Cached builds equal cold builds, for templates that print every field of every object they are given.
+
+A Hypothesis state machine edits a small site step by step (add, delete, rename, retitle, re-tag, re-date, draft,
+a new topic, a template or static edit, time passing so a future article comes due); after each step the
+site is built from its cache and cold, and the two outputs must be the same bytes, file for file.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from hypothesis import settings, strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
+from conftest import FIXTURES, NOW
+from newsdigest.config import load_config
+from newsdigest.pipeline import BuildOptions, build
+
+# Prints everything reachable from a value: dataclasses field by field, mappings key by key, sequences item
+# by item. A template a user might write that shows more than the defaults do.
+DUMP = """{% macro dump(x, depth=0) -%}
+{%- if depth > 9 -%}…
+{%- elif x is none -%}None
+{%- elif x is string -%}{{ x }}
+{%- elif x is mapping -%}{ {%- for k in x|list|sort -%}{{ k }}: {{ dump(x[k], depth + 1) }}; {% endfor -%} }
+{%- elif x.__dataclass_fields__ is defined -%}{{ x.__class__.__name__ }}( {%- for k in x.__dataclass_fields__
+    -%}{{ k }}={{ dump(x|attr(k), depth + 1) }}; {% endfor -%} )
+{%- elif x is iterable -%}[ {%- for v in x -%}{{ dump(v, depth + 1) }}, {% endfor -%} ]
+{%- else -%}{{ x }}
+{%- endif %}
+{%- endmacro %}
+"""
+PAGE = """{% import "partials/dump.html" as d %}<!doctype html><title>{{ page.title }}</title>
+{{ d.dump(page) }}
+{{ d.dump(topic_names) }} {{ d.dump(config) }} {{ page_path }} {{ base_path }}
+{% if body is defined %}{{ body }}{% endif %}
+{% for article in articles|default([]) %}{{ entry(article) }}{% endfor %}
+<!-- VERSION -->
+"""
+TEMPLATES = ("list.html", "article.html", "terms.html", "edition.html", "archive.html", "feeds.html",
+             "search.html", "404.html")
+WORDS = st.sampled_from(["rare", "earth", "magnet", "talks", "border", "trade", "port", "strike", "Delhi", "Beijing"])
+TITLES = st.lists(WORDS, min_size=1, max_size=4).map(" ".join)
+TAGS = st.lists(st.sampled_from(["China", "Magnets", "Ports", "ports", "Supply chains"]), max_size=3, unique=True)
+DAYS = st.integers(min_value=1, max_value=40)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class EditsThenBuilds(RuleBasedStateMachine):
+    @initialize()
+    def make_site(self):
+        self.work = Path(tempfile.mkdtemp(prefix="cached-cold-"))
+        self.site = self.work / "site"
+        shutil.copytree(FIXTURES / "site", self.site)
+        (self.site / "templates" / "partials").mkdir(parents=True)
+        (self.site / "templates" / "partials" / "dump.html").write_text(DUMP)
+        for name in TEMPLATES:
+            (self.site / "templates" / name).write_text(PAGE)
+        (self.site / "static").mkdir()
+        (self.site / "static" / "extra.css").write_text("body {}\n")
+        self.now = NOW
+        self.counter = 0
+        self.topics = ["rare-earths", "trade"]
+
+    def teardown(self):
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    # The edits.
+
+    def _articles(self) -> list[Path]:
+        return sorted((self.site / "content").glob("*.md"))
+
+    def _write(self, path: Path, title: str, day: int, tags: list[str], topics: list[str], draft: bool = False,
+               summary: str = "") -> None:
+        date = (NOW - timedelta(days=30) + timedelta(days=day)).date().isoformat()
+        lines = ["---", f"title: {title!r}", f"date: {date}", f"tags: {tags!r}", f"topics: {topics!r}"]
+        lines += [f"summary: {summary!r}"] if summary else []
+        lines += ["draft: true"] if draft else []
+        path.write_text("\n".join(lines) + f"\n---\n{title} body.\n\nA second paragraph about {title}.\n")
+
+    @rule(title=TITLES, day=DAYS, tags=TAGS, data=st.data())
+    def add(self, title, day, tags, data):
+        self.counter += 1
+        topics = data.draw(st.lists(st.sampled_from(self.topics), max_size=2, unique=True))
+        self._write(self.site / "content" / f"new-{self.counter}.md", title, day, tags, topics)
+
+    @rule(data=st.data())
+    def delete(self, data):
+        if self._articles():
+            data.draw(st.sampled_from(self._articles())).unlink()
+
+    @rule(data=st.data())
+    def rename(self, data):
+        """The same bytes under another name: the slug, and every link to the article, change."""
+        if self._articles():
+            self.counter += 1
+            path = data.draw(st.sampled_from(self._articles()))
+            path.rename(path.with_name(f"renamed-{self.counter}.md"))
+
+    @rule(data=st.data(), title=TITLES)
+    def retitle(self, data, title):
+        if self._articles():
+            path = data.draw(st.sampled_from(self._articles()))
+            text = path.read_text()
+            start = text.index("title:")
+            end = text.index("\n", start)
+            path.write_text(text[:start] + f"title: {title!r}" + text[end:])
+
+    @rule(data=st.data(), title=TITLES, day=DAYS, tags=TAGS, draft=st.booleans(), summary=TITLES)
+    def rewrite(self, data, title, day, tags, draft, summary):
+        """Re-tag, re-date, toggle the draft flag and give a new summary, as an editor does in one save."""
+        if self._articles():
+            topics = data.draw(st.lists(st.sampled_from(self.topics), max_size=2, unique=True))
+            self._write(data.draw(st.sampled_from(self._articles())), title, day, tags, topics, draft, summary)
+
+    @rule(name=st.sampled_from(["ports", "energy", "border"]))
+    def new_topic(self, name):
+        if name not in self.topics:
+            self.topics.append(name)
+            with open(self.site / "site.toml", "a") as toml:
+                toml.write(f'\n[[topics]]\nid = "{name}"\nname = "{name.title()}"\n')
+
+    @rule(name=st.sampled_from(TEMPLATES + ("partials/entry.html",)), text=TITLES)
+    def edit_template(self, name, text):
+        path = self.site / "templates" / name
+        source = path.read_text() if path.exists() else (Path(__file__).parent.parent / "templates" / name).read_text()
+        path.write_text(source + f"<!-- {text} -->\n")
+
+    @rule(text=TITLES)
+    def edit_static(self, text):
+        (self.site / "static" / "extra.css").write_text(f"/* {text} */\nbody {{}}\n")
+
+    @rule(days=st.integers(min_value=1, max_value=20))
+    def time_passes(self, days):
+        self.now += timedelta(days=days)
+
+    # After every step: the cached build and a cold one write the same bytes.
+
+    @invariant()
+    def cached_equals_cold(self):
+        if not hasattr(self, "site"):
+            return
+        config = load_config(self.site)
+        options = dict(now=self.now)
+        cached = build(config, BuildOptions(output=self.work / "cached", **options))
+        warm = self.site / config.cache_dir
+        aside = self.work / "warm-cache"
+        warm.rename(aside)
+        try:
+            cold_output = self.work / "cold"
+            shutil.rmtree(cold_output, ignore_errors=True)
+            cold = build(config, BuildOptions(output=cold_output, **options))
+        finally:
+            shutil.rmtree(warm, ignore_errors=True)
+            aside.rename(warm)
+        assert [str(e) for e in cached.errors] == [str(e) for e in cold.errors]
+        built, expected = snapshot(self.work / "cached"), snapshot(cold_output)
+        assert sorted(built) == sorted(expected)
+        stale = [name for name in expected if built[name] != expected[name]]
+        assert not stale, f"the cached build left these stale: {stale[:5]}"
+
+
+EditsThenBuilds.TestCase.settings = settings(max_examples=6, stateful_step_count=12, deadline=None)
+test_cached_builds_equal_cold_builds = EditsThenBuilds.TestCase
