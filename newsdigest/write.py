@@ -39,11 +39,13 @@ def _is_inside(root: Path, relative: str) -> bool:
     return True
 
 
+# Folders made in the current staging folder (cleared with each new one): a build writes thousands of files
+# into a few hundred folders.
 _made_folders: set[Path] = set()
 
 
 def _ensure_folder(folder: Path) -> None:
-    """mkdir -p, remembered: a build writes thousands of files into a few hundred folders."""
+    """mkdir -p, remembered for the staging folder of this build."""
     if folder not in _made_folders:
         folder.mkdir(parents=True, exist_ok=True)
         _made_folders.add(folder)
@@ -93,6 +95,7 @@ def files_in(folder: Path) -> list[str]:
 def new_staging(output: Path) -> Path:
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
+    _made_folders.clear()
     return Path(tempfile.mkdtemp(prefix=_staging_prefix(output), dir=output.parent))
 
 
@@ -144,7 +147,8 @@ def _apply_journal(staging: Path, output: Path) -> int:
         source = _inside(staging, relative)
         if source.exists():
             target = _inside(output, relative)
-            _ensure_folder(target.parent)
+            # Not remembered: the last commit may have removed a folder it emptied.
+            target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(source, target)
     removed = 0
     root = os.path.realpath(output)

@@ -152,3 +152,15 @@ def test_a_second_holder_of_the_lock_is_told_and_waits(tmp_path):
         waited = time.monotonic() - started
     holder.join()
     assert told == [True] and waited > 0.2
+
+
+def test_a_folder_emptied_by_one_commit_is_made_again_by_the_next(tmp_path):
+    output = tmp_path / "output"
+    output.mkdir()
+    for files, stale in ((["tags/a/feed.xml", "index.html"], []), ([], ["tags/a/feed.xml"]),
+                         (["tags/a/feed.xml"], [])):
+        staging = new_staging(output)
+        for name in files:
+            write_if_changed(staging, output, name, f"{name} {len(stale)}".encode())
+        commit_changes(staging, output, files, stale)
+    assert (output / "tags/a/feed.xml").is_file()
