@@ -7,6 +7,7 @@ or with other parse settings, is never trusted: it is set aside and the build st
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import sqlite3
 from dataclasses import asdict, dataclass
@@ -111,6 +112,7 @@ class BuildCache:
         return {prefix: tuple(slugs.split("\n")) for prefix, slugs in self.db.execute("SELECT prefix, slugs FROM related")}
 
     def store_related(self, memo: dict[str, tuple[str, ...]], previous: dict[str, tuple[str, ...]]) -> None:
+        """The related lists a build could reuse next time (see site._related), if they differ from before."""
         if memo.keys() == previous.keys():
             return
         self.db.execute("DELETE FROM related")
@@ -133,11 +135,32 @@ class BuildCache:
     def store_inputs(self, folder: Path, record: InputsRecord) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"inputs:{folder}", json.dumps(asdict(record))))
 
+    def body_lookup(self) -> "BodyLookup":
+        return BodyLookup(self.folder / CACHE_FILE)
+
     def commit(self) -> None:
         self.db.commit()
 
     def close(self) -> None:
         self.db.close()
+
+
+class BodyLookup:
+    """An article's body from the cache, for the pages and feeds that show one: bodies are kept out of the
+    site model's memory. Each process opens its own read-only connection (workers are forked)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._connections: dict[int, sqlite3.Connection] = {}
+
+    def __call__(self, article) -> str:
+        connection = self._connections.get(os.getpid())
+        if connection is None:
+            connection = self._connections[os.getpid()] = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        row = connection.execute("SELECT body FROM articles WHERE path = ?", (article.source_path,)).fetchone()
+        if row is None:
+            raise KeyError(f"no cached body for {article.source_path}")
+        return row[0]
 
 
 def unpickle(record: bytes) -> object:

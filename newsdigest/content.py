@@ -78,6 +78,11 @@ class Article:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def last_change(self) -> datetime:
+        """When the article last changed, for feeds and the sitemap alike: its update, never before its date."""
+        return max(self.date, self.updated or self.date)
+
+    @property
     def tag_slugs(self) -> tuple[str, ...]:
         return tuple(tag_slug(tag) for tag in self.tags)
 

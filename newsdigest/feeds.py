@@ -92,7 +92,7 @@ def _json_item(article: Article, body: str, base_url: str, topic_names: dict[str
     item = {"id": article.guid, "url": link, "title": article.title,
             "content_html": absolute_links(body, link) if body.strip() else "",
             "summary": article.summary, "date_published": article.date.isoformat(),
-            "date_modified": _last_change(article).isoformat(),
+            "date_modified": article.last_change.isoformat(),
             "tags": [topic_names[t] for t in article.topics] + list(article.tags)}
     if article.author:
         item["authors"] = [{"name": article.author}]
@@ -111,7 +111,7 @@ def _add_entry(generator: FeedGenerator, article: Article, body: str, base_url: 
     link = urls.absolute(base_url, urls.article_path(article.slug))
     entry.link(href=link, rel="alternate")
     entry.published(article.date)
-    entry.updated(_last_change(article))
+    entry.updated(article.last_change)
     if article.author:
         entry.author({"name": article.author})
     if article.summary:
@@ -139,12 +139,8 @@ def absolute_links(html: str, page_url: str) -> str:
     return _LINK_ATTRIBUTE.sub(absolute, html)
 
 
-def _last_change(article: Article) -> datetime:
-    return max(article.date, article.updated or article.date)
-
-
 def newest_change(articles: Sequence[Article]) -> datetime:
-    return max((_last_change(a) for a in articles), default=EPOCH)
+    return max((a.last_change for a in articles), default=EPOCH)
 
 
 def render_opml(site: Site) -> bytes:

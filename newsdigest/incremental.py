@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sqlite3
 import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable
 
-from .cache import CACHE_FILE, BuildCache, unpickle
+from .cache import BuildCache, unpickle
 from .config import Config
 from .content import Article, parse_article, relative_name, unique_articles
 from .errors import SiteError
@@ -26,24 +26,7 @@ class Loaded:
     articles: list[Article]
     errors: list[SiteError]
     parsed: int
-    bodies: "BodyStore"
-
-
-class BodyStore:
-    """Article bodies, read from the cache when a page or feed needs one, one connection a process."""
-
-    def __init__(self, cache_folder: Path):
-        self.path = cache_folder / CACHE_FILE
-        self._connections: dict[int, sqlite3.Connection] = {}
-
-    def body(self, article: Article) -> str:
-        connection = self._connections.get(os.getpid())
-        if connection is None:
-            connection = self._connections[os.getpid()] = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-        row = connection.execute("SELECT body FROM articles WHERE path = ?", (article.source_path,)).fetchone()
-        if row is None:
-            raise KeyError(f"no cached body for {article.source_path}")
-        return row[0]
+    body_of: Callable[[Article], str]
 
 
 @dataclass(frozen=True)
@@ -140,5 +123,5 @@ def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCac
     cache.commit()
     ordered = [results[file.relative] for file in files]
     articles, errors = unique_articles(ordered, config)
-    return Loaded(articles, errors, parsed, BodyStore(cache.folder))
+    return Loaded(articles, errors, parsed, cache.body_lookup())
 

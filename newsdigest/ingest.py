@@ -20,6 +20,7 @@ from slugify import slugify
 
 from .config import Config
 from .content import YAML_HANDLER, relative_name
+from .incremental import scan_content
 from .errors import SiteError
 from .extracted import Extracted, kind_of
 from .htmlclean import clean_html
@@ -88,7 +89,7 @@ def ingest(sources: list[str], config: Config, options: IngestOptions = IngestOp
     for chunk in run_indexed(prepare_one, len(inputs), min_items=PREPARE_PARALLEL_FROM):
         for index, result in chunk:
             prepared[index] = result
-    library = Library.load(config.path("content"))
+    library = Library.load(config)
     return [_failures_as_outcomes(result.name, lambda result=result: store(result, options, library))
             if isinstance(result, Prepared) else result for result in prepared]
 
@@ -380,12 +381,15 @@ class Library:
     entries: list[Entry] = field(default_factory=list)
 
     @classmethod
-    def load(cls, root: Path) -> "Library":
-        library = cls(root)
-        for path in sorted(root.glob("*.md")) if root.is_dir() else []:
+    def load(cls, config: Config) -> "Library":
+        """Every article the build would read (the same scan: subfolders too), so a new file's name is free
+        across the whole content folder."""
+        library = cls(config.path("content"))
+        files, _ = scan_content(config)
+        for file in files:
             try:
-                library.add(Entry.of(path, path.read_text(encoding="utf-8-sig"), root))
-            except (UnicodeDecodeError, yaml.YAMLError, ValueError):
+                library.add(Entry.of(Path(file.path), Path(file.path).read_text(encoding="utf-8-sig"), library.root))
+            except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError):
                 continue
         return library
 

@@ -12,9 +12,9 @@ from jinja2 import Environment
 
 from . import urls
 from .config import Config
+from .content import Article
 from .feeds import render_feed, render_json_feed, render_opml, site_feeds
 from .fingerprint import digest, fingerprint
-from .incremental import BodyStore
 from .pages import Page, site_pages
 from .render import render_page
 from .search import render_search_index
@@ -52,7 +52,7 @@ def static_files(static_dirs: list[Path]) -> dict[str, StaticFile]:
     return files
 
 
-def site_jobs(site: Site, env: Environment, templates: dict[str, str], bodies: BodyStore,
+def site_jobs(site: Site, env: Environment, templates: dict[str, str], body_of: Callable[[Article], str],
               static: dict[str, StaticFile]) -> list[Job]:
     config = site.config
     key = config_key(config)
@@ -60,14 +60,14 @@ def site_jobs(site: Site, env: Environment, templates: dict[str, str], bodies: B
     pages = list(site_pages(site))
     jobs = [Job(page.path, fingerprint(key, templates[page.template], page.path, page.template, page.title,
                                        page.feeds, page.context),
-                partial(_page, env, page, config, names, bodies)) for page in pages]
+                partial(_page, env, page, config, names, body_of)) for page in pages]
     for feed in site_feeds(site):
         feed_key = fingerprint(key, feed.folder, feed.title, feed.description, feed.articles, feed.updated)
         for fmt in ("rss", "atom"):
             jobs.append(Job(urls.feed_path(feed.folder, fmt), digest(feed_key, fmt),
-                            partial(render_feed, feed, fmt, site, bodies.body)))
+                            partial(render_feed, feed, fmt, site, body_of)))
         jobs.append(Job(urls.feed_path(feed.folder, "json"), digest(feed_key, "json"),
-                        partial(render_json_feed, feed, site, bodies.body)))
+                        partial(render_json_feed, feed, site, body_of)))
     digests = [a.digest for a in site.articles]
     jobs += [
         Job("search-index.js", digest(key, "search", *digests), partial(render_search_index, site)),
@@ -83,11 +83,12 @@ def site_jobs(site: Site, env: Environment, templates: dict[str, str], bodies: B
 
 def _last_modified(page: Page) -> str:
     article = page.context.get("article")
-    return (article.updated or article.date).isoformat() if article is not None else ""
+    return article.last_change.isoformat() if article is not None else ""
 
 
-def _page(env: Environment, page: Page, config: Config, names: dict[str, str], bodies: BodyStore) -> bytes:
+def _page(env: Environment, page: Page, config: Config, names: dict[str, str],
+          body_of: Callable[[Article], str]) -> bytes:
     article = page.context.get("article")
-    extra = {"body": bodies.body(article)} if article is not None else {}
+    extra = {"body": body_of(article)} if article is not None else {}
     return render_page(env, page, config, names, **extra).encode("utf-8")
 

@@ -18,7 +18,7 @@ from .cache import BuildCache, InputsRecord
 from .config import Config
 from .errors import SiteError
 from .fingerprint import digest, template_digests
-from .incremental import load_through_cache, scan_content
+from .incremental import ContentFile, load_through_cache, scan_content
 from .markup import EXTENSIONS
 from .outputs import Job, StaticFile, config_key, site_jobs, static_files
 from .parallel import run_indexed
@@ -101,50 +101,75 @@ def build(config: Config, options: BuildOptions = BuildOptions(), progress: Prog
     return result
 
 
+@dataclass(frozen=True)
+class Scan:
+    """What a build would read, by name, size and time, and when it looked."""
+
+    files: list[ContentFile]
+    skipped: list[SiteError]
+    static: dict[str, StaticFile]
+    signature: str
+    scanned_ns: int
+
+
 def _build(config, options, progress, env, templates, cache, parse_key: str, owned: list[str]) -> BuildResult:
+    """The build, stage by stage."""
     output = (options.output or config.path("output")).resolve()
-    static = static_files([d for d in dict.fromkeys([DEFAULT_STATIC, config.path("static")]) if d.is_dir()])
-    scanned_ns = time.time_ns()
-    files, skipped = scan_content(config)
     now = options.now or datetime.now(timezone.utc)
-    signature = inputs_signature(config, templates, static, options, files)
+    # Scan: the content, static files, templates and settings, without reading the articles.
+    scan = _scan(config, templates, options)
+    # Unchanged: the last build read the same inputs and its files are all still there.
     previous = cache.fingerprints(output) if output.exists() else {}
     last = cache.inputs(output)
-    if _nothing_changed(last, signature, now, previous, output, files):
+    if _nothing_changed(last, scan, now, previous, output):
         return BuildResult(unchanged=len(previous), done=True, up_to_date=True, note=cache.note)
+    # Load: each article from the cache, parsed again only where its bytes changed.
     if progress:
-        progress.start("reading", len(files))
-    trusted_before_ns = last.scanned_ns - RACY_NS if last else 0
-    loaded = load_through_cache(config, files, cache, parse_key, trusted_before_ns,
+        progress.start("reading", len(scan.files))
+    loaded = load_through_cache(config, scan.files, cache, parse_key, last.scanned_ns - RACY_NS if last else 0,
                                 progress.advance if progress else None)
-    result = BuildResult(errors=loaded.errors, warnings=skipped, parsed=loaded.parsed, note=cache.note)
+    result = BuildResult(errors=loaded.errors, warnings=scan.skipped, parsed=loaded.parsed, note=cache.note)
     if loaded.errors and options.strict:
         return result
+    # Arrange: the site model: listings, topics, tags, editions, related articles.
     remembered = cache.related()
-    memo = dict(remembered)
-    site = build_site(loaded.articles, config, now, drafts=options.drafts, related_memo=memo)
-    cache.store_related(memo, remembered)
-    result.articles = len(site.articles)
-    jobs = site_jobs(site, env, templates, loaded.bodies, static)
-    produced = sorted(job.path for job in jobs) + [MANIFEST]
-    jobs.append(Job(MANIFEST, digest(*produced), partial(manifest_bytes, produced)))
-    root = str(output)
+    site = build_site(loaded.articles, config, now, drafts=options.drafts, reusable_related=remembered)
+    cache.store_related(site.reusable_related, remembered)
+    # Plan: every output file and its fingerprint; those whose fingerprint changed are to be made.
+    jobs = _planned_jobs(site, env, templates, loaded, scan)
     todo = [job for job in jobs
-            if previous.get(job.path) != job.fingerprint or not os.path.isfile(os.path.join(root, job.path))]
+            if previous.get(job.path) != job.fingerprint or not os.path.isfile(os.path.join(output, job.path))]
+    # Render: make them in a staging folder, keeping only the files whose bytes changed.
     staging, changed = _render(todo, output, progress)
-    stale = sorted(set(owned) - set(produced))
+    # Commit: move the changes in, delete what the build made and no longer makes, remember it all.
+    stale = sorted(set(owned) - {job.path for job in jobs})
     result.removed = commit_changes(staging, output, changed, stale)
     cache.update_fingerprints(output, {job.path: job.fingerprint for job in todo}, stale)
     # Without errors or warnings to report again, an identical next build has nothing to do.
-    cache.store_inputs(output, InputsRecord("" if loaded.errors or skipped else signature,
-                                            _next_publication(loaded.articles, now), scanned_ns))
+    cache.store_inputs(output, InputsRecord("" if loaded.errors or scan.skipped else scan.signature,
+                                            _next_publication(loaded.articles, now), scan.scanned_ns))
     cache.commit()
+    result.articles = len(site.articles)
     result.written, result.unchanged, result.done = len(changed), len(jobs) - len(changed), True
     return result
 
 
+def _scan(config: Config, templates: dict[str, str], options: BuildOptions) -> Scan:
+    scanned_ns = time.time_ns()
+    static = static_files([d for d in dict.fromkeys([DEFAULT_STATIC, config.path("static")]) if d.is_dir()])
+    files, skipped = scan_content(config)
+    return Scan(files, skipped, static, inputs_signature(config, templates, static, options, files), scanned_ns)
+
+
+def _planned_jobs(site, env, templates, loaded, scan: Scan) -> list[Job]:
+    """Every file of the site, the manifest of them last."""
+    jobs = site_jobs(site, env, templates, loaded.body_of, scan.static)
+    produced = sorted(job.path for job in jobs) + [MANIFEST]
+    return jobs + [Job(MANIFEST, digest(*produced), partial(manifest_bytes, produced))]
+
+
 def inputs_signature(config: Config, templates: dict[str, str], static: dict[str, StaticFile],
-                     options: BuildOptions, files: list) -> str:
+                     options: BuildOptions, files: list[ContentFile]) -> str:
     """Everything a build reads, by name, size and time: equal signatures mean equal output."""
     static_state = [(name, f.sha) for name, f in static.items()]
     return digest(config_key(config), repr(sorted(templates.items())), repr(static_state), repr(options.drafts),
@@ -157,14 +182,14 @@ def _next_publication(articles, now: datetime) -> str:
     return min(upcoming).isoformat() if upcoming else ""
 
 
-def _nothing_changed(last: InputsRecord | None, signature: str, now: datetime, previous: dict[str, str],
-                     output: Path, files: list) -> bool:
-    if not last or not last.signature or not previous or last.signature != signature:
+def _nothing_changed(last: InputsRecord | None, scan: Scan, now: datetime, previous: dict[str, str],
+                     output: Path) -> bool:
+    if not last or not last.signature or not previous or last.signature != scan.signature:
         return False
     if last.due and now >= datetime.fromisoformat(last.due):
         return False
     # A file changed within a clock tick of the last scan may keep its size and time: its bytes must be read.
-    if any(f.status.st_mtime_ns >= last.scanned_ns - RACY_NS for f in files):
+    if any(f.status.st_mtime_ns >= last.scanned_ns - RACY_NS for f in scan.files):
         return False
     return previous.keys() <= _listed_files(str(output))
 

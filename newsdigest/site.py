@@ -6,7 +6,7 @@ import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from .config import Config
 from .content import Article, tag_slug
@@ -43,6 +43,8 @@ class Site:
     tags: tuple[Term, ...]
     editions: tuple[Edition, ...]
     related: dict[str, tuple[Article, ...]]
+    # The related lists that depend on earlier coverage alone, by a hash of it: what the next build may reuse.
+    reusable_related: dict[str, tuple[str, ...]]
 
     def topic_names(self) -> dict[str, str]:
         return {term.slug: term.name for term in self.topics}
@@ -53,20 +55,22 @@ def is_published(article: Article, now: datetime) -> bool:
 
 
 def build_site(articles: Iterable[Article], config: Config, now: datetime, drafts: bool = False,
-               related_memo: dict[str, tuple[str, ...]] | None = None) -> Site:
+               reusable_related: Mapping[str, tuple[str, ...]] | None = None) -> Site:
     """Arrange the articles into the site; drafts and future articles only with `drafts`.
 
-    `related_memo` carries related lists from one build to the next (see _related); it is updated in place.
+    `reusable_related` is the last build's `Site.reusable_related` (see _related).
     """
     chosen = [a for a in articles if drafts or is_published(a, now)]
     newest_first = tuple(sorted(chosen, key=lambda a: (a.date, a.slug), reverse=True))
+    related, reusable = _related(newest_first, config.related_items, reusable_related or {})
     return Site(
         config=config,
         articles=newest_first,
         topics=_topics(newest_first, config),
         tags=_tags(newest_first),
         editions=_editions(newest_first, config),
-        related=_related(newest_first, config.related_items, {} if related_memo is None else related_memo),
+        related=related,
+        reusable_related=reusable,
     )
 
 
@@ -107,7 +111,8 @@ def _editions(articles: Sequence[Article], config: Config) -> tuple[Edition, ...
     return tuple(editions)
 
 
-def _related(articles: Sequence[Article], limit: int, memo: dict[str, tuple[str, ...]]) -> dict[str, tuple[Article, ...]]:
+def _related(articles: Sequence[Article], limit: int, memo: Mapping[str, tuple[str, ...]]
+             ) -> tuple[dict[str, tuple[Article, ...]], dict[str, tuple[str, ...]]]:
     """For each article, those sharing most topics and tags with it, from earlier coverage first.
 
     Earlier articles are chosen first (most shared, then newest), and later ones only fill a list that is
@@ -117,7 +122,7 @@ def _related(articles: Sequence[Article], limit: int, memo: dict[str, tuple[str,
     Each topic and tag is a bitset over the articles (bit i is the i-th newest), so the articles sharing a
     set of keys are one AND away, and the newest of them is the lowest set bit. A full list drawn from
     earlier articles depends on those alone, so it is memoized under a hash of them: a rebuild after new
-    articles computes lists for the new ones only. `memo` is left holding this build's lists.
+    articles computes lists for the new ones only. Returns the lists, and those the next build may reuse.
     """
     prefixes = _older_prefixes(articles)
     by_slug = {a.slug: a for a in articles}
@@ -138,9 +143,7 @@ def _related(articles: Sequence[Article], limit: int, memo: dict[str, tuple[str,
         related[article.slug] = tuple(articles[i] for _, i in chosen)
         if not later and len(earlier) == limit:
             kept[prefixes[index]] = tuple(a.slug for a in related[article.slug])
-    memo.clear()
-    memo.update(kept)
-    return related
+    return related, kept
 
 
 def _older_prefixes(articles: Sequence[Article]) -> list[str]:

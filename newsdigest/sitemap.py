@@ -21,7 +21,7 @@ def render_sitemap(pages: Iterable[Page], base_url: str) -> bytes:
         lines.append(f"  <url>\n    <loc>{escape(urls.absolute(base_url, page.path))}</loc>")
         article: Article | None = page.context.get("article")
         if article is not None:
-            lines.append(f"    <lastmod>{(article.updated or article.date).isoformat()}</lastmod>")
+            lines.append(f"    <lastmod>{article.last_change.isoformat()}</lastmod>")
         lines.append("  </url>")
     lines.append("</urlset>\n")
     return "\n".join(lines).encode("utf-8")

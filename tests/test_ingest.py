@@ -208,3 +208,17 @@ def test_summary_and_body_get_the_same_typographic_quotes(site, tmp_path):
     post = frontmatter.loads(path.read_text())
     assert "“talks will go on” – and that India’s position" in post.metadata["summary"]
     assert "“talks will go on” – and that India’s position" in post.content
+
+
+def test_a_name_used_in_a_subfolder_is_not_taken_again(site):
+    (site / "content" / "2025").mkdir()
+    result = run_cli("ingest", "--site", str(site), "--date", "2025-06-12", str(RAW))
+    [first] = (site / "content").glob("*.md")
+    first.rename(site / "content" / "2025" / first.name)
+    raw = site / "other.txt"
+    raw.write_text(EXPECTED["title"] + "\n\n" + "A different story under the same headline, told at length here. " * 6)
+    result = run_cli("ingest", "--site", str(site), "--date", "2025-06-13", str(raw))
+    assert result.returncode == 0, result.stderr
+    [second] = (site / "content").glob("*.md")
+    assert second.stem == first.stem + "-2"
+    assert run_cli("--site", str(site)).returncode == 0, "the build finds no slug used twice"
