@@ -40,49 +40,74 @@ def digest(*parts: str) -> str:
     return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def fingerprint(*parts: Any) -> str:
+class Fingerprints:
     """The digest of everything reachable from what a template or renderer is given: each value in full, and
     each article by its digest (which covers its file's bytes and name and the settings that shape parsing).
 
     No list of "what a page shows": a term brings all its articles, an edition all of its own, whatever the
-    template prints of them. Written as one flat list of strings, as this runs for every output of every build.
+    template prints of them. One instance serves one build: a term is on every page of its listing, so the
+    digest of each dataclass value and long sequence is worked out once and remembered (by identity; the
+    values are frozen and live as long as the build).
     """
-    out: list[str] = []
-    _flatten(parts, out)
-    return digest(*out)
 
+    # Sequences shorter than this are cheaper to flatten again than to remember.
+    REMEMBER_FROM = 16
 
-def _flatten(value: Any, out: list[str]) -> None:
-    kind = type(value)
-    if kind is str:
-        out.append(value)
-    elif kind is Article:
-        out.append(value.digest)
-    elif kind is tuple or kind is list:
-        out.append("[")
-        for item in value:
-            if type(item) is Article:
-                out.append(item.digest)
-            else:
-                _flatten(item, out)
-        out.append("]")
-    elif kind is dict:
-        out.append("{")
-        for key in sorted(value):
-            out.append(key)
-            item = value[key]
-            if type(item) is str or type(item) is Article:
-                out.append(item if type(item) is str else item.digest)
-            else:
-                _flatten(item, out)
-        out.append("}")
-    elif isinstance(value, (datetime, date)):
-        out.append(value.isoformat())
-    elif is_dataclass(value):
-        out.append(kind.__name__)
-        for item in fields(value):
-            _flatten(getattr(value, item.name), out)
-    elif isinstance(value, Mapping):
-        _flatten(dict(value), out)
-    else:
-        out.append(repr(value))
+    def __init__(self) -> None:
+        self._remembered: dict[int, tuple[Any, str]] = {}
+
+    def __call__(self, *parts: Any) -> str:
+        out: list[str] = []
+        self._flatten(parts, out)
+        return digest(*out)
+
+    def _flatten(self, value: Any, out: list[str]) -> None:
+        kind = type(value)
+        if kind is str:
+            out.append(value)
+        elif kind is Article:
+            out.append(value.digest)
+        elif (kind is tuple or kind is list) and len(value) < self.REMEMBER_FROM:
+            out.append("[")
+            for item in value:
+                if type(item) is Article:
+                    out.append(item.digest)
+                else:
+                    self._flatten(item, out)
+            out.append("]")
+        elif kind is dict:
+            out.append("{")
+            for key in sorted(value):
+                out.append(key)
+                item = value[key]
+                if type(item) is str or type(item) is Article:
+                    out.append(item if type(item) is str else item.digest)
+                else:
+                    self._flatten(item, out)
+            out.append("}")
+        elif isinstance(value, (datetime, date)):
+            out.append(value.isoformat())
+        elif kind is tuple or kind is list or is_dataclass(value):
+            out.append(self._remembered_digest(value))
+        elif isinstance(value, Mapping):
+            self._flatten(dict(value), out)
+        else:
+            out.append(repr(value))
+
+    def _remembered_digest(self, value: Any) -> str:
+        known = self._remembered.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        out: list[str] = []
+        if is_dataclass(value):
+            out.append(type(value).__name__)
+            for item in fields(value):
+                self._flatten(getattr(value, item.name), out)
+        else:
+            out.append("[")
+            for item in value:
+                self._flatten(item, out)
+            out.append("]")
+        result = digest(*out)
+        self._remembered[id(value)] = (value, result)
+        return result

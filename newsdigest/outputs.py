@@ -14,7 +14,7 @@ from . import urls
 from .config import Config
 from .content import Article
 from .feeds import render_feed, render_json_feed, render_opml, site_feeds
-from .fingerprint import digest, fingerprint
+from .fingerprint import Fingerprints, digest
 from .pages import Page, site_pages
 from .render import render_page
 from .search import render_search_index
@@ -56,6 +56,7 @@ def site_jobs(site: Site, env: Environment, templates: dict[str, str], body_of: 
               static: dict[str, StaticFile]) -> list[Job]:
     config = site.config
     key = config_key(config)
+    fingerprint = Fingerprints()
     names = site.topic_names()
     pages = list(site_pages(site))
     jobs = [Job(page.path, fingerprint(key, templates[page.template], page.path, page.template, page.title,

@@ -8,7 +8,7 @@ from typing import Any, Iterator
 
 from . import urls
 from .dates import date_range
-from .site import Site, Term
+from .site import Site, Term, TermLabel
 
 FEED_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
 FEED_NAMES = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
@@ -39,7 +39,7 @@ def feed_links(title: str, folder: str) -> tuple[FeedLink, ...]:
     return tuple(FeedLink(f"{title} ({name})", urls.feed_path(folder, fmt), fmt) for fmt, name in FEED_NAMES.items())
 
 
-def term_title(term: Term) -> str:
+def term_title(term: Term | TermLabel) -> str:
     return term.name if term.kind == "topics" else f"Tagged “{term.name}”"
 
 
@@ -50,7 +50,7 @@ def site_pages(site: Site) -> Iterator[Page]:
     for term in site.topics + site.tags:
         own = feed_links(f"{site.config.title}: {term_title(term)}", urls.term_folder(term.kind, term.slug))
         yield from _listing(site, urls.term_folder(term.kind, term.slug), term_title(term), term_title(term),
-                            term.articles, own + site_feeds, {"term": term})
+                            term.articles, own + site_feeds, {"term": term.label})
     yield Page("topics/index.html", "terms.html", "Topics", {"terms": site.topics, "kind": "topics"}, site_feeds)
     yield Page("tags/index.html", "terms.html", "Tags", {"terms": site.tags, "kind": "tags"}, site_feeds)
     yield from _articles(site, site_feeds)

@@ -23,6 +23,23 @@ class Term:
     articles: tuple[Article, ...]
 
 
+    @property
+    def label(self) -> "TermLabel":
+        return TermLabel(self.kind, self.slug, self.name, self.description, len(self.articles))
+
+
+@dataclass(frozen=True)
+class TermLabel:
+    """A topic or tag as the pages of its listing are given it: what it is and how many articles it has (each
+    page is given its own articles), so that one article's edit leaves the other pages of the listing be."""
+
+    kind: str
+    slug: str
+    name: str
+    description: str
+    count: int
+
+
 @dataclass(frozen=True)
 class Edition:
     """One day's articles, grouped by each article's first topic, in the config's topic order."""

@@ -25,18 +25,14 @@ JOURNAL = ".commit-journal"
 
 def _inside(root: Path, relative: str) -> Path:
     """root/relative, refusing a path that would leave root (slugs are checked; this guards against bugs)."""
-    parts = relative.split("/")
-    if relative.startswith("/") or ".." in parts or "" in parts or "\\" in relative or "\0" in relative:
+    if not _stays_inside(relative):
         raise ValueError(f"output path {relative!r} escapes the output folder")
     return root / relative
 
 
-def _is_inside(root: Path, relative: str) -> bool:
-    try:
-        _inside(root, relative)
-    except ValueError:
-        return False
-    return True
+def _stays_inside(relative: str) -> bool:
+    parts = relative.split("/")
+    return not (relative.startswith("/") or ".." in parts or "" in parts or "\\" in relative or "\0" in relative)
 
 
 # Folders made in the current staging folder (cleared with each new one): a build writes thousands of files
@@ -68,7 +64,7 @@ def owned_files(output: Path, clean: bool) -> list[str]:
     manifest = output / MANIFEST
     if manifest.is_file():
         listed = manifest.read_text(encoding="utf-8", errors="replace").splitlines()
-        return [p for p in listed if p and not p.startswith("#") and _is_inside(output, p)]
+        return [p for p in listed if p and not p.startswith("#") and _stays_inside(p)]
     present = files_in(output) if output.is_dir() else []
     if present and not clean:
         shown = ", ".join(present[:3]) + (", …" if len(present) > 3 else "")
@@ -128,7 +124,7 @@ def commit_changes(staging: Path, output: Path, changed: list[str], stale: Itera
     if not output.exists():
         staging.rename(output)
         return 0
-    stale = [p for p in stale if _is_inside(output, p)]
+    stale = [p for p in stale if _stays_inside(p)]
     # One flush of everything staged, rather than an fsync per file: the journal must not reach the disk
     # before the files it names.
     os.sync()

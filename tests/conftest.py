@@ -24,6 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 # A copy of ../shared/samples/: the scraped article the project started from and its expected clean ingest.
 SAMPLES = FIXTURES / "sample"
+# The sample digest as the repository ships it (content/ and site.toml), copied so that a user who replaces
+# the repository's own content/ and site.toml with their digest leaves the tests as they are.
+SAMPLE_SITE = FIXTURES / "sample-site"
 # Builds in tests run at a fixed moment, so that "future" means the same thing on every run.
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
@@ -46,7 +49,7 @@ def parse_html(path: Path) -> BeautifulSoup:
 @pytest.fixture(scope="session")
 def sample_output(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("sample") / "output"
-    result = build_site_into(ROOT, output)
+    result = build_site_into(SAMPLE_SITE, output)
     assert result.errors == [] and result.written
     return output
 

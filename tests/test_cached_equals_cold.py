@@ -18,6 +18,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from conftest import FIXTURES, NOW
 from newsdigest.config import load_config
 from newsdigest.pipeline import BuildOptions, build
+from newsdigest.render import DEFAULT_TEMPLATES
 
 # Prints everything reachable from a value: dataclasses field by field, mappings key by key, sequences item
 # by item. A template a user might write that shows more than the defaults do.
@@ -129,7 +130,7 @@ class EditsThenBuilds(RuleBasedStateMachine):
     @rule(name=st.sampled_from(TEMPLATES + ("partials/entry.html",)), text=TITLES)
     def edit_template(self, name, text):
         path = self.site / "templates" / name
-        source = path.read_text() if path.exists() else (Path(__file__).parent.parent / "templates" / name).read_text()
+        source = path.read_text() if path.exists() else (DEFAULT_TEMPLATES / name).read_text()
         path.write_text(source + f"<!-- {text} -->\n")
 
     @rule(text=TITLES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import FIXTURES, ROOT, run_cli
+from conftest import FIXTURES, ROOT, SAMPLE_SITE, run_cli
 from test_content import BAD_FILES
 
 
@@ -14,10 +14,12 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def test_the_sample_builds_and_two_builds_are_byte_identical(tmp_path):
-    first = run_cli("--output", str(tmp_path / "one"))
+    site = tmp_path / "site"
+    shutil.copytree(SAMPLE_SITE, site)
+    first = run_cli("--output", str(tmp_path / "one"), cwd=site)
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith("Built 9 articles into ")
-    second = run_cli("build", "--output", str(tmp_path / "two"))
+    second = run_cli("build", "--output", str(tmp_path / "two"), cwd=site)
     assert second.returncode == 0, second.stderr
     one, two = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
     assert len(one) > 60

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import FIXTURES, ROOT, SAMPLES
+from conftest import FIXTURES, SAMPLE_SITE, SAMPLES
 from newsdigest.config import load_config
 from newsdigest.content import load_article, load_articles
 from newsdigest.errors import SiteError
@@ -87,8 +87,8 @@ def test_bad_files_are_left_out_and_the_rest_load(fixture_site):
 
 def test_the_sample_article_matches_the_expected_clean_ingest():
     expected = json.loads(SAMPLE_EXPECTED.read_text(encoding="utf-8"))
-    config = load_config(ROOT)
-    article = load_article(ROOT / "content" / "india-china-rare-earth-magnet-talks.md", config)
+    config = load_config(SAMPLE_SITE)
+    article = load_article(SAMPLE_SITE / "content" / "india-china-rare-earth-magnet-talks.md", config)
     assert article.title == expected["title"]
     assert article.dateline == expected["dateline"]
     assert article.credit == expected["credit"]
@@ -106,7 +106,7 @@ def test_the_sample_article_matches_the_expected_clean_ingest():
 
 def test_the_other_sample_items_ship_as_short_entries():
     expected = json.loads(SAMPLE_EXPECTED.read_text(encoding="utf-8"))["boilerplate_removed"]
-    articles, errors = load_articles(load_config(ROOT))
+    articles, errors = load_articles(load_config(SAMPLE_SITE))
     assert errors == []
     by_title = {a.title: a for a in articles}
     for item in expected["related_articles"] + expected["latest_news"]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from conftest import FIXTURES, NOW, build_site_into
 from newsdigest.config import load_config
 from newsdigest.pipeline import BuildOptions, build
+from newsdigest.render import DEFAULT_TEMPLATES
 
 
 def state(folder: Path) -> dict[str, tuple[int, bytes]]:
@@ -74,7 +75,7 @@ def test_a_template_change_renders_only_the_pages_that_use_it(fixture_site):
     rebuild(fixture_site)
     before = state(fixture_site / "output")
     (fixture_site / "templates").mkdir()
-    default = Path(__file__).resolve().parent.parent / "templates" / "edition.html"
+    default = DEFAULT_TEMPLATES / "edition.html"
     (fixture_site / "templates" / "edition.html").write_text(default.read_text().replace("All editions", "Every day"))
     result = rebuild(fixture_site)
     after = state(fixture_site / "output")

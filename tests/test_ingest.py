@@ -14,7 +14,7 @@ import frontmatter
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import FIXTURES, ROOT, SAMPLES, parse_html, run_cli
+from conftest import FIXTURES, ROOT, SAMPLE_SITE, SAMPLES, parse_html, run_cli
 from newsdigest.config import load_config
 from newsdigest.ingest import IngestOptions, ingest, markdown_escape
 from newsdigest.markup import markdown_to_html
@@ -28,7 +28,7 @@ EXPECTED = json.loads(next((SAMPLES / "expected").glob("*.json")).read_text(enco
 def site(tmp_path) -> Path:
     """An empty site with the project's site.toml."""
     (tmp_path / "content").mkdir()
-    shutil.copy(ROOT / "site.toml", tmp_path / "site.toml")
+    shutil.copy(SAMPLE_SITE / "site.toml", tmp_path / "site.toml")
     return tmp_path
 
 

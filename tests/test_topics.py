@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from conftest import SAMPLE_SITE
 from newsdigest.config import Config, TagRule, Topic
 from newsdigest.topics import assign_tags, assign_topics, phrase_pattern, rule_score
 
@@ -41,7 +42,7 @@ def test_the_sample_site_rules_classify_the_sample():
     from newsdigest.config import load_config
     from newsdigest.textclean import clean_text
     from conftest import SAMPLES
-    config = load_config(Path(__file__).resolve().parent.parent)
+    config = load_config(SAMPLE_SITE)
     extracted = clean_text(next((SAMPLES / "raw").glob("*.txt")).read_text(encoding="utf-8"))
     body = "\n".join(extracted.paragraphs)
     topics = names(assign_topics(extracted.title, body, config))
@@ -71,7 +72,7 @@ def test_the_headline_weighs_more_and_the_reasons_are_given():
 
 def test_the_sample_rules_keep_other_stories_out_of_india_china_relations():
     from newsdigest.config import load_config
-    config = load_config(Path(__file__).resolve().parent.parent)
+    config = load_config(SAMPLE_SITE)
     stories = {
         "US, China agree to pause tariffs after Geneva trade talks": (
             "Washington and Beijing agreed on Monday to cut tariffs for 90 days after talks in Geneva. "
