@@ -42,11 +42,14 @@ class StaticFile:
 
 def static_files(static_dirs: list[Path]) -> dict[str, StaticFile]:
     """The files of static/ by their output path, each with a hash of its bytes (a few small files: hashing
-    them is cheaper than doubting their times); a site's own file wins over the default of the same name."""
+    them is cheaper than doubting their times); a site's own file wins over the default of the same name.
+    The default stylesheet, search script and icon ship in the package's static/; a site's static/ adds to
+    them or replaces one by name."""
     files: dict[str, StaticFile] = {}
     for folder in static_dirs:
         for path in sorted(folder.rglob("*")):
-            if path.is_file():
+            # Hidden files (.gitkeep, an editor's swap file) are not the site's.
+            if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts):
                 files["static/" + path.relative_to(folder).as_posix()] = StaticFile(
                     path, hashlib.sha256(path.read_bytes()).hexdigest())
     return files

@@ -18,7 +18,8 @@ from .dates import long_date, month_name
 from .errors import SiteError
 from .pages import Page
 
-DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# The default templates and static files ship inside the package; a site's own folders override them by name.
+DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "templates"
 # Entries are rendered as if from no page at all; their links carry a marker where the page's way to the root goes.
 ENTRY_PAGE = "<entry>"
 ENTRY_TEMPLATE = "partials/entry.html"

@@ -1,6 +1,6 @@
 import pytest
 
-from newsdigest import boilerplate as bp
+from newsdigest.ingest import boilerplate as bp
 
 
 @pytest.mark.parametrize("line", ["Related Articles", "Latest News", "Trending", "Also read", "Read more",
@@ -84,7 +84,7 @@ def test_title_case_lines_are_headlines_not_prose():
 @pytest.mark.parametrize("line", ["12 Comments", "[ 167 comments ]", "Top Rated Comments", "Leave a reply",
                                   "View all 40 comments"])
 def test_comment_headers_end_the_body(line):
-    from newsdigest.extracted import Extracted
+    from newsdigest.ingest.extracted import Extracted
     body = ["A long paragraph of the article that has plenty of words in it to count as prose here."] * 2
     comments = ["A reader's long comment that goes on and on about the article and has many words in it."] * 5
     assert bp.cut_at_terminal_marker(body + [line] + comments, Extracted("t", [])) == body

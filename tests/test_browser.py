@@ -143,6 +143,15 @@ def test_screenshots_light_and_dark(browser, sample_output, width, height):
     assert backgrounds["light"] != backgrounds["dark"]
 
 
+def test_the_404_page_is_styled_from_disk(browser, sample_output):
+    page = browser.new_page()
+    page.goto((sample_output / "404.html").as_uri())
+    assert page.evaluate("getComputedStyle(document.querySelector('.site-title a')).textDecorationLine") == "none"
+    link = page.get_by_role("link", name="the latest news")
+    assert link.evaluate("a => a.href") == (sample_output / "index.html").as_uri()
+    page.close()
+
+
 def test_the_404_page_styles_itself_at_any_depth(browser, served_sample):
     watched = Watched(browser, served_sample)
     response = watched.page.goto(served_sample + "404.html")

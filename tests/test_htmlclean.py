@@ -9,7 +9,7 @@ import frontmatter
 from bs4 import BeautifulSoup
 
 from conftest import run_cli
-from newsdigest.htmlclean import clean_html
+from newsdigest.ingest.htmlclean import clean_html
 from newsdigest.markup import markdown_to_html
 
 INGEST = FIXTURES / "ingest"
@@ -79,7 +79,7 @@ def test_structure_is_kept_as_markdown_and_publisher_and_wire_come_from_the_page
 
 
 def test_a_wire_service_in_the_byline_is_the_credit():
-    from newsdigest.htmlclean import _author_and_credit
+    from newsdigest.ingest.htmlclean import _author_and_credit
     assert _author_and_credit("Tom Krisher; AP Auto Writer") == ("Tom Krisher", "AP")
     assert _author_and_credit("By Reuters") == ("", "Reuters")
     assert _author_and_credit("Jane Doe, Press Trust of India") == ("Jane Doe", "Press Trust of India")
@@ -88,7 +88,7 @@ def test_a_wire_service_in_the_byline_is_the_credit():
 
 def test_a_stub_extraction_gives_way_to_a_fuller_one(monkeypatch):
     from types import SimpleNamespace
-    from newsdigest import htmlclean
+    from newsdigest.ingest import htmlclean
     stub, full = SimpleNamespace(text="Reprinted with permission. " * 5), SimpleNamespace(text="word " * 600)
     monkeypatch.setattr(htmlclean, "_extract", lambda html, precision: stub if precision else full)
     assert htmlclean._main_text("<html>") is full

@@ -5,7 +5,7 @@ import pytest
 
 from conftest import FIXTURES
 from newsdigest.errors import SiteError
-from newsdigest.rawinput import read_path, read_stream
+from newsdigest.ingest.rawinput import read_path, read_stream
 
 INGEST = FIXTURES / "ingest"
 

@@ -4,7 +4,7 @@ import pytest
 
 from conftest import FIXTURES, SAMPLES
 from newsdigest.errors import SiteError
-from newsdigest.textclean import clean_text
+from newsdigest.ingest.textclean import clean_text
 
 INGEST = FIXTURES / "ingest"
 

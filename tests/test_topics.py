@@ -2,7 +2,7 @@ from pathlib import Path
 
 from conftest import SAMPLE_SITE
 from newsdigest.config import Config, TagRule, Topic
-from newsdigest.topics import assign_tags, assign_topics, phrase_pattern, rule_score
+from newsdigest.ingest.topics import assign_tags, assign_topics, phrase_pattern, rule_score
 
 RARE = Topic("rare-earths", "Rare earths", keywords={"rare earth": 2, "REE": 2, "magnet": 1}, threshold=3)
 POLITICS = Topic("politics", "Politics", keywords={"election": 2, "parliament": 2}, threshold=4)
@@ -40,7 +40,7 @@ def test_tags():
 
 def test_the_sample_site_rules_classify_the_sample():
     from newsdigest.config import load_config
-    from newsdigest.textclean import clean_text
+    from newsdigest.ingest.textclean import clean_text
     from conftest import SAMPLES
     config = load_config(SAMPLE_SITE)
     extracted = clean_text(next((SAMPLES / "raw").glob("*.txt")).read_text(encoding="utf-8"))

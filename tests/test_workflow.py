@@ -36,3 +36,24 @@ def test_the_workflow_installs_builds_and_deploys_with_the_official_actions():
     assert build["env"]["NEWSDIGEST_BASE_URL"] == "${{ steps.pages.outputs.base_url }}"
     assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
     assert workflow[True]["push"]["branches"] == ["main"]  # YAML 1.1 reads the key "on" as true
+
+
+def test_the_linter_knows_deprecated_action_runtimes(tmp_path):
+    """actionlint at today's version: it must flag an action that runs on node20."""
+    need_tool(shutil.which("actionlint") is not None, "actionlint")
+    old = tmp_path / "old.yml"
+    old.write_text(WORKFLOW.read_text().replace("actions/deploy-pages@v5", "actions/deploy-pages@v4"))
+    result = subprocess.run(["actionlint", str(old)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "node20" in result.stdout
+
+
+def test_publishing_is_incremental_and_daily():
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    assert [entry["cron"] for entry in workflow[True]["schedule"]] == ["17 5 * * *"]
+    assert "workflow_dispatch" in workflow[True]
+    steps = workflow["jobs"]["build"]["steps"]
+    cache = next(step for step in steps if step.get("uses", "").startswith("actions/cache@"))
+    assert cache["with"]["path"].split() == [".newsdigest-cache", "output"]
+    assert cache["with"]["restore-keys"] == "newsdigest-build-"
+    build = next(index for index, step in enumerate(steps) if "run" in step)
+    assert steps.index(cache) < build, "the cache is restored before the build"

@@ -12,7 +12,7 @@ import lxml.html
 import trafilatura
 
 from . import boilerplate as bp
-from .errors import SiteError
+from ..errors import SiteError
 from .extracted import Block, Extracted
 
 LEDE_MIN_WORDS = 12

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import frontmatter
 
-from .config import Config
-from .content import YAML_HANDLER, relative_name
-from .errors import SiteError
-from .incremental import scan_content
-from .ingest import content_digest, render_content_file
-from .markup import MarkupLimitError, markdown_to_html, plain_text
+from ..config import Config
+from ..content import YAML_HANDLER, relative_name
+from ..errors import SiteError
+from ..incremental import scan_content
+from .command import content_digest, render_content_file
+from ..markup import MarkupLimitError, markdown_to_html, plain_text
 from .topics import assign_tags, assign_topics
-from .write import write_file_atomically
+from ..write import write_file_atomically
 
 # Where topics and tags stand in a file ingest wrote, so that a retagged file reads as a freshly ingested one.
 _ORDER = ("title", "date", "dateline", "source", "credit", "author", "source_url", "topics", "tags", "summary")

@@ -18,19 +18,19 @@ import markdown
 import yaml
 from slugify import slugify
 
-from .config import Config
-from .content import YAML_HANDLER, relative_name
-from .incremental import scan_content
-from .errors import SiteError
+from ..config import Config
+from ..content import YAML_HANDLER, relative_name
+from ..incremental import scan_content
+from ..errors import SiteError
 from .extracted import Extracted, kind_of
 from .htmlclean import clean_html
-from .limits import time_limit
-from .parallel import run_indexed
-from .markup import MAX_MARKDOWN_BYTES, plain_text, without_control_characters
+from ..limits import time_limit
+from ..parallel import run_indexed
+from ..markup import MAX_MARKDOWN_BYTES, plain_text, without_control_characters
 from .rawinput import HTML_SUFFIXES, MAX_BYTES, TEXT_SUFFIXES, RawInput, read_path, read_stream
 from .textclean import clean_text
 from .topics import Assignment, assign_tags, assign_topics
-from .write import write_file_atomically
+from ..write import write_file_atomically
 
 SLUG_MAX_LENGTH = 60
 SUMMARY_MAX_CHARS = 300

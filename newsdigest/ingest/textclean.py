@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from . import boilerplate as bp
-from .dates import find_date
+from ..dates import find_date
 from .extracted import Extracted
-from .errors import SiteError
+from ..errors import SiteError
 
 SHORT_LINE_PENALTY = 4
 MARKER_PENALTY = 40

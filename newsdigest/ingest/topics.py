@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from .config import Config, MatchRule
+from ..config import Config, MatchRule
 
 # A phrase counts at most this often in the body, so that one name repeated does not make a topic on its own.
 MAX_COUNT_PER_PHRASE = 3

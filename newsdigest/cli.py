@@ -1,0 +1,240 @@
+"""The command line, as `python build.py` and the installed `newsdigest` command: argparse over the package."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import traceback
+from collections import Counter
+from datetime import date, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from newsdigest import __version__
+from newsdigest.config import load_config
+from newsdigest.errors import SiteError
+from newsdigest.pipeline import BuildOptions, build
+from newsdigest.progress import ProgressBar
+
+COMMANDS = ("build", "init", "ingest", "retag", "pack", "serve")
+BASE_URL_VARIABLE = "NEWSDIGEST_BASE_URL"
+
+
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    build_help = argparse.ArgumentParser(add_help=False)
+    _add_build_options(build_help)
+    options = build_help.format_help().partition("options:\n")[2].rstrip()
+    parser = argparse.ArgumentParser(
+        prog=Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "newsdigest",
+        description="Build a news digest site from content/: the command is `build` when none is given.",
+        epilog=f"build, pack and serve take the build options:\n{options}\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"newsdigest {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, text in (("build", "build the site into output/ (the default)"),
+                       ("pack", "build, then write <site>-YYYY-MM-DD.zip beside output/ for reading offline")):
+        _add_build_options(commands.add_parser(name, help=text))
+    init_parser = commands.add_parser("init", help="start a new digest in a folder: site.toml, content/, workflow")
+    init_parser.add_argument("folder", type=Path, metavar="DIR", help="the new digest's folder (made if missing)")
+    serve_parser = commands.add_parser("serve", help="build, serve on 127.0.0.1, rebuild and reload on changes")
+    _add_build_options(serve_parser)
+    serve_parser.add_argument("--port", type=int, default=8000, help="the port on 127.0.0.1 (default: 8000)")
+    ingest_parser = commands.add_parser("ingest", help="turn raw articles (text or HTML) into content/*.md")
+    ingest_parser.add_argument("sources", nargs="+", metavar="PATH",
+                               help="a .txt or .html file, a folder of them, or - for standard input")
+    ingest_parser.add_argument("--site", type=Path, default=Path("."),
+                               help="the folder holding site.toml and content/ (default: here)")
+    ingest_parser.add_argument("--date", type=_day, help="the date to give articles whose text has none (YYYY-MM-DD)")
+    ingest_parser.add_argument("--force", action="store_true",
+                               help="replace content files of the same story, even ones edited by hand")
+    ingest_parser.add_argument("--dry-run", action="store_true", help="print what would be written; write nothing")
+    retag_parser = commands.add_parser("retag", help="apply site.toml's topic and tag rules to ingested articles again")
+    retag_parser.add_argument("paths", nargs="*", metavar="PATH",
+                              help="content files or folders (default: every article in content/)")
+    retag_parser.add_argument("--site", type=Path, default=Path("."),
+                              help="the folder holding site.toml and content/ (default: here)")
+    retag_parser.add_argument("--dry-run", action="store_true", help="print the changes; write nothing")
+    if argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
+        parser.exit(2, f"error: unknown command '{argv[0]}' -- use one of: {', '.join(COMMANDS)} "
+                       f"(or none, to build)\n")
+    if not argv or argv[0] not in COMMANDS + ("-h", "--help", "--version"):
+        argv = ["build", *argv]
+    return parser.parse_args(argv)
+
+
+def _add_build_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--site", type=Path, default=Path("."),
+                        help="the folder holding site.toml and content/ (default: here)")
+    parser.add_argument("--output", type=Path, help="where to write the site (default: output/)")
+    parser.add_argument("--base-url", help=f"the public URL of the site, overriding ${BASE_URL_VARIABLE} and site.toml")
+    parser.add_argument("--drafts", action="store_true", help="include drafts and articles dated in the future")
+    parser.add_argument("--strict", action="store_true", help="write nothing if any content file has an error")
+    parser.add_argument("--clean", action="store_true",
+                        help="empty an output folder that newsdigest did not make (CNAME and .git are kept)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _site_config(args: argparse.Namespace):
+    """site.toml, with the base URL from --base-url, else $NEWSDIGEST_BASE_URL, else the file."""
+    return load_config(_site_folder(args), base_url=args.base_url or os.environ.get(BASE_URL_VARIABLE))
+
+
+def _site_folder(args: argparse.Namespace) -> Path:
+    """The site's folder, which must hold a site.toml: without one, this is not a digest."""
+    if not (args.site / "site.toml").is_file():
+        raise SiteError(args.site / "site.toml", "no such file: this folder is not a digest",
+                        f"give the digest's folder with --site, or start one with `init {args.site}`")
+    return args.site
+
+
+def run_build(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    config = _site_config(args)
+    with ProgressBar(enabled=not args.quiet) as progress:
+        result = build(config, BuildOptions(drafts=args.drafts, strict=args.strict, output=args.output, clean=args.clean), progress)
+    _report(result)
+    output = args.output or config.path("output")
+    if not result.done:
+        print(f"Nothing written: {len(result.errors)} file(s) have errors (--strict); "
+              f"{output} is unchanged.", file=sys.stderr)
+        return 1
+    if result.note:
+        print(f"note: {result.note}", file=sys.stderr)
+    elapsed = time.perf_counter() - started
+    if result.up_to_date:
+        print(f"Nothing changed since the last build: {result.unchanged} files in {output} are up to date "
+              f"({elapsed:.2f} s).")
+    else:
+        print(f"Built {result.articles} articles into {output}: {result.written} files written, "
+              f"{result.unchanged} unchanged, {result.removed} removed, in {elapsed:.2f} s.")
+    if result.errors:
+        print(f"{len(result.errors)} file(s) were left out because of errors; fix them and build again.",
+              file=sys.stderr)
+    if args.command == "pack":
+        from newsdigest.pack import pack_site
+
+        archive = pack_site(output, config.title, datetime.now(config.zone).date())
+        print(f"Packed the site into {archive} ({archive.stat().st_size / 1024:.0f} KB): unzip it and open index.html.")
+    return 1 if result.errors else 0
+
+
+def _report(result) -> None:
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr, flush=True)
+    for error in result.errors:
+        print(f"error: {error}", file=sys.stderr, flush=True)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date: write it as YYYY-MM-DD") from None
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    from newsdigest.ingest import IngestOptions, ingest  # trafilatura is slow to import; only ingest needs it
+
+    config = load_config(_site_folder(args))
+    outcomes = ingest(args.sources, config, IngestOptions(date=args.date, force=args.force, dry_run=args.dry_run))
+    for outcome in outcomes:
+        print(outcome.line(), file=sys.stderr if outcome.failed else sys.stdout)
+        if args.dry_run and outcome.text:
+            print(outcome.text)
+    counts = Counter(outcome.status for outcome in outcomes)
+    print("Summary: " + ", ".join(f"{n} {status}" for status, n in counts.items()) + ".")
+    return 1 if counts.get("failed") else 0
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from newsdigest.init import init_digest
+
+    written = init_digest(args.folder)
+    for path in written:
+        print(f"wrote {path}")
+    print(f"A new digest is ready in {args.folder}: edit site.toml (title, base_url, topics), add articles "
+          f"with `ingest`, then build. See the README's \"Start your own digest\".")
+    return 0
+
+
+def run_retag(args: argparse.Namespace) -> int:
+    from newsdigest.ingest.retag import retag
+
+    results = retag(args.paths, load_config(_site_folder(args)), dry_run=args.dry_run)
+    for result in results:
+        print(result.line(), file=sys.stderr if result.status == "failed" else sys.stdout)
+    counts = Counter(result.status for result in results)
+    print("Summary: " + (", ".join(f"{n} {status}" for status, n in counts.items()) or "no articles") + ".")
+    return 1 if counts.get("failed") else 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from newsdigest.serve import Preview
+
+    config = _site_config(args)
+    output = (args.output or config.path("output")).resolve()
+    base_path = urlsplit(config.base_url).path
+
+    def rebuild() -> str:
+        """One build; its errors as text for the page and the terminal ('' when it went well)."""
+        started = time.perf_counter()
+        try:
+            result = build(load_config(args.site, base_url=config.base_url),
+                           BuildOptions(drafts=args.drafts, strict=args.strict, output=output))
+        except SiteError as error:
+            print(f"error: {error}\nBuild stopped; serving the last good build.", file=sys.stderr, flush=True)
+            return str(error)
+        except Exception as error:  # a bug: reported in full, but the preview goes on serving the last build
+            traceback.print_exc()
+            print("Build stopped by an error in newsdigest (please report it); serving the last good build.",
+                  file=sys.stderr, flush=True)
+            return f"internal error: {error!r}"
+        _report(result)
+        if result.up_to_date:
+            print(f"Up to date: {result.unchanged} files in {output}.", flush=True)
+        elif result.done:
+            print(f"Built {result.articles} articles in {time.perf_counter() - started:.2f} s.", flush=True)
+        else:
+            print("Nothing written (--strict); serving the last good build.", file=sys.stderr, flush=True)
+        return "\n".join(str(e) for e in result.errors)
+
+    root = args.site.resolve()
+    watched = [root / "site.toml", config.path("content"), config.path("templates"), config.path("static")]
+    preview = Preview(output, base_path, rebuild, [p.resolve() for p in watched], [output])
+    try:
+        server = preview.start(args.port)
+    except OSError as error:
+        raise SiteError(f"127.0.0.1:{args.port}", f"cannot serve on port {args.port}: {error.strerror}",
+                        f"another program uses it; choose another port with --port {args.port + 1}") from None
+    print(f"Serving http://127.0.0.1:{server.server_address[1]}{base_path} (Ctrl+C stops)", flush=True)
+    try:
+        preview.watch()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        preview.stop.set()
+        server.shutdown()
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    args = parse_arguments(argv)
+    try:
+        runs = {"init": run_init, "ingest": run_ingest, "retag": run_retag, "serve": run_serve}
+        return runs.get(args.command, run_build)(args)
+    except SiteError as error:
+        print(f"error: {error}", file=sys.stderr)
+        if args.command in (None, "build", "pack"):
+            print("Build stopped; the previous output is unchanged.", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, and keep Python from complaining at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def console() -> int:
+    """The `newsdigest` console command."""
+    return main(sys.argv[1:])

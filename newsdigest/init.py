@@ -1,0 +1,29 @@
+"""`init`: start a new digest in a folder from the starter files that ship with the package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import SiteError
+
+STARTER = Path(__file__).resolve().parent / "starter"
+# Starter files are kept under names that packaging tools and the build leave alone; they are written as these.
+NAMES = {"gitignore": ".gitignore", "pages.yml": ".github/workflows/pages.yml",
+         "example-article.md": "content/example-article.md", "site.toml": "site.toml"}
+
+
+def init_digest(folder: Path) -> list[Path]:
+    """Write a new digest into `folder`; refuse, naming them, if any of its files exist there already."""
+    targets = {folder / relative: STARTER / name for name, relative in NAMES.items()}
+    existing = [str(path) for path in targets if path.exists()]
+    if existing:
+        raise SiteError(folder, f"would overwrite {', '.join(existing)}",
+                        "choose an empty or new folder; init never replaces a file")
+    try:
+        for target, source in targets.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(source.read_bytes())
+    except OSError as error:
+        raise SiteError(folder, f"cannot write there: {error.strerror}",
+                        "choose a folder you can write to") from None
+    return sorted(targets, key=str)
