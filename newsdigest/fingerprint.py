@@ -45,13 +45,10 @@ class Fingerprints:
     each article by its digest (which covers its file's bytes and name and the settings that shape parsing).
 
     No list of "what a page shows": a term brings all its articles, an edition all of its own, whatever the
-    template prints of them. One instance serves one build: a term is on every page of its listing, so the
-    digest of each dataclass value and long sequence is worked out once and remembered (by identity; the
-    values are frozen and live as long as the build).
+    template prints of them. One instance serves one build: a term is on every page of its listing and feed
+    links on every page, so the digest of each dataclass value and tuple is worked out once and remembered
+    (by identity; the values are frozen, and kept here, so an identity is never reused within the build).
     """
-
-    # Sequences shorter than this are cheaper to flatten again than to remember.
-    REMEMBER_FROM = 16
 
     def __init__(self) -> None:
         self._remembered: dict[int, tuple[Any, str]] = {}
@@ -67,7 +64,7 @@ class Fingerprints:
             out.append(value)
         elif kind is Article:
             out.append(value.digest)
-        elif (kind is tuple or kind is list) and len(value) < self.REMEMBER_FROM:
+        elif kind is list:
             out.append("[")
             for item in value:
                 if type(item) is Article:

@@ -8,7 +8,7 @@ from .errors import SiteError
 
 STARTER = Path(__file__).resolve().parent / "starter"
 # Starter files are kept under names that packaging tools and the build leave alone; they are written as these.
-NAMES = {"gitignore": ".gitignore", "pages.yml": ".github/workflows/pages.yml",
+NAMES = {"gitignore": ".gitignore", "pages.yml": ".github/workflows/pages.yml", "requirements.txt": "requirements.txt",
          "example-article.md": "content/example-article.md", "site.toml": "site.toml"}
 
 

@@ -83,8 +83,9 @@ def _listing(site: Site, folder: str, title: str, archive_name: str, articles, f
             "older": listing_path_or_none(folder, number - 1),
             "label": label,
         }
+        # Not given the term's count or anything that changes with new articles: old archive pages keep their bytes.
         yield Page(urls.listing_path(folder, number), "list.html", f"{archive_name}, {label}",
-                   {"articles": items, "heading": archive_name, "pagination": pagination, **extra}, feeds)
+                   {"articles": items, "heading": archive_name, "pagination": pagination}, feeds)
 
 
 def listing_path_or_none(folder: str, page: int) -> str | None:

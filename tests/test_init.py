@@ -15,7 +15,8 @@ def test_init_writes_a_digest_that_builds_ingests_and_packs(tmp_path):
     site = tmp_path / "my-digest"
     result = run_cli("init", str(site))
     assert result.returncode == 0, result.stderr
-    for name in ("site.toml", "content/example-article.md", ".github/workflows/pages.yml", ".gitignore"):
+    for name in ("site.toml", "content/example-article.md", ".github/workflows/pages.yml", ".gitignore",
+                 "requirements.txt"):
         assert (site / name).is_file(), name
     toml = (site / "site.toml").read_text()
     assert "# timezone = " in toml and "# raw_html = false" in toml and "[[topics]]" in toml, "settings commented"
@@ -89,7 +90,7 @@ def test_the_package_ships_its_templates_static_files_and_command(tmp_path):
     [wheel] = tmp_path.glob("newsdigest-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     for name in ("newsdigest/templates/base.html", "newsdigest/templates/partials/entry.html",
-                 "newsdigest/static/style.css", "newsdigest/starter/site.toml", "newsdigest/ingest/command.py"):
+                 "newsdigest/static/style.css", "newsdigest/starter/site.toml", "newsdigest/starter/pages.yml", "newsdigest/ingest/command.py"):
         assert name in names, name
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "newsdigest = newsdigest.cli:console" in zipfile.ZipFile(wheel).read(entry_points).decode()
