@@ -45,9 +45,10 @@ class Fingerprints:
     each article by its digest (which covers its file's bytes and name and the settings that shape parsing).
 
     No list of "what a page shows": a term brings all its articles, an edition all of its own, whatever the
-    template prints of them. One instance serves one build: a term is on every page of its listing and feed
-    links on every page, so the digest of each dataclass value and tuple is worked out once and remembered
-    (by identity; the values are frozen, and kept here, so an identity is never reused within the build).
+    template prints of them. One instance serves one build: a term or an edition is given to several pages,
+    so the digest of each dataclass value and long tuple is worked out once and remembered (by identity; the
+    values are frozen, and kept here, so an identity is never reused within the build). Short tuples (related
+    articles, feed links) cost less to flatten again.
     """
 
     def __init__(self) -> None:
@@ -64,7 +65,7 @@ class Fingerprints:
             out.append(value)
         elif kind is Article:
             out.append(value.digest)
-        elif kind is list:
+        elif kind is list or (kind is tuple and len(value) < 16):
             out.append("[")
             for item in value:
                 if type(item) is Article:

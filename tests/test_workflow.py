@@ -4,25 +4,29 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import yaml
 
 from conftest import ROOT, need_tool
 
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+# Installed by requirements-test.txt beside this Python (a virtual environment need not be on PATH).
+ACTIONLINT = shutil.which("actionlint", path=str(Path(sys.executable).parent)) or shutil.which("actionlint")
 
 
 def test_actionlint_passes():
-    need_tool(shutil.which("actionlint") is not None, "actionlint")
-    result = subprocess.run(["actionlint", str(WORKFLOW)], capture_output=True, text=True, timeout=60)
+    need_tool(ACTIONLINT is not None, "actionlint")
+    result = subprocess.run([ACTIONLINT, str(WORKFLOW)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_actionlint_catches_a_broken_workflow(tmp_path):
-    need_tool(shutil.which("actionlint") is not None, "actionlint")
+    need_tool(ACTIONLINT is not None, "actionlint")
     broken = tmp_path / "broken.yml"
     broken.write_text(WORKFLOW.read_text().replace("runs-on: ubuntu-latest", "runs-on: ${{ matrix.os }}", 1))
-    assert subprocess.run(["actionlint", str(broken)], capture_output=True, timeout=60).returncode == 1
+    assert subprocess.run([ACTIONLINT, str(broken)], capture_output=True, timeout=60).returncode == 1
 
 
 def test_the_workflow_installs_builds_and_deploys_with_the_official_actions():
@@ -40,10 +44,10 @@ def test_the_workflow_installs_builds_and_deploys_with_the_official_actions():
 
 def test_the_linter_knows_deprecated_action_runtimes(tmp_path):
     """actionlint at today's version: it must flag an action that runs on node20."""
-    need_tool(shutil.which("actionlint") is not None, "actionlint")
+    need_tool(ACTIONLINT is not None, "actionlint")
     old = tmp_path / "old.yml"
     old.write_text(WORKFLOW.read_text().replace("actions/deploy-pages@v5", "actions/deploy-pages@v4"))
-    result = subprocess.run(["actionlint", str(old)], capture_output=True, text=True, timeout=60)
+    result = subprocess.run([ACTIONLINT, str(old)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 1 and "node20" in result.stdout
 
 
