@@ -305,7 +305,7 @@ def test_two_builds_at_once_both_succeed(fixture_site):
     first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     second = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     for process in (first, second):
-        out, err = process.communicate(timeout=120)
+        _, err = process.communicate(timeout=120)
         assert process.returncode == 0, err
         assert "Traceback" not in err
     assert (fixture_site / "output" / "index.html").is_file()

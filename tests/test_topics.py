@@ -1,4 +1,3 @@
-from pathlib import Path
 
 from conftest import SAMPLE_SITE
 from newsdigest.config import Config, TagRule, Topic

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import frontmatter
+import yaml
 
 from ..config import Config
 from ..content import YAML_HANDLER, relative_name
@@ -45,8 +46,9 @@ def _retag_file(path: Path, config: Config, dry_run: bool) -> Retagged:
         post = frontmatter.loads(path.read_text(encoding="utf-8-sig"), handler=YAML_HANDLER)
     except (OSError, UnicodeDecodeError, ValueError) as error:
         return Retagged(name, "failed", f"cannot read it: {error}")
-    except Exception as error:  # YAML's errors; the build names the line
-        return Retagged(name, "failed", f"its front matter cannot be read: {type(error).__name__}")
+    except yaml.YAMLError as error:
+        return Retagged(name, "failed", f"its front matter is not valid YAML ({type(error).__name__}); "
+                        "the build names the line")
     fields, body = dict(post.metadata), post.content
     origin = fields.get("ingested_from")
     if not isinstance(origin, dict) or origin.get("digest") != content_digest(fields, body):
