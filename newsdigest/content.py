@@ -105,21 +105,6 @@ def short_name(slug: str) -> str:
     return slug[:MAX_NAME_LENGTH - 9].rstrip("-_") + "-" + hashlib.blake2b(slug.encode(), digest_size=4).hexdigest()
 
 
-def load_articles(config: Config) -> tuple[list[Article], list[SiteError]]:
-    """Every article under the content folder, in path order, and the errors of the files left out."""
-    results: list[Article | SiteError] = []
-    for path in content_files(config):
-        try:
-            results.append(load_article(path, config))
-        except SiteError as error:
-            results.append(error)
-    return unique_articles(results, config)
-
-
-def content_files(config: Config) -> list[Path]:
-    return sorted(config.path("content").rglob("*.md"))
-
-
 def unique_articles(results: list[Article | SiteError], config: Config) -> tuple[list[Article], list[SiteError]]:
     """The articles, in file order, each slug kept by its first file; an error for every file left out."""
     articles: list[Article] = []

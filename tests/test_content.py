@@ -1,12 +1,15 @@
 import json
 import shutil
+from pathlib import Path
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from conftest import FIXTURES, SAMPLE_SITE, SAMPLES
 from newsdigest.config import load_config
-from newsdigest.content import load_article, load_articles
+from newsdigest.content import load_article, unique_articles
+from newsdigest.errors import SiteError
+from newsdigest.incremental import scan_content
 from newsdigest.errors import SiteError
 
 SAMPLE_EXPECTED = SAMPLES / "expected" / "000_83c717361c02f5fe.json"
@@ -71,6 +74,17 @@ def test_each_bad_file_is_one_clear_error(fixture_config, name):
     assert error.hint, "every error says what to do"
     assert "\n" not in str(error)
     assert name in str(error)
+
+
+def load_articles(config):
+    """Every article the build's content scan finds, parsed without the cache, and the errors."""
+    results = []
+    for file in scan_content(config)[0]:
+        try:
+            results.append(load_article(Path(file.path), config))
+        except SiteError as error:
+            results.append(error)
+    return unique_articles(results, config)
 
 
 def test_bad_files_are_left_out_and_the_rest_load(fixture_site):
