@@ -85,7 +85,7 @@ class Fingerprints:
             out.append("}")
         elif isinstance(value, (datetime, date)):
             out.append(value.isoformat())
-        elif kind is tuple or kind is list or is_dataclass(value):
+        elif kind is tuple or is_dataclass(value):
             out.append(self._remembered_digest(value))
         elif isinstance(value, Mapping):
             self._flatten(dict(value), out)
