@@ -177,6 +177,12 @@ def run_serve(args: argparse.Namespace) -> int:
     output = (args.output or config.path("output")).resolve()
     base_path = urlsplit(config.base_url).path
 
+    def serving() -> str:
+        """What the server goes on serving after a failed build, said truthfully."""
+        if (output / "index.html").is_file():
+            return "serving the last good build"
+        return "nothing has been built yet: fix the error and save, and the site appears"
+
     def rebuild() -> str:
         """One build; its errors as text for the page and the terminal ('' when it went well)."""
         started = time.perf_counter()
@@ -184,11 +190,11 @@ def run_serve(args: argparse.Namespace) -> int:
             result = build(load_config(args.site, base_url=config.base_url),
                            BuildOptions(drafts=args.drafts, strict=args.strict, output=output))
         except SiteError as error:
-            print(f"error: {error}\nBuild stopped; serving the last good build.", file=sys.stderr, flush=True)
+            print(f"error: {error}\nBuild stopped; {serving()}.", file=sys.stderr, flush=True)
             return str(error)
         except Exception as error:  # a bug: reported in full, but the preview goes on serving the last build
             traceback.print_exc()
-            print("Build stopped by an error in newsdigest (please report it); serving the last good build.",
+            print(f"Build stopped by an error in newsdigest (please report it); {serving()}.",
                   file=sys.stderr, flush=True)
             return f"internal error: {error!r}"
         _report(result)
@@ -197,7 +203,7 @@ def run_serve(args: argparse.Namespace) -> int:
         elif result.done:
             print(f"Built {result.articles} articles in {time.perf_counter() - started:.2f} s.", flush=True)
         else:
-            print("Nothing written (--strict); serving the last good build.", file=sys.stderr, flush=True)
+            print(f"Nothing written (--strict); {serving()}.", file=sys.stderr, flush=True)
         return "\n".join(str(e) for e in result.errors)
 
     root = args.site.resolve()

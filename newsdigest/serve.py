@@ -34,7 +34,7 @@ RELOAD_JS = """(function () {
         "padding:1em;background:#7a1010;color:#fff;font:14px/1.4 monospace;white-space:pre-wrap;z-index:9999";
       document.body.appendChild(box);
     }
-    box.textContent = "Build error: the page shows the last good build.\\n\\n" + state.error;
+    box.textContent = "Build error: this page is from the last build that succeeded.\\n\\n" + state.error;
   });
 }());
 """ % EVENTS

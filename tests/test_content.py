@@ -10,7 +10,6 @@ from newsdigest.config import load_config
 from newsdigest.content import load_article, unique_articles
 from newsdigest.errors import SiteError
 from newsdigest.incremental import scan_content
-from newsdigest.errors import SiteError
 
 SAMPLE_EXPECTED = SAMPLES / "expected" / "000_83c717361c02f5fe.json"
 

@@ -110,3 +110,20 @@ def test_hostile_content_never_stops_the_server(preview):
     wait_for(lambda: fetch(url + "articles/controls.html")[0] == 200, 30)
     assert fetch(url + "articles/second.html")[0] == 200
     assert fetch(url + "articles/deep.html")[0] == 404
+
+
+def test_a_first_build_that_fails_says_nothing_is_served_yet(fixture_site):
+    (fixture_site / "templates").mkdir()
+    (fixture_site / "templates" / "article.html").write_text("{% extends 'base.html' %}{% block main %}{{ nope.x }}"
+                                                             "{% endblock %}")
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--site", str(fixture_site),
+                                "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(50):
+            if process.stdout.readline().startswith("Serving "):
+                break
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=10)
+    assert "template error while rendering articles/" in err
+    assert "nothing has been built yet" in err and "last good build" not in err
