@@ -177,10 +177,10 @@ def prepare(read: Callable[[], RawInput], config: Config, options: IngestOptions
         moment, date_note = _article_date(extracted, raw, options, config)
     with _stage("classify"):
         body = markdown_body(extracted.paragraphs)
-    if len(body.encode("utf-8")) > MAX_MARKDOWN_BYTES:
-        raise SiteError(raw.name, f"the article's text is {len(body.encode('utf-8')) / 1e6:.1f} MB, more than a "
-                        f"build takes ({MAX_MARKDOWN_BYTES / 1e6:.0f} MB)", "give the article's own page or text")
-    with _stage("classify"):
+        size = len(body.encode("utf-8"))
+        if size > MAX_MARKDOWN_BYTES:
+            raise SiteError(raw.name, f"the article's text is {size / 1e6:.1f} MB, more than a build takes "
+                            f"({MAX_MARKDOWN_BYTES / 1e6:.0f} MB)", "give the article's own page or text")
         sha256 = hashlib.sha256(raw.data).hexdigest()
         body_text = "\n".join(extracted.paragraphs)
         topics = assign_topics(extracted.title, body_text, config)
