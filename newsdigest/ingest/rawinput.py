@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import SiteError
+from ..markup import CONTROL_CHARACTERS
 
 MAX_BYTES = 20 * 1024 * 1024
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -18,7 +19,6 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig", "UTF-8 with a byte-order mark"),
          (codecs.BOM_UTF16_LE, "utf-16", "UTF-16 (little-endian)"),
          (codecs.BOM_UTF16_BE, "utf-16", "UTF-16 (big-endian)"))
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 _HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
 
 
@@ -57,7 +57,8 @@ def decode(name: str, data: bytes, suffix: str, modified: datetime | None) -> Ra
         raise SiteError(name, f"the file decodes ({encoding}) to nothing but blank space",
                         "give a file that holds an article")
     sample = text[:65536]
-    if len(_CONTROL.findall(sample)) > 0.05 * len(sample):
+    # Replacement characters count too: they are bytes that no encoding tried could read.
+    if len(CONTROL_CHARACTERS.findall(sample)) + sample.count("\ufffd") > 0.05 * len(sample):
         raise SiteError(name, "this is not text: more than 5% of its characters are control characters",
                         "give the article as a .txt or a saved .html page")
     is_html = suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and bool(_HTML_START.match(text[:2000])))
