@@ -44,8 +44,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     ingest_parser = commands.add_parser("ingest", help="turn raw articles (text or HTML) into content/*.md")
     ingest_parser.add_argument("sources", nargs="+", metavar="PATH",
                                help="a .txt or .html file, a folder of them, or - for standard input")
-    ingest_parser.add_argument("--site", type=Path, default=Path("."),
-                               help="the folder holding site.toml and content/ (default: here)")
+    _add_site_option(ingest_parser)
     ingest_parser.add_argument("--date", type=_day, help="the date to give articles whose text has none (YYYY-MM-DD)")
     ingest_parser.add_argument("--force", action="store_true",
                                help="replace content files of the same story, even ones edited by hand")
@@ -53,8 +52,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     retag_parser = commands.add_parser("retag", help="apply site.toml's topic and tag rules to ingested articles again")
     retag_parser.add_argument("paths", nargs="*", metavar="PATH",
                               help="content files or folders (default: every article in content/)")
-    retag_parser.add_argument("--site", type=Path, default=Path("."),
-                              help="the folder holding site.toml and content/ (default: here)")
+    _add_site_option(retag_parser)
     retag_parser.add_argument("--dry-run", action="store_true", help="print the changes; write nothing")
     if argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
         parser.exit(2, f"error: unknown command '{argv[0]}' -- use one of: {', '.join(COMMANDS)} "
@@ -64,9 +62,13 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _add_build_options(parser: argparse.ArgumentParser) -> None:
+def _add_site_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--site", type=Path, default=Path("."),
                         help="the folder holding site.toml and content/ (default: here)")
+
+
+def _add_build_options(parser: argparse.ArgumentParser) -> None:
+    _add_site_option(parser)
     parser.add_argument("--output", type=Path, help="where to write the site (default: output/)")
     parser.add_argument("--base-url", help=f"the public URL of the site, overriding ${BASE_URL_VARIABLE} and site.toml")
     parser.add_argument("--drafts", action="store_true", help="include drafts and articles dated in the future")
