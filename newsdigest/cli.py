@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 from newsdigest import __version__
 from newsdigest.config import load_config
 from newsdigest.errors import SiteError
-from newsdigest.pipeline import BuildOptions, build
 from newsdigest.progress import ProgressBar
 
 COMMANDS = ("build", "init", "ingest", "retag", "pack", "serve")
@@ -92,6 +91,8 @@ def _site_folder(args: argparse.Namespace) -> Path:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    from newsdigest.pipeline import BuildOptions, build
+
     started = time.perf_counter()
     config = _site_config(args)
     with ProgressBar(enabled=not args.quiet) as progress:
@@ -187,6 +188,8 @@ def run_serve(args: argparse.Namespace) -> int:
 
     def rebuild() -> str:
         """One build; its errors as text for the page and the terminal ('' when it went well)."""
+        from newsdigest.pipeline import BuildOptions, build
+
         started = time.perf_counter()
         try:
             result = build(load_config(args.site, base_url=config.base_url),

@@ -13,10 +13,12 @@ from pathlib import Path
 import frontmatter
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings, strategies as st
 
 from conftest import FIXTURES, ROOT, SAMPLE_SITE, SAMPLES, parse_html, run_cli
 from newsdigest.config import load_config
 from newsdigest.ingest import IngestOptions, ingest, markdown_escape
+from newsdigest.ingest.command import typographic, typographic_all
 from newsdigest.markup import markdown_to_html
 
 INGEST = FIXTURES / "ingest"
@@ -222,3 +224,9 @@ def test_a_name_used_in_a_subfolder_is_not_taken_again(site):
     [second] = (site / "content").glob("*.md")
     assert second.stem == first.stem + "-2"
     assert run_cli("--site", str(site)).returncode == 0, "the build finds no slug used twice"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=list("ab '\"-.…\n*_#>1)=|&<`\\ "), max_size=30) | st.text(max_size=12), max_size=8))
+def test_typography_of_a_whole_body_at_once_equals_that_of_each_text_alone(texts):
+    assert typographic_all(texts) == [typographic(text) for text in texts]

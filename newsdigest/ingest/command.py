@@ -286,33 +286,55 @@ def typographic(text: str) -> str:
 
     Ingest writes them into the content, so the summary and the body agree and the build need not do it.
     """
+    return typographic_all([text])[0]
+
+
+_ONE_PARAGRAPH = re.compile(r"<p>(.*)</p>")
+
+
+def typographic_all(texts: list[str]) -> list[str]:
+    """typographic() of each text, in one Markdown run: a run costs more than the text of one paragraph."""
     converter = getattr(_local, "smarty", None)
     if converter is None:
         converter = _local.smarty = markdown.Markdown(extensions=["smarty"], output_format="html")
-    if not any(mark in text for mark in "'\"-."):
-        return text
-    converted = plain_text(converter.reset().convert(markdown_escape(text)))
-    # A text that Markdown would read as something other than one paragraph is left as it was.
-    return converted if converted.strip() and "\n" not in converted.strip() else text
+    marked = [i for i, text in enumerate(texts) if any(mark in text for mark in "'\"-.")]
+    sources = [markdown_escape(texts[i]) for i in marked]
+    # Blank lines part the texts; a text that Markdown reads as anything but one paragraph is left as it was.
+    batch = [] if any("\n" in source for source in sources) else \
+        converter.reset().convert("\n\n".join(sources)).split("\n") if sources else []
+    results = list(texts)
+    if len(batch) == len(marked) and all(_ONE_PARAGRAPH.fullmatch(line) for line in batch):
+        for i, line in zip(marked, batch):
+            results[i] = plain_text(line) or texts[i]
+        return results
+    for i, source in zip(marked, sources):
+        converted = plain_text(converter.reset().convert(source)).strip()
+        results[i] = converted if converted and "\n" not in converted else texts[i]
+    return results
 
 
 def markdown_body(paragraphs: list[str]) -> str:
     """The body as Markdown: each block's text literal, its kind kept (## heading, > quote, lists, tables)."""
+    texts = iter(typographic_all([text for paragraph in paragraphs for text in _texts_of(paragraph)]))
     chunks: list[str] = []
     previous = ""
     for paragraph in paragraphs:
         kind = kind_of(paragraph)
-        chunk = _markdown_table(paragraph.rows) if kind == "table" else \
-            _BLOCK_PREFIX.get(kind, "") + markdown_escape(typographic(paragraph))
+        chunk = _markdown_table([[next(texts) for _ in row] for row in paragraph.rows]) if kind == "table" else \
+            _BLOCK_PREFIX.get(kind, "") + markdown_escape(next(texts))
         # Items of one list are one block: a blank line between them would make a loose list.
         chunks.append(("\n" if kind in ("ul", "ol") and kind == previous else "\n\n") + chunk)
         previous = kind
     return "".join(chunks).lstrip("\n")
 
 
-def _markdown_table(rows: tuple[tuple[str, ...], ...]) -> str:
+def _texts_of(paragraph: str) -> list[str]:
+    return [cell for row in paragraph.rows for cell in row] if kind_of(paragraph) == "table" else [paragraph]
+
+
+def _markdown_table(rows: list[list[str]]) -> str:
     width = max(len(row) for row in rows)
-    cells = [[markdown_escape(typographic(cell)).replace("|", "\\|") for cell in row] + [""] * (width - len(row)) for row in rows]
+    cells = [[markdown_escape(cell).replace("|", "\\|") for cell in row] + [""] * (width - len(row)) for row in rows]
     lines = ["| " + " | ".join(row) + " |" for row in cells]
     return "\n".join([lines[0], "|" + "---|" * width, *lines[1:]])
 
