@@ -13,6 +13,10 @@ from .content import Article
 from .render import ENTRY_TEMPLATE
 
 
+_SCALARS = frozenset({type(None), bool, int, float})
+_INLINE = frozenset({str, Article})
+
+
 def template_digests(env: Environment) -> dict[str, str]:
     """Each template's digest, covering the templates it extends, includes or imports."""
     sources = {name: env.loader.get_source(env, name)[0] for name in env.list_templates()
@@ -45,10 +49,10 @@ class Fingerprints:
     each article by its digest (which covers its file's bytes and name and the settings that shape parsing).
 
     No list of "what a page shows": a term brings all its articles, an edition all of its own, whatever the
-    template prints of them. One instance serves one build: a term or an edition is given to several pages,
-    so the digest of each dataclass value and long tuple is worked out once and remembered (by identity; the
-    values are frozen, and kept here, so an identity is never reused within the build). Short tuples (related
-    articles, feed links) cost less to flatten again.
+    template prints of them. One instance serves one build. Values given to many pages (a term, an edition,
+    a tuple of feed links, any long tuple) have their digest worked out once and remembered by identity (the
+    values are frozen, and kept here, so an identity is never reused within the build); a short tuple of
+    articles or strings, a page's own (its related articles, a listing's slice), is flattened where it is met.
     """
 
     def __init__(self) -> None:
@@ -60,15 +64,19 @@ class Fingerprints:
         return digest(*out)
 
     def _flatten(self, value: Any, out: list[str]) -> None:
+        # Strings and articles, by far the most values, are appended where they are met: a call each costs more.
         kind = type(value)
         if kind is str:
             out.append(value)
         elif kind is Article:
             out.append(value.digest)
-        elif kind is list or (kind is tuple and len(value) < 16):
+        elif kind is list or (kind is tuple and len(value) < 16 and (not value or type(value[0]) in _INLINE)):
             out.append("[")
             for item in value:
-                if type(item) is Article:
+                item_kind = type(item)
+                if item_kind is str:
+                    out.append(item)
+                elif item_kind is Article:
                     out.append(item.digest)
                 else:
                     self._flatten(item, out)
@@ -78,11 +86,16 @@ class Fingerprints:
             for key in sorted(value):
                 out.append(key)
                 item = value[key]
-                if type(item) is str or type(item) is Article:
-                    out.append(item if type(item) is str else item.digest)
+                item_kind = type(item)
+                if item_kind is str:
+                    out.append(item)
+                elif item_kind is Article:
+                    out.append(item.digest)
                 else:
                     self._flatten(item, out)
             out.append("}")
+        elif kind in _SCALARS:
+            out.append(repr(value))
         elif isinstance(value, (datetime, date)):
             out.append(value.isoformat())
         elif kind is tuple or is_dataclass(value):

@@ -95,17 +95,23 @@ def listing_path_or_none(folder: str, page: int) -> str | None:
 def _articles(site: Site, site_feeds) -> Iterator[Page]:
     topics = {term.slug: term for term in site.topics}
     articles = site.articles
+
+    @lru_cache(maxsize=None)
+    def topic_feeds(article_topics: tuple[str, ...]) -> tuple[FeedLink, ...]:
+        """One tuple for the articles of the same topics, whose fingerprint is then worked out once."""
+        return tuple(link for topic in article_topics
+                     for link in feed_links(f"{site.config.title}: {topics[topic].name}",
+                                            urls.term_folder("topics", topic))) + site_feeds
+
     for index, article in enumerate(articles):
-        feeds = tuple(link for topic in article.topics
-                      for link in feed_links(f"{site.config.title}: {topics[topic].name}",
-                                             urls.term_folder("topics", topic)))
         context = {
             "article": article,
             "related": site.related[article.slug],
             "newer": articles[index - 1] if index > 0 else None,
             "older": articles[index + 1] if index + 1 < len(articles) else None,
         }
-        yield Page(urls.article_path(article.slug), "article.html", article.title, context, feeds + site_feeds)
+        yield Page(urls.article_path(article.slug), "article.html", article.title, context,
+                   topic_feeds(tuple(article.topics)))
 
 
 def _editions(site: Site, site_feeds) -> Iterator[Page]:
