@@ -109,7 +109,8 @@ class BuildCache:
         self.db.executemany("DELETE FROM articles WHERE path = ?", gone)
 
     def related(self) -> dict[str, tuple[str, ...]]:
-        return {prefix: tuple(slugs.split("\n")) for prefix, slugs in self.db.execute("SELECT prefix, slugs FROM related")}
+        return {prefix: tuple(slugs.split("\n")) if slugs else () for prefix, slugs in
+                self.db.execute("SELECT prefix, slugs FROM related")}
 
     def store_related(self, memo: dict[str, tuple[str, ...]], previous: dict[str, tuple[str, ...]]) -> None:
         """The related lists a build could reuse next time (see site._related), if they differ from before."""

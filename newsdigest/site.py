@@ -139,17 +139,24 @@ def _related(articles: Sequence[Article], limit: int, memo: Mapping[str, tuple[s
     Each topic and tag is a bitset over the articles (bit i is the i-th newest), so the articles sharing a
     set of keys are one AND away, and the newest of them is the lowest set bit. A full list drawn from
     earlier articles depends on those alone, so it is memoized under a hash of them: a rebuild after new
-    articles computes lists for the new ones only. Returns the lists, and those the next build may reuse.
+    articles computes lists for the new ones only (and those of the oldest, which drew on later ones); a
+    rebuild after an edit that changed no article's topics or tags computes none. Returns the lists, and
+    those the next build may reuse.
     """
     prefixes = _older_prefixes(articles)
     by_slug = {a.slug: a for a in articles}
     masks: dict[tuple[str, str], int] | None = None
     related, kept = {}, {}
     for index, article in enumerate(articles):
-        remembered = memo.get(prefixes[index])
+        # A list that needed later articles depends on them all: it is remembered under the hash of the whole.
+        whole = f"{prefixes[0]}:{article.slug}"
+        for key in (prefixes[index], whole):
+            remembered = memo.get(key)
+            if remembered is not None:
+                related[article.slug] = tuple(by_slug[slug] for slug in remembered)
+                kept[key] = remembered
+                break
         if remembered is not None:
-            related[article.slug] = tuple(by_slug[slug] for slug in remembered)
-            kept[prefixes[index]] = remembered
             continue
         masks = masks if masks is not None else _key_masks(articles)
         keys = sorted((masks[key] for key in dict.fromkeys(_relation_keys(article))), key=_bit_count)
@@ -158,8 +165,8 @@ def _related(articles: Sequence[Article], limit: int, memo: Mapping[str, tuple[s
             _most_shared([key & ((1 << index) - 1) for key in keys], limit - len(earlier), newest_first=False)
         chosen = sorted(earlier + later, key=lambda shared_index: (-shared_index[0], shared_index[1]))
         related[article.slug] = tuple(articles[i] for _, i in chosen)
-        if not later and len(earlier) == limit:
-            kept[prefixes[index]] = tuple(a.slug for a in related[article.slug])
+        kept[prefixes[index] if not later and len(earlier) == limit else whole] = \
+            tuple(a.slug for a in related[article.slug])
     return related, kept
 
 

@@ -1,8 +1,10 @@
+from dataclasses import replace
 from datetime import date, datetime, timezone
 
 from conftest import NOW
 from newsdigest.content import Article
 from newsdigest.config import Config, Topic
+import pytest
 from hypothesis import given, strategies as st
 
 from newsdigest.site import _most_shared, build_site
@@ -82,3 +84,28 @@ def test_related_articles_cost_does_not_explode_with_many_shared_tags():
     articles = [article(f"a{i}", i + 1, tags=tags) for i in range(5)]
     site = build_site(articles, CONFIG, NOW)
     assert [a.slug for a in site.related["a4"]] == ["a3", "a2"]
+
+
+_KEYS = st.lists(st.sampled_from(["a", "b", "c", "d"]), max_size=3, unique=True)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["rare-earths", "trade"]), _KEYS), min_size=1, max_size=12),
+       st.lists(st.tuples(st.integers(0, 11), _KEYS), max_size=3), st.integers(0, 4))
+def test_related_lists_reused_from_the_last_build_equal_lists_worked_out_afresh(first, retags, added):
+    """Any site, then a rebuild after re-tagging some articles and adding some: the remembered lists the
+    second build reuses give what a build without them gives."""
+    articles = [article(f"s{i}", i + 1, [topic], tags) for i, (topic, tags) in enumerate(first)]
+    memo = build_site(articles, CONFIG, NOW).reusable_related
+    for index, tags in retags:
+        if index < len(articles):
+            articles[index] = article(articles[index].slug, index + 1, articles[index].topics, tags)
+    articles += [article(f"n{i}", 20 + i, ["trade"], ["a"]) for i in range(added)]
+    assert build_site(articles, CONFIG, NOW, reusable_related=memo).related == build_site(articles, CONFIG, NOW).related
+
+
+def test_a_rebuild_that_changed_no_topics_or_tags_works_out_no_related_list(monkeypatch):
+    articles = [article(f"s{i}", i + 1, ["trade"], ["x"] if i % 2 else []) for i in range(9)]
+    memo = build_site(articles, CONFIG, NOW).reusable_related
+    monkeypatch.setattr("newsdigest.site._key_masks", lambda articles: pytest.fail("related lists worked out again"))
+    edited = [replace(a, summary="edited") for a in articles]
+    assert build_site(edited, CONFIG, NOW, reusable_related=memo).related.keys() == {a.slug for a in articles}
