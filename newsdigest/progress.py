@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import sys
-
-from tqdm import tqdm
+from typing import Any
 
 SHOW_AFTER_SECONDS = 1.0
 
@@ -13,7 +12,7 @@ class ProgressBar:
     def __init__(self, enabled: bool = True, stream=None):
         self.stream = stream or sys.stderr
         self.enabled = enabled and self.stream.isatty()
-        self.bar: tqdm | None = None
+        self.bar: Any = None
 
     def __enter__(self) -> "ProgressBar":
         return self
@@ -24,6 +23,9 @@ class ProgressBar:
     def start(self, label: str, total: int) -> None:
         self.close()
         if self.enabled:
+            # Imported only for a terminal: builds in CI and scripts start without it.
+            from tqdm import tqdm
+
             self.bar = tqdm(total=total or None, desc=label, unit=" files", delay=SHOW_AFTER_SECONDS,
                             file=self.stream, leave=False, dynamic_ncols=True)
 
