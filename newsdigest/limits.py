@@ -10,8 +10,10 @@ from typing import Callable, Iterator
 
 @contextmanager
 def time_limit(seconds: float, expired: Callable[[], Exception]) -> Iterator[None]:
-    """Stop the block by raising expired() after `seconds`.
+    """Stop the block by raising expired() after `seconds` of the process's processor time.
 
+    Processor time, not time on the clock: a busy machine (other builds, a test suite, a shared VM's
+    neighbours) must not make an ordinary article miss its limit, and so the build's output depend on load.
     Only the main thread can be interrupted, so elsewhere (a thread of an embedding program) the block runs
     without a limit. Limits may nest: the inner one is set while it runs, and the outer one resumes with
     what was left of its time.
@@ -23,12 +25,12 @@ def time_limit(seconds: float, expired: Callable[[], Exception]) -> Iterator[Non
     def stop(signum, frame):
         raise expired()
 
-    previous_handler = signal.signal(signal.SIGALRM, stop)
-    outer_left, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous_handler = signal.signal(signal.SIGVTALRM, stop)
+    outer_left, _ = signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
     try:
         yield
     finally:
-        inner_left, _ = signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous_handler)
+        inner_left, _ = signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, previous_handler)
         if outer_left:
-            signal.setitimer(signal.ITIMER_REAL, max(0.001, outer_left - (seconds - inner_left)))
+            signal.setitimer(signal.ITIMER_VIRTUAL, max(0.001, outer_left - (seconds - inner_left)))

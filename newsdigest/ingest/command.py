@@ -168,7 +168,7 @@ def prepare(read: Callable[[], RawInput], config: Config, options: IngestOptions
     with _stage("read"):
         raw = read()
     with _stage("extract"), time_limit(EXTRACT_SECONDS_BASE + EXTRACT_SECONDS_PER_MEGABYTE * len(raw.data) / 1e6,
-                                       lambda: TimeoutError("extraction took too long")):
+                                       lambda: TimeoutError("extraction took too much processor time")):
         text = without_control_characters(raw.text)
         extracted = clean_html(text, raw.name) if raw.is_html else clean_text(text, raw.name)
     if not extracted.title:
