@@ -16,7 +16,7 @@ from typing import Iterable
 
 from . import __version__
 
-SCHEMA = 5
+SCHEMA = 6
 CACHE_FILE = "cache.sqlite"
 
 

@@ -7,7 +7,7 @@ import re
 import uuid
 from functools import lru_cache
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ import yaml
 from slugify import slugify
 
 from .config import Config
+from .dates import calendar_day
 from .errors import SiteError, line_of_key
 from .markup import (MarkupLimitError, first_paragraph, markdown_to_html, plain_text, reading_minutes,
                      without_control_characters)
@@ -312,8 +313,9 @@ def _parse_moment(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         return value
     if isinstance(value, date):
-        return datetime.combine(value, time())
+        return calendar_day(value)
+    text = str(value).strip()
     try:
-        return datetime.fromisoformat(str(value).strip())
+        return calendar_day(date.fromisoformat(text)) if len(text) == 10 else datetime.fromisoformat(text)
     except ValueError:
         return None

@@ -4,8 +4,27 @@ for readers ('20 November 2019')."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timezone, tzinfo
 from typing import Iterable
+
+
+class CalendarDay(datetime):
+    """A date given without a time of day, held as noon UTC of that day: a reader anywhere from UTC−11 to
+    UTC+11 (feed readers and browsers convert to their own zone) still sees that day. Pages show the day alone.
+    """
+
+
+def calendar_day(day: date) -> CalendarDay:
+    return CalendarDay(day.year, day.month, day.day, 12, tzinfo=timezone.utc)
+
+
+def local_moment(moment: datetime, zone: tzinfo) -> datetime:
+    """The moment in the site's zone; a calendar day stays the day it names."""
+    return moment if isinstance(moment, CalendarDay) else moment.astimezone(zone)
+
+
+def local_day(moment: datetime, zone: tzinfo) -> date:
+    return local_moment(moment, zone).date()
 
 _MONTHS = {name: number for number, names in enumerate((
     ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
@@ -59,6 +78,19 @@ def month_name(number: int) -> str:
 
 def long_date(moment: datetime | date) -> str:
     return f"{moment.day} {month_name(moment.month)} {moment.year}"
+
+
+def iso_moment(moment: datetime | date) -> str:
+    """For a <time> element: the day alone where no time was given."""
+    return moment.date().isoformat() if isinstance(moment, CalendarDay) else moment.isoformat()
+
+
+def reader_moment(moment: datetime, zone: tzinfo) -> str:
+    """'12 June 2025', or '12 June 2025, 09:30 IST' where the article gives its time."""
+    if isinstance(moment, CalendarDay):
+        return long_date(moment)
+    local = moment.astimezone(zone)
+    return f"{long_date(local)}, {local:%H:%M} {local.tzname()}"
 
 
 def date_range(first: datetime | date, last: datetime | date) -> str:

@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Any, Iterator
 
 from . import urls
-from .dates import date_range
+from .dates import date_range, local_day
 from .site import Site, Term, TermLabel
 
 FEED_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
@@ -77,7 +77,7 @@ def _listing(site: Site, folder: str, title: str, archive_name: str, articles, f
                 **extra}, feeds)
     for number in range(1, archive_pages + 1):
         items = tuple(articles[total - number * per_page: total - (number - 1) * per_page])
-        label = date_range(items[-1].date.astimezone(site.config.zone), items[0].date.astimezone(site.config.zone))
+        label = date_range(local_day(items[-1].date, site.config.zone), local_day(items[0].date, site.config.zone))
         pagination = {
             "newer": urls.listing_path(folder, number + 1 if number < archive_pages else 0),
             "older": listing_path_or_none(folder, number - 1),

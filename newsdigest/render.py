@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,7 +14,7 @@ from markupsafe import Markup
 from . import urls
 from .config import Config
 from .content import Article, tag_slug
-from .dates import long_date, month_name
+from .dates import iso_moment, local_moment, long_date, month_name, reader_moment
 from .errors import SiteError
 from .pages import Page
 
@@ -39,8 +39,8 @@ def make_environment(config: Config) -> Environment:
     env.globals.update(url=_url, article_url=_article_url, term_url=_term_url, edition_url=_edition_url, entry=_entry,
                        absolute=lambda path: urls.absolute(config.base_url, path), month_name=month_name)
     env.entry_cache = {}
-    env.filters.update(local=lambda moment: moment.astimezone(config.zone), longdate=long_date,
-                       isodate=iso_moment)
+    env.filters.update(local=lambda moment: local_moment(moment, config.zone), longdate=long_date,
+                       isodate=iso_moment, when=lambda moment: reader_moment(moment, config.zone))
     return env
 
 
@@ -54,10 +54,6 @@ def render_page(env: Environment, page: Page, config: Config, topic_names: dict[
         name = getattr(error, "filename", None) or page.template
         raise SiteError(name, f"template error while rendering {page.path}: {error}",
                         "fix the template", getattr(error, "lineno", None)) from None
-
-
-def iso_moment(moment: datetime | date) -> str:
-    return moment.isoformat()
 
 
 def _link(context: Any, path: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from . import urls
+from .dates import local_day
 from .site import Site
 
 
@@ -15,7 +16,7 @@ def render_search_index(site: Site) -> bytes:
         {
             "title": article.title,
             "url": urls.article_path(article.slug),
-            "date": article.date.astimezone(site.config.zone).date().isoformat(),
+            "date": local_day(article.date, site.config.zone).isoformat(),
             "summary": article.summary,
             "terms": " ".join([names[t] for t in article.topics] + list(article.tags)),
             "words": article.search_words,

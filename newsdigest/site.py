@@ -10,6 +10,7 @@ from typing import Iterable, Mapping, Sequence
 
 from .config import Config
 from .content import Article, tag_slug
+from .dates import local_day
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def _tags(articles: Sequence[Article]) -> tuple[Term, ...]:
 def _editions(articles: Sequence[Article], config: Config) -> tuple[Edition, ...]:
     by_day: dict[date, list[Article]] = defaultdict(list)
     for article in articles:
-        by_day[article.date.astimezone(config.zone).date()].append(article)
+        by_day[local_day(article.date, config.zone)].append(article)
     order = [t.id for t in config.topics]
     names = {t.id: t.name for t in config.topics}
     editions = []

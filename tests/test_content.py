@@ -1,13 +1,14 @@
 import json
 import shutil
 from pathlib import Path
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 from conftest import FIXTURES, SAMPLE_SITE, SAMPLES
 from newsdigest.config import load_config
 from newsdigest.content import load_article, unique_articles
+from newsdigest.dates import CalendarDay
 from newsdigest.errors import SiteError
 from newsdigest.incremental import scan_content
 
@@ -34,9 +35,12 @@ def test_a_date_without_zone_takes_the_site_timezone(fixture_config):
     assert article.extra["custom_field"] == "kept for templates"
 
 
-def test_a_plain_date_is_midnight_in_the_site_timezone(fixture_config):
+def test_a_plain_date_is_noon_utc_so_that_every_zone_from_utc_minus_11_to_plus_11_keeps_its_day(fixture_config):
     article = load_article(FIXTURES / "site" / "content" / "first-story.md", fixture_config)
-    assert article.date.isoformat() == "2025-01-01T00:00:00+05:30"
+    assert article.date.isoformat() == "2025-01-01T12:00:00+00:00"
+    for hours in range(-11, 12):
+        assert article.date.astimezone(timezone(timedelta(hours=hours))).date() == date(2025, 1, 1)
+    assert isinstance(article.date, CalendarDay)
     assert article.summary == "A summary written by hand."
     assert article.word_count > 5 and article.reading_minutes == 1
 

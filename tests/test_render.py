@@ -95,7 +95,7 @@ def test_article_page_shows_everything_about_the_article(sample_output):
     soup = parse_html(sample_output / "articles/india-china-rare-earth-magnet-talks.html")
     story = soup.find("article", class_="story")
     assert story.h1.get_text().startswith("India, China signal readiness")
-    assert story.find("time")["datetime"] == "2025-06-12T00:00:00+05:30"
+    assert story.find("time")["datetime"] == "2025-06-12", "a date given without a time is a day"
     assert story.find("time").get_text() == "12 June 2025"
     assert story.find(class_="byline").get_text() == "Northeast Herald · Credit: IBNS"
     assert "2 min read" in story.find(class_="meta").get_text()
@@ -119,8 +119,11 @@ def test_front_page_is_newest_first_and_archive_pages_are_fixed_groups(fixture_o
     assert oldest.title.get_text().startswith("Fixture Digest, 1 – 2 January 2025")
     assert oldest.find("a", rel="prev")["href"] == "../../index.html"
     assert oldest.find("a", rel="next") is None
+    newest = first.select("ol.entries > li")[0].find("time")
+    assert (newest["datetime"], newest.get_text()) == ("2025-01-05T09:15:00+05:30", "5 January 2025, 09:15 IST"), \
+        "a time given is shown, in the site's zone"
     entry = oldest.select("ol.entries > li")[1]
-    assert entry.find("time")["datetime"] == "2025-01-01T00:00:00+05:30"
+    assert entry.find("time")["datetime"] == "2025-01-01"
     assert entry.find(class_="summary").get_text() == "A summary written by hand."
     assert [a.get_text() for a in entry.select(".topics a")] == ["Rare earths"]
     assert not (fixture_output / "page/2/index.html").exists(), "only full groups get a page"
