@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .errors import SiteError
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+REPUBLISH = ("full", "summary")
 # Topic ids name folders; file systems refuse names past 255 bytes.
 MAX_ID_LENGTH = 100
 
@@ -73,6 +74,8 @@ class Config:
     per_page: int = 20
     feed_items: int = 20
     related_items: int = 5
+    # Stories in each topic's section of the front page.
+    section_items: int = 4
     words_per_minute: int = 230
     content_dir: str = "content"
     output_dir: str = "output"
@@ -81,6 +84,12 @@ class Config:
     cache_dir: str = ".newsdigest-cache"
     # Trust the authors' raw HTML in bodies (script, iframe, style, any link) instead of sanitising it.
     raw_html: bool = False
+    # "full" publishes each article's text; "summary" its title, summary and a link to the original, as
+    # digests of others' reporting often must.
+    republish: str = "full"
+    # Mark the pages that copy an article's full text noindex (and leave them out of the sitemap), as
+    # syndication guidance asks, so that search engines send readers to the original.
+    noindex_copies: bool = False
     topics: tuple[Topic, ...] = ()
     tags: tuple[TagRule, ...] = ()
 
@@ -100,9 +109,9 @@ class Config:
 _SETTING_TYPES: dict[str, tuple[type, ...]] = {
     "title": (str,), "description": (str,), "base_url": (str,), "language": (str,),
     "timezone": (str,), "author": (str,), "per_page": (int,), "feed_items": (int,),
-    "related_items": (int,), "words_per_minute": (int,), "content_dir": (str,),
+    "related_items": (int,), "section_items": (int,), "words_per_minute": (int,), "content_dir": (str,),
     "output_dir": (str,), "templates_dir": (str,), "static_dir": (str,), "cache_dir": (str,), "raw_html": (bool,),
-    "topics": (list,), "tags": (list,),
+    "republish": (str,), "noindex_copies": (bool,), "topics": (list,), "tags": (list,),
 }
 _RULE_TYPES: dict[str, tuple[type, ...]] = {"keywords": (dict,), "threshold": (int, float), "all": (list,),
                                            "none": (list,), "headline_weight": (int, float)}
@@ -184,7 +193,11 @@ def _validated(config: Config, path: Path, text: str) -> Config:
     except (ZoneInfoNotFoundError, ValueError):
         raise SiteError(path, f"unknown timezone '{config.timezone}'",
                         "use an IANA name such as UTC or Asia/Kolkata", _line_of(text, "timezone")) from None
-    for name in ("per_page", "feed_items", "words_per_minute"):
+    if config.republish not in REPUBLISH:
+        raise SiteError(path, f"republish '{config.republish}' is not one of {', '.join(REPUBLISH)}",
+                        'write republish = "full" (the article\'s text) or "summary" (title, summary, link)',
+                        _line_of(text, "republish"))
+    for name in ("per_page", "feed_items", "section_items", "words_per_minute"):
         if getattr(config, name) < 1:
             raise SiteError(path, f"{name} must be at least 1", f"set {name} to a positive number",
                             _line_of(text, name))

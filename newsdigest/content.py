@@ -9,6 +9,7 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Any
 
 import frontmatter
@@ -82,6 +83,21 @@ class Article:
     def last_change(self) -> datetime:
         """When the article last changed, for feeds and the sitemap alike: its update, never before its date."""
         return max(self.date, self.updated or self.date)
+
+    @property
+    def has_page(self) -> bool:
+        """Whether a reader has anything to open: a body, a summary or the way to the original. A headline
+        alone is listed, not linked to a page that would only repeat it."""
+        return bool(self.word_count or self.summary or self.source_url)
+
+    def shows_text(self, config: Config) -> bool:
+        """Whether the site publishes this article's text (it has one, and the site republishes in full)."""
+        return bool(self.word_count) and config.republish == "full"
+
+    @property
+    def publisher_name(self) -> str:
+        """The publisher as the article names it, else the host of its original."""
+        return self.source or urlsplit(self.source_url).hostname or self.source_url
 
     @property
     def tag_slugs(self) -> tuple[str, ...]:

@@ -72,6 +72,13 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
                "November", "December")
 
 
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def weekday_name(day: date) -> str:
+    return WEEKDAY_NAMES[day.weekday()]
+
+
 def month_name(number: int) -> str:
     return MONTH_NAMES[number - 1]
 

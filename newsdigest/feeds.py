@@ -39,11 +39,12 @@ def site_feeds(site: Site) -> Iterator[Feed]:
     config = site.config
     limit = config.feed_items
     # A feed with no items yet is dated by the site's newest change, never by the clock.
-    site_updated = newest_change(site.articles)
-    yield Feed("", config.title, config.description, site.articles[:limit], site_updated)
+    site_updated = newest_change(site.openable)
+    yield Feed("", config.title, config.description, site.openable[:limit], site_updated)
     for term in site.topics + site.tags:
         description = term.description or f"{term_title(term)}: articles from {config.title}."
-        items = term.articles[:limit]
+        # A headline alone is no feed item: a reader gets articles it can open.
+        items = tuple(a for a in term.articles if a.has_page)[:limit]
         yield Feed(urls.term_folder(term.kind, term.slug), f"{config.title}: {term_title(term)}",
                    description, items, newest_change(items) if items else site_updated)
 
@@ -89,16 +90,14 @@ def render_json_feed(feed: Feed, site: Site, body_of: Callable[[Article], str]) 
 
 def _json_item(article: Article, body: str, base_url: str, topic_names: dict[str, str]) -> dict:
     link = urls.absolute(base_url, urls.article_path(article.slug))
-    item = {"id": article.guid, "url": link, "title": article.title,
-            "content_html": absolute_links(body, link) if body.strip() else "",
+    item = {"id": article.guid, "url": link, "title": article.title, "content_html": item_html(article, body, link),
             "summary": article.summary, "date_published": article.date.isoformat(),
             "date_modified": article.last_change.isoformat(),
             "tags": [topic_names[t] for t in article.topics] + list(article.tags)}
     if article.author:
         item["authors"] = [{"name": article.author}]
-    if not item["content_html"]:
-        item["content_text"] = article.summary or article.title
-        del item["content_html"]
+    if article.source_url:
+        item["external_url"] = article.source_url
     return {key: value for key, value in item.items() if value not in ("", [])}
 
 
@@ -117,12 +116,27 @@ def _add_entry(generator: FeedGenerator, article: Article, body: str, base_url: 
     if article.summary:
         # Readers take an RSS description as HTML; Atom's summary is declared text. The summary is text.
         entry.summary(html.escape(article.summary, quote=False) if fmt == "rss" else article.summary)
-    if body.strip():
-        entry.content(absolute_links(body, link), type="html")
+    entry.content(item_html(article, body, link), type="html")
     names = [topic_names[t] for t in article.topics] + list(article.tags)
     if names:
         # In one call: feedgen re-maps every category it holds on each call, quadratic in an article's tags.
         entry.category([{"term": name} for name in names])
+
+
+def item_html(article: Article, body: str, link: str) -> str:
+    """An item's text in a feed reader: the body (or, for a story saved without it, its summary, else its
+    headline), then who published it, the wire credit and the way to the original."""
+    if body.strip():
+        text = absolute_links(body, link)
+    else:
+        text = f"<p>{html.escape(article.summary or article.title, quote=False)}</p>"
+    credits = [html.escape(article.source, quote=False)] if article.source else []
+    if article.credit:
+        credits.append(f"Credit: {html.escape(article.credit, quote=False)}")
+    if article.source_url:
+        credits.append(f'<a href="{html.escape(article.source_url)}">Read at '
+                       f'{html.escape(article.publisher_name, quote=False)}</a>')
+    return text + (f'\n<p class="credits">{" · ".join(credits)}</p>' if credits else "")
 
 
 @lru_cache(maxsize=4096)

@@ -60,6 +60,7 @@ def site_jobs(site: Site, env: Environment, templates: dict[str, str], body_of: 
     config = site.config
     key = config_key(config)
     fingerprint = Fingerprints()
+    body_of = partial(_published_body, body_of, config)
     names = site.topic_names()
     pages = list(site_pages(site))
     jobs = [Job(page.path, fingerprint(key, templates[page.template], page.path, page.template, page.title,
@@ -72,17 +73,30 @@ def site_jobs(site: Site, env: Environment, templates: dict[str, str], body_of: 
                             partial(render_feed, feed, fmt, site, body_of)))
         jobs.append(Job(urls.feed_path(feed.folder, "json"), digest(feed_key, "json"),
                         partial(render_json_feed, feed, site, body_of)))
-    digests = [a.digest for a in site.articles]
+    digests = [a.digest for a in site.openable]
+    indexed = [page for page in pages if not is_noindex_copy(page, config)]
     jobs += [
         Job("search-index.js", digest(key, "search", *digests), partial(render_search_index, site)),
         Job("feeds.opml", fingerprint(key, "opml", site.topics), partial(render_opml, site)),
-        Job("sitemap.xml", fingerprint(key, "sitemap", [(p.path, _last_modified(p)) for p in pages]),
-            partial(render_sitemap, pages, config.base_url)),
+        Job("sitemap.xml", fingerprint(key, "sitemap", [(p.path, _last_modified(p)) for p in indexed]),
+            partial(render_sitemap, indexed, config.base_url)),
         Job("robots.txt", digest(key, "robots"), partial(render_robots, config.base_url)),
         Job(".nojekyll", digest("nojekyll"), lambda: b""),
     ]
     # static/ is copied as is; a file is copied again only when its bytes changed.
     return jobs + [Job(name, digest(name, f.sha), f.path.read_bytes) for name, f in static.items()]
+
+
+def is_noindex_copy(page: Page, config: Config) -> bool:
+    """An article page copying the full text, on a site that asks search engines not to index copies."""
+    article = page.context.get("article")
+    return config.noindex_copies and article is not None and article.shows_text(config)
+
+
+def _published_body(body_of: Callable[[Article], str], config: Config, article: Article) -> str:
+    """The body the site publishes: none where it republishes summaries only (pages and feeds then give
+    the summary and the way to the original)."""
+    return body_of(article) if article.shows_text(config) else ""
 
 
 def _last_modified(page: Page) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from typing import Any, Iterator
 
 from . import urls
@@ -46,7 +47,8 @@ def term_title(term: Term | TermLabel) -> str:
 def site_pages(site: Site) -> Iterator[Page]:
     """Every HTML page of the site, in a fixed order."""
     site_feeds = feed_links(site.config.title, "")
-    yield from _listing(site, "", "Latest news", site.config.title, site.articles, site_feeds, {})
+    yield _front_page(site, site_feeds)
+    yield from _listing(site, "", "Latest news", site.config.title, site.articles, site_feeds, {}, urls.LATEST)
     for term in site.topics + site.tags:
         own = feed_links(f"{site.config.title}: {term_title(term)}", urls.term_folder(term.kind, term.slug))
         yield from _listing(site, urls.term_folder(term.kind, term.slug), term_title(term), term_title(term),
@@ -61,8 +63,28 @@ def site_pages(site: Site) -> Iterator[Page]:
     yield Page("404.html", "404.html", "Page not found", {}, site_feeds)
 
 
-def _listing(site: Site, folder: str, title: str, archive_name: str, articles, feeds, extra) -> Iterator[Page]:
-    """The front page with the newest articles, then archive pages of fixed groups numbered from the oldest.
+def _front_page(site: Site, feeds: tuple[FeedLink, ...]) -> Page:
+    """Today's digest: the newest day, its lead story, a section per topic with the topic's newest stories
+    (each story once, in its first section), then the newest stories of no topic."""
+    limit = site.config.section_items
+    lead = site.openable[0] if site.openable else None
+    shown = {lead.slug} if lead else set()
+    sections = []
+    for term in site.topics:
+        items = tuple(islice((a for a in term.articles if a.slug not in shown), limit))
+        shown.update(a.slug for a in items)
+        if items:
+            sections.append((term.label, items))
+    other = tuple(islice((a for a in site.articles if not a.topics and a.slug not in shown), limit))
+    day = local_day(site.articles[0].date, site.config.zone) if site.articles else None
+    return Page(urls.INDEX, "front.html", site.config.title,
+                {"day": day, "lead": lead, "sections": tuple(sections), "other": other}, feeds)
+
+
+def _listing(site: Site, folder: str, title: str, archive_name: str, articles, feeds, extra,
+             first_path: str = "") -> Iterator[Page]:
+    """A listing's first page with the newest articles, then archive pages of fixed groups numbered from the
+    oldest; the first page is at `first_path` when given, else the folder's index.
 
     New articles change the front page and the newest archive page only; older pages keep their bytes, so
     a daily rebuild rewrites a few files, not every page of every listing. A group that is all on the front
@@ -71,7 +93,8 @@ def _listing(site: Site, folder: str, title: str, archive_name: str, articles, f
     per_page = site.config.per_page
     total = len(articles)
     archive_pages = total // per_page - (1 if total % per_page == 0 and total else 0)
-    yield Page(urls.listing_path(folder), "list.html", title,
+    first_path = first_path or urls.listing_path(folder)
+    yield Page(first_path, "list.html", title,
                {"articles": tuple(articles[:per_page]), "heading": title,
                 "pagination": {"newer": None, "older": listing_path_or_none(folder, archive_pages), "label": ""},
                 **extra}, feeds)
@@ -79,7 +102,7 @@ def _listing(site: Site, folder: str, title: str, archive_name: str, articles, f
         items = tuple(articles[total - number * per_page: total - (number - 1) * per_page])
         label = date_range(local_day(items[-1].date, site.config.zone), local_day(items[0].date, site.config.zone))
         pagination = {
-            "newer": urls.listing_path(folder, number + 1 if number < archive_pages else 0),
+            "newer": urls.listing_path(folder, number + 1) if number < archive_pages else first_path,
             "older": listing_path_or_none(folder, number - 1),
             "label": label,
         }
@@ -94,7 +117,7 @@ def listing_path_or_none(folder: str, page: int) -> str | None:
 
 def _articles(site: Site, site_feeds) -> Iterator[Page]:
     topics = {term.slug: term for term in site.topics}
-    articles = site.articles
+    articles = site.openable
 
     @lru_cache(maxsize=None)
     def topic_feeds(article_topics: tuple[str, ...]) -> tuple[FeedLink, ...]:

@@ -14,9 +14,10 @@ from markupsafe import Markup
 from . import urls
 from .config import Config
 from .content import Article, tag_slug
-from .dates import iso_moment, local_moment, long_date, month_name, reader_moment
+from .dates import iso_moment, local_moment, long_date, month_name, reader_moment, weekday_name
 from .errors import SiteError
 from .pages import Page
+from .structured import news_article
 
 # The default templates and static files ship inside the package; a site's own folders override them by name.
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -37,10 +38,12 @@ def make_environment(config: Config) -> Environment:
         keep_trailing_newline=True,
     )
     env.globals.update(url=_url, article_url=_article_url, term_url=_term_url, edition_url=_edition_url, entry=_entry,
-                       absolute=lambda path: urls.absolute(config.base_url, path), month_name=month_name)
+                       absolute=lambda path: urls.absolute(config.base_url, path), month_name=month_name,
+                       news_article=news_article)
     env.entry_cache = {}
     env.filters.update(local=lambda moment: local_moment(moment, config.zone), longdate=long_date,
-                       isodate=iso_moment, when=lambda moment: reader_moment(moment, config.zone))
+                       isodate=iso_moment, when=lambda moment: reader_moment(moment, config.zone),
+                       weekday=weekday_name)
     return env
 
 

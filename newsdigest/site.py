@@ -57,6 +57,8 @@ class Edition:
 class Site:
     config: Config
     articles: tuple[Article, ...]
+    # Those with a page of their own (see Article.has_page): what article pages, feeds and search show.
+    openable: tuple[Article, ...]
     topics: tuple[Term, ...]
     tags: tuple[Term, ...]
     editions: tuple[Edition, ...]
@@ -80,10 +82,12 @@ def build_site(articles: Iterable[Article], config: Config, now: datetime, draft
     """
     chosen = [a for a in articles if drafts or is_published(a, now)]
     newest_first = tuple(sorted(chosen, key=lambda a: (a.date, a.slug), reverse=True))
-    related, reusable = _related(newest_first, config.related_items, reusable_related or {})
+    openable = tuple(a for a in newest_first if a.has_page)
+    related, reusable = _related(openable, config.related_items, reusable_related or {})
     return Site(
         config=config,
         articles=newest_first,
+        openable=openable,
         topics=_topics(newest_first, config),
         tags=_tags(newest_first),
         editions=_editions(newest_first, config),

@@ -6,6 +6,8 @@ import posixpath
 from datetime import date
 
 INDEX = "index.html"
+# The front page is the day's digest; the whole site's newest articles, in order, are listed here.
+LATEST = "latest/index.html"
 
 
 def listing_path(folder: str, page: int = 0) -> str:

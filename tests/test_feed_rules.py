@@ -8,6 +8,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from bs4 import BeautifulSoup
 
 from conftest import parse_html
 from feed_rules import feed_problems
@@ -66,6 +67,11 @@ def test_a_reader_sees_what_the_pages_show(name, sample_output):
             else:
                 assert given == datetime.fromisoformat(shown)
             body = story.find("div", class_="body").decode_contents().strip()
-            content = item.get("content_html") if parsed is None else (item.content[0].value if "content" in item else None)
-            if content is not None:
-                assert content == absolute_links(body, link)
+            content = item["content_html"] if parsed is None else item.content[0].value
+            assert content.startswith(absolute_links(body, link)), "every item has the page's text"
+            byline = story.find(class_="byline")
+            credits = BeautifulSoup(content, "html.parser").find_all("p")[-1].get_text()
+            named = [part for part in (byline.get_text().split(" · ") if byline else []) if not part.startswith("By ")]
+            assert all(part in credits for part in named), "the publisher and the wire credit are named"
+            original = story.find(class_="original")
+            assert original is None or original.get_text() in credits, "the way to the original is given"

@@ -106,18 +106,18 @@ def test_article_page_shows_everything_about_the_article(sample_output):
     assert soup.find("nav", class_="neighbours").find("a", rel="next")
 
 
-def test_front_page_is_newest_first_and_archive_pages_are_fixed_groups(fixture_output):
-    first = parse_html(fixture_output / "index.html")
+def test_latest_news_is_newest_first_and_archive_pages_are_fixed_groups(fixture_output):
+    first = parse_html(fixture_output / "latest/index.html")
     assert [a.get_text() for a in first.select("ol.entries h2 a")] == [
         "Third, a naive time in the site's zone", "Second, with a time and a zone"]
-    assert first.find("a", rel="next")["href"] == "page/1/index.html"
+    assert first.find("a", rel="next")["href"] == "../page/1/index.html"
     assert first.find("a", rel="prev") is None
     oldest = parse_html(fixture_output / "page/1/index.html")
     assert [a.get_text() for a in oldest.select("ol.entries h2 a")] == [
         "Second, with a time and a zone", "First story: magnets"]
     assert oldest.h1.get_text() == "Fixture Digest 1 – 2 January 2025", "titled by what it holds"
     assert oldest.title.get_text().startswith("Fixture Digest, 1 – 2 January 2025")
-    assert oldest.find("a", rel="prev")["href"] == "../../index.html"
+    assert oldest.find("a", rel="prev")["href"] == "../../latest/index.html"
     assert oldest.find("a", rel="next") is None
     newest = first.select("ol.entries > li")[0].find("time")
     assert (newest["datetime"], newest.get_text()) == ("2025-01-05T09:15:00+05:30", "5 January 2025, 09:15 IST"), \
@@ -129,20 +129,39 @@ def test_front_page_is_newest_first_and_archive_pages_are_fixed_groups(fixture_o
     assert not (fixture_output / "page/2/index.html").exists(), "only full groups get a page"
 
 
+def test_front_page_is_the_newest_days_digest(sample_output):
+    front = parse_html(sample_output / "index.html")
+    assert front.h1.get_text() == "Friday 19 December 2025" and front.h1.time["datetime"] == "2025-12-19"
+    lead = front.find("section", class_="lead")
+    # The newest day's stories are headlines alone: the lead is the newest story with a page.
+    assert lead.h2.a["href"] == "articles/youtuber-anurag-dwivedi-ed-betting-apps.html"
+    sections = {s.h2.get_text(): s for s in front.select(".sections > section")}
+    assert list(sections)[-1] == "Other news"
+    for name, section in sections.items():
+        if name != "Other news":
+            assert section.find("a", string=f"More in {name} →")["href"].startswith("topics/")
+        assert 1 <= len(section.select("ol.entries > li")) <= 4
+    headlines = [h.get_text() for h in front.select(".entry h2, .entry h3")]
+    assert len(headlines) == len(set(headlines)), "each story once"
+    for entry in front.select(".entry"):
+        assert entry.find("time") and "Northeast Herald" in entry.find(class_="meta").get_text()
+    assert front.select_one("main").find("a", string="All the latest news")["href"] == "latest/index.html"
+
+
 def test_no_archive_page_repeats_the_front_page(fixture_site, tmp_path):
     from conftest import build_site_into
     for day in range(3, 12):  # 12 published articles, per_page 2: the newest full group is the front page
         (fixture_site / "content" / f"extra-{day}.md").write_text(f"---\ntitle: Extra {day}\ndate: 2025-01-{day:02}\n---\nx\n")
     output = tmp_path / "out"
     assert build_site_into(fixture_site, output).errors == []
-    front = [a.get_text() for a in parse_html(output / "index.html").select("ol.entries h2 a")]
+    front = [a.get_text() for a in parse_html(output / "latest/index.html").select("ol.entries h2 a")]
     pages = sorted(output.glob("page/*/index.html"), key=lambda p: int(p.parent.name))
     assert len(pages) == 5
     for page in pages:
         assert [a.get_text() for a in parse_html(page).select("ol.entries h2 a")] != front
     newest = parse_html(pages[-1])
-    assert newest.find("a", rel="prev")["href"] == "../../index.html"
-    assert parse_html(output / "index.html").find("a", rel="next")["href"] == "page/5/index.html"
+    assert newest.find("a", rel="prev")["href"] == "../../latest/index.html"
+    assert parse_html(output / "latest/index.html").find("a", rel="next")["href"] == "../page/5/index.html"
 
 
 def test_term_indexes_show_counts(fixture_output):
@@ -205,7 +224,7 @@ def test_the_search_index_is_a_script_with_every_article(sample_output):
     text = (sample_output / "search-index.js").read_text(encoding="utf-8")
     assert text.startswith("window.NEWSDIGEST_SEARCH = ")
     records = json.loads(text.removeprefix("window.NEWSDIGEST_SEARCH = ").rstrip().rstrip(";"))
-    assert len(records) == 9
+    assert len(records) == 5, "the stories with a page: four of the nine are a headline alone"
     main = next(r for r in records if r["url"] == "articles/india-china-rare-earth-magnet-talks.html")
     assert main["terms"] == "Rare earths India–China relations export-controls supply-chains autos trade"
     assert "bottlenecks" in main["words"].split() and main["date"] == "2025-06-12"

@@ -55,7 +55,7 @@ def test_serves_the_site_under_its_project_path(preview):
     _, url = preview
     assert urlsplit(url).hostname == "127.0.0.1" and urlsplit(url).path == "/repo/"
     status, html = fetch(url)
-    assert status == 200 and "<h1>Latest news</h1>" in html and "/__newsdigest/reload.js" in html
+    assert status == 200 and "Lead story" in html and "/__newsdigest/reload.js" in html
     assert fetch(url + "articles/second.html")[0] == 200
     assert fetch(url + "static/style.css")[0] == 200
     status, html = fetch(url + "no/such/page.html")

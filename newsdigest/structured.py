@@ -1,0 +1,43 @@
+"""schema.org NewsArticle data for an article page, as JSON-LD that search engines and link previews read."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from markupsafe import Markup
+
+from .config import Config
+from .content import Article
+from .dates import iso_moment
+
+
+def news_article(article: Article, page_url: str, config: Config, topic_names: dict[str, str]) -> Markup:
+    """The article as a NewsArticle: headline, dates with their offsets (a day alone where no time was
+    given), dateline, author or wire credit, publisher, and the original it is based on."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "url": page_url,
+        "mainEntityOfPage": page_url,
+        "datePublished": iso_moment(article.date),
+        "dateModified": iso_moment(article.last_change),
+        "inLanguage": config.language,
+        "description": article.summary,
+        "dateline": article.dateline,
+        "articleSection": [topic_names[t] for t in article.topics],
+        "keywords": list(article.tags),
+        "author": _author(article),
+        "publisher": {"@type": "Organization", "name": article.publisher_name or config.title},
+        "isBasedOn": article.source_url,
+        "isAccessibleForFree": True,
+    }
+    present = {key: value for key, value in data.items() if value not in ("", [], None)}
+    # Inside <script>, "</" would end the element early: JSON may write it as "<\/".
+    return Markup(json.dumps(present, ensure_ascii=False, indent=1).replace("</", "<\\/"))
+
+
+def _author(article: Article) -> list[dict[str, str]]:
+    people = [{"@type": "Person", "name": article.author}] if article.author else []
+    return people + ([{"@type": "Organization", "name": article.credit}] if article.credit else [])
