@@ -5,10 +5,12 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import subprocess
+from datetime import datetime, timedelta, timezone
 
 import feedparser
+import frontmatter
 
-from conftest import need_tool
+from conftest import SAMPLE_SITE, need_tool
 
 SAMPLE_BASE = "https://example.github.io/newsdigest/"
 
@@ -33,3 +35,11 @@ def test_newsboat_reads_every_item_of_every_feed(sample_output, served_sample, t
         feeds = {row[0] for row in cache.execute("SELECT rssurl FROM rss_feed")}
     assert shown == expected
     assert feeds == {served_sample + path for path in paths}
+    # The sample's dates carry no time: newsboat must show each item on its day wherever the reader lives.
+    days = {frontmatter.load(path).metadata["title"]: frontmatter.load(path).metadata["date"]
+            for path in (SAMPLE_SITE / "content").glob("*.md")}
+    with sqlite3.connect(tmp_path / "cache.db") as cache:
+        for title, published in cache.execute("SELECT title, pubDate FROM rss_item"):
+            for hours in range(-11, 12):
+                zone = timezone(timedelta(hours=hours))
+                assert datetime.fromtimestamp(published, zone).date() == days[title], (title, hours)
