@@ -104,6 +104,12 @@ class Article:
         return tuple(tag_slug(tag) for tag in self.tags)
 
 
+def index_words(text: str) -> list[str]:
+    """The words search finds an article by: lowercased, each once, but numbers and words of one or two
+    letters, which would make the index much larger for little use."""
+    return list(dict.fromkeys(w for w in _WORD.findall(text.lower()) if len(w) > 2 and not w.isdigit()))
+
+
 def relative_name(path: Path, root: Path) -> str:
     """How reports and caches name a file: from the root when it lies under it, else as given."""
     return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
@@ -181,7 +187,7 @@ def parse_article(path: Path, data: bytes, config: Config, digest: str = "") -> 
         word_count=words,
         reading_minutes=reading_minutes(words, config.words_per_minute),
         dateline_in_body=bool(dateline) and first_paragraph(body_html).startswith(dateline),
-        search_words=" ".join(dict.fromkeys(w for w in _WORD.findall(text.lower()) if len(w) > 2 and not w.isdigit())),
+        search_words=" ".join(index_words(text)),
         digest=digest,
         extra={k: v for k, v in meta.items() if k not in KNOWN_FIELDS},
     )

@@ -17,7 +17,7 @@ from .feeds import render_feed, render_json_feed, render_opml, site_feeds
 from .fingerprint import Fingerprints, digest
 from .pages import Page, site_pages
 from .render import render_page
-from .search import render_search_index
+from .search import WordIndex, doc_pieces, render_doc_piece
 from .site import Site
 from .sitemap import render_robots, render_sitemap
 
@@ -76,13 +76,19 @@ def site_jobs(site: Site, env: Environment, templates: dict[str, str], body_of: 
     digests = [a.digest for a in site.openable]
     indexed = [page for page in pages if not is_noindex_copy(page, config)]
     jobs += [
-        Job("search-index.js", digest(key, "search", *digests), partial(render_search_index, site)),
         Job("feeds.opml", fingerprint(key, "opml", site.topics), partial(render_opml, site)),
         Job("sitemap.xml", fingerprint(key, "sitemap", [(p.path, _last_modified(p)) for p in indexed]),
             partial(render_sitemap, indexed, config.base_url)),
         Job("robots.txt", digest(key, "robots"), partial(render_robots, config.base_url)),
         Job(".nojekyll", digest("nojekyll"), lambda: b""),
     ]
+    # Every word piece depends on the words of every article: all are made again when one article changed,
+    # and written where their bytes changed.
+    words = WordIndex(site)
+    words_key = digest(key, "search", *digests)
+    jobs += [Job(words.path(n), digest(words_key, str(n)), partial(words.piece, n)) for n in range(words.count)]
+    jobs += [Job(path, fingerprint(key, "search docs", articles), partial(render_doc_piece, number, articles, site))
+             for number, (path, articles) in enumerate(doc_pieces(site))]
     # static/ is copied as is; a file is copied again only when its bytes changed.
     return jobs + [Job(name, digest(name, f.sha), f.path.read_bytes) for name, f in static.items()]
 

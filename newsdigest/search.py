@@ -1,27 +1,124 @@
-"""The search index, written as a script file so that search works from disk, where pages cannot fetch."""
+"""The search index, in pieces a query loads as it needs them: script files, since pages opened from disk
+cannot fetch.
+
+Words are spread by their first two letters over `search/w-N.js` files, each mapping a word to the articles
+that hold it, by where it is (headline, topics and tags, summary, text); a query loads the pieces of its
+words only. What a result shows (headline, link, date, publisher, topics, summary) is kept apart in
+`search/d-N.js`, DOCS_PER_PIECE articles each, loaded for the results shown. Articles are numbered from the
+oldest, so new articles add to the newest pieces and leave the others' bytes alone.
+"""
 
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from typing import Iterator
 
 from . import urls
-from .dates import local_day
+from .content import Article, index_words
+from .dates import iso_moment, reader_moment
 from .site import Site
 
+DOCS_PER_PIECE = 10
+# A result shows the start of a long summary: the pieces a query loads stay small.
+SUMMARY_CHARS = 240
+KEY_LETTERS = 2
+def searchable(site: Site) -> tuple[Article, ...]:
+    """The articles search finds, numbered from the oldest."""
+    return tuple(reversed(site.openable))
 
-def render_search_index(site: Site) -> bytes:
-    """One record per article with a page: what it is called, where it is, and the words it can be found by."""
-    names = site.topic_names()
-    records = [
-        {
-            "title": article.title,
-            "url": urls.article_path(article.slug),
-            "date": local_day(article.date, site.config.zone).isoformat(),
-            "summary": article.summary,
-            "terms": " ".join([names[t] for t in article.topics] + list(article.tags)),
-            "words": article.search_words if article.shows_text(site.config) else "",
-        }
-        for article in site.openable
-    ]
-    payload = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
-    return f"window.NEWSDIGEST_SEARCH = {payload};\n".encode("utf-8")
+
+def word_piece_count(articles: int) -> int:
+    """How many word pieces a site of this many articles gets: a power of two, about one per ten articles,
+    so that a query's pieces stay small as the site grows."""
+    pieces = 16
+    while pieces * 10 < articles:
+        pieces *= 2
+    return pieces
+
+
+def word_piece(word: str, pieces: int) -> int:
+    """The piece holding a word: a hash (32-bit FNV-1a) of its first letters, so that every word a typed
+    prefix may complete is in the one piece. search.js computes the same."""
+    number = 0x811C9DC5
+    for character in word[:KEY_LETTERS]:
+        number = ((number ^ ord(character)) * 0x01000193) & 0xFFFFFFFF
+    return number % pieces
+
+
+class WordIndex:
+    """The word pieces of one build's site, worked out once when the first of them is made."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.count = word_piece_count(len(site.openable))
+        self._pieces: list[bytes] | None = None
+
+    def path(self, number: int) -> str:
+        return f"search/w-{number}.js"
+
+    def piece(self, number: int) -> bytes:
+        if self._pieces is None:
+            self._pieces = self._invert()
+        return self._pieces[number]
+
+    def _invert(self) -> list[bytes]:
+        """Each word maps to four lists of article numbers (the word in the headline, else in the topics,
+        tags and publisher, else the summary, else the text), each ascending and written as the gaps between
+        numbers, which keeps common words short."""
+        site = self.site
+        names = site.topic_names()
+        found: dict[str, list[list[int]]] = defaultdict(lambda: [[], [], [], []])
+        for number, article in enumerate(searchable(site)):
+            seen: set[str] = set()
+            text_words = article.search_words.split() if article.shows_text(site.config) else []
+            terms = " ".join([names[t] for t in article.topics] + list(article.tags) + [article.source])
+            for field, words in enumerate((index_words(article.title), index_words(terms),
+                                           index_words(article.summary), text_words)):
+                for word in words:
+                    if word not in seen:
+                        seen.add(word)
+                        found[word][field].append(number)
+        tables: list[dict[str, list[str]]] = [{} for _ in range(self.count)]
+        for word in sorted(found):
+            tables[word_piece(word, self.count)][word] = [_gaps(numbers) for numbers in found[word]]
+        return [_script("words", str(number), table) for number, table in enumerate(tables)]
+
+
+def doc_pieces(site: Site) -> Iterator[tuple[str, tuple[Article, ...]]]:
+    """The display pieces: their paths and the articles each holds."""
+    articles = searchable(site)
+    for start in range(0, len(articles), DOCS_PER_PIECE):
+        yield f"search/d-{start // DOCS_PER_PIECE}.js", articles[start:start + DOCS_PER_PIECE]
+
+
+def render_doc_piece(index: int, articles: tuple[Article, ...], site: Site) -> bytes:
+    """What each result of these articles shows, in the site's entry style."""
+    config, names = site.config, site.topic_names()
+    records = [{
+        "title": a.title,
+        "url": urls.article_path(a.slug),
+        "date": iso_moment(a.date),
+        "when": reader_moment(a.date, config.zone),
+        "source": a.source,
+        "topics": [[names[t], urls.listing_path(urls.term_folder("topics", t))] for t in a.topics],
+        "summary": _shortened(a.summary),
+    } for a in articles]
+    return _script("docs", str(index), records)
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= SUMMARY_CHARS else text[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def _gaps(numbers: list[int]) -> str:
+    previous, gaps = 0, []
+    for number in numbers:
+        gaps.append(number - previous)
+        previous = number
+    return ",".join(map(str, gaps))
+
+
+def _script(kind: str, key: str, data: object) -> bytes:
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return f"NEWSDIGEST_SEARCH.{kind}({json.dumps(key)},{payload});\n".encode("utf-8")

@@ -7,11 +7,13 @@ import shutil
 import subprocess
 import sys
 import threading
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from bs4 import BeautifulSoup
@@ -98,14 +100,23 @@ class _PrefixedHandler(SimpleHTTPRequestHandler):
         pass
 
 
+@contextmanager
+def served(folder: Path, prefix: str) -> Iterator[str]:
+    """A built site on a local server under a project path such as /newsdigest/: yields the site's root URL."""
+    handler = type("Handler", (_PrefixedHandler,), {"prefix": prefix})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+
+
 @pytest.fixture(scope="session")
 def served_sample(sample_output):
     """The sample site on a local server under its project path: yields the site's root URL."""
-    handler = type("Handler", (_PrefixedHandler,), {"prefix": "/newsdigest/"})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(sample_output)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/newsdigest/"
-    server.shutdown()
+    with served(sample_output, "/newsdigest/") as url:
+        yield url
 
 
 CHROMIUM = Path(os.environ.get("NEWSDIGEST_CHROMIUM", "/usr/bin/chromium"))

@@ -95,7 +95,12 @@ def test_search_works_offline_and_without_a_mouse(browser, sample_output, served
     page.wait_for_function("document.activeElement && document.activeElement.id === 'search-query'")
     page.keyboard.type("magnet")
     expect(page.locator("#search-status")).to_have_text("1 article matches.")
-    expect(page.locator("#search-results li")).to_have_count(1)
+    expect(page.locator("#search-results > li")).to_have_count(1)
+    result = page.locator("#search-results > li").first
+    expect(result.locator("time")).to_have_text("12 June 2025")
+    expect(result.locator(".meta")).to_have_text("12 June 2025 · Northeast Herald")
+    expect(result.locator(".topics a")).to_have_text(["Rare earths", "India–China relations"])
+    expect(result.locator("h2 mark")).to_have_text(["magnet"])
     page.keyboard.press("Backspace")
     page.keyboard.type("t supply bottlenecks")
     expect(page.locator("#search-results a").first).to_have_text(re.compile("^India, China signal readiness"))
@@ -105,7 +110,11 @@ def test_search_works_offline_and_without_a_mouse(browser, sample_output, served
     page.wait_for_url("**/" + ARTICLE)
     assert watched.heading().startswith("India, China signal readiness")
     watched.open("search/index.html?q=bangladesh")
-    expect(page.locator("#search-results li")).to_have_count(1)  # the other story is a headline alone, with no page
+    expect(page.locator("#search-results > li")).to_have_count(1)  # the other story is a headline alone, with no page
+    watched.open("search/index.html?q=northeast")
+    expect(page.locator("#search-results > li")).to_have_count(5)
+    days = page.locator("#search-results > li time").evaluate_all("times => times.map(t => t.dateTime)")
+    assert len(days) == 5 and days == sorted(days, reverse=True), "newest first among equal matches"
     watched.open("search/index.html?q=zzzz")
     expect(page.locator("#search-status")).to_have_text("No articles match.")
     watched.close()

@@ -219,12 +219,3 @@ def test_the_feeds_page_lists_every_feed_and_the_opml(sample_output):
     assert [h2.get_text() for h2 in soup.find_all("h2")] == ["The whole site", "Topics", "Tags"]
 
 
-def test_the_search_index_is_a_script_with_every_article(sample_output):
-    import json
-    text = (sample_output / "search-index.js").read_text(encoding="utf-8")
-    assert text.startswith("window.NEWSDIGEST_SEARCH = ")
-    records = json.loads(text.removeprefix("window.NEWSDIGEST_SEARCH = ").rstrip().rstrip(";"))
-    assert len(records) == 5, "the stories with a page: four of the nine are a headline alone"
-    main = next(r for r in records if r["url"] == "articles/india-china-rare-earth-magnet-talks.html")
-    assert main["terms"] == "Rare earths India–China relations export-controls supply-chains autos trade"
-    assert "bottlenecks" in main["words"].split() and main["date"] == "2025-06-12"
