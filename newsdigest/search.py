@@ -11,6 +11,7 @@ oldest, so new articles add to the newest pieces and leave the others' bytes alo
 from __future__ import annotations
 
 import json
+import operator
 from collections import defaultdict
 from typing import Iterator
 
@@ -70,15 +71,14 @@ class WordIndex:
         names = site.topic_names()
         found: dict[str, list[list[int]]] = defaultdict(lambda: [[], [], [], []])
         for number, article in enumerate(searchable(site)):
-            seen: set[str] = set()
-            text_words = article.search_words.split() if article.shows_text(site.config) else []
-            terms = " ".join([names[t] for t in article.topics] + list(article.tags) + [article.source])
-            for field, words in enumerate((index_words(article.title), index_words(terms),
-                                           index_words(article.summary), text_words)):
+            title = set(index_words(article.title))
+            terms = set(index_words(" ".join([names[t] for t in article.topics] + list(article.tags) +
+                                             [article.source]))) - title
+            summary = set(index_words(article.summary)) - title - terms
+            text = set(article.search_words.split() if article.shows_text(site.config) else ()) - title - terms - summary
+            for field, words in enumerate((title, terms, summary, text)):
                 for word in words:
-                    if word not in seen:
-                        seen.add(word)
-                        found[word][field].append(number)
+                    found[word][field].append(number)
         tables: list[dict[str, list[str]]] = [{} for _ in range(self.count)]
         for word in sorted(found):
             tables[word_piece(word, self.count)][word] = [_gaps(numbers) for numbers in found[word]]
@@ -112,11 +112,7 @@ def _shortened(text: str) -> str:
 
 
 def _gaps(numbers: list[int]) -> str:
-    previous, gaps = 0, []
-    for number in numbers:
-        gaps.append(number - previous)
-        previous = number
-    return ",".join(map(str, gaps))
+    return ",".join(map(str, map(operator.sub, numbers, [0, *numbers])))
 
 
 def _script(kind: str, key: str, data: object) -> bytes:
