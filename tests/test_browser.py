@@ -13,6 +13,11 @@ from conftest import ROOT
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 ARTICLE = "articles/india-china-rare-earth-magnet-talks.html"
+# One page of each kind, for the screenshots (test-artifacts/screenshots/) and the accessibility checks.
+PAGE_KINDS = (("front", "index.html"), ("latest", "latest/index.html"), ("article", ARTICLE),
+              ("topic", "topics/rare-earths/index.html"), ("tag", "tags/export-controls/index.html"),
+              ("topics", "topics/index.html"), ("edition", "editions/2025-12-18.html"), ("archive", "archive/index.html"),
+              ("feeds", "feeds/index.html"), ("search", "search/index.html?q=china"), ("404", "404.html"))
 
 
 class Watched:
@@ -121,13 +126,13 @@ def test_search_works_offline_and_without_a_mouse(browser, sample_output, served
     assert watched.problems == []
 
 
-@pytest.mark.parametrize("path", ["index.html", ARTICLE, "topics/rare-earths/index.html", "tags/index.html",
-                                  "editions/2025-12-18.html", "archive/index.html", "feeds/index.html",
-                                  "search/index.html", "404.html"])
+@pytest.mark.parametrize("path", [path for _, path in PAGE_KINDS] + ["tags/index.html"])
 def test_no_serious_accessibility_violations(browser, served_sample, path):
     from axe_playwright_python.sync_playwright import Axe
     watched = Watched(browser, served_sample)
     watched.open(path)
+    if "?q=" in path:
+        expect(watched.page.locator("#search-status")).to_contain_text("match")
     for scheme in ("light", "dark"):
         watched.page.emulate_media(color_scheme=scheme)
         violations = Axe().run(watched.page).response["violations"]
@@ -143,8 +148,10 @@ def test_screenshots_light_and_dark(browser, sample_output, width, height):
     backgrounds = {}
     for scheme in ("light", "dark"):
         watched = Watched(browser, root, viewport={"width": width, "height": height}, color_scheme=scheme)
-        for name, path in (("front", "index.html"), ("article", ARTICLE)):
+        for name, path in PAGE_KINDS:
             watched.open(path)
+            if "?q=" in path:
+                expect(watched.page.locator("#search-status")).to_contain_text("match")
             target = SCREENSHOTS / f"{name}-{scheme}-{width}.png"
             watched.page.screenshot(path=str(target), full_page=True)
             assert target.stat().st_size > 10_000
