@@ -1,5 +1,8 @@
 """A checker for the feed rules the W3C feed validator applies that matter to us: required elements, RFC 822 and
-RFC 3339 dates, absolute links, a self link that is the feed's own address, unique ids."""
+RFC 3339 dates, absolute links, a self link that is the feed's own address, unique ids; and the warnings it
+gives that our feeds could earn: an entry with no textual content (MissingTextualContent), relative links in
+content (ContainsRelRef). The validator itself (github.com/w3c/feedvalidator) has no package for Python 3 on
+PyPI or Debian, and this machine cannot reach GitHub."""
 
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ from urllib.parse import urlsplit
 ATOM = "{http://www.w3.org/2005/Atom}"
 RFC822 = re.compile(r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
                     r"\d{4} \d{2}:\d{2}:\d{2} (?:[+-]\d{4}|GMT|UT)$")
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
+RELATIVE_REFERENCE = re.compile(r"""\b(?:href|src)\s*=\s*["'](?![a-z][a-z0-9+.-]*:|#)""", re.IGNORECASE)
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$")
 
 
@@ -51,6 +56,7 @@ def _rss_problems(root: ET.Element, own_url: str) -> list[str]:
     for item in channel.findall("item"):
         if not (item.findtext("title") or item.findtext("description")):
             problems.append("an item has neither title nor description")
+        problems += _content_problems(item.findtext("description") or "", item.findtext(CONTENT) or "")
         if not _absolute(item.findtext("link")):
             problems.append(f"item link {item.findtext('link')!r} is not absolute")
         if not RFC822.match(item.findtext("pubDate") or ""):
@@ -90,12 +96,21 @@ def _atom_problems(root: ET.Element, own_url: str) -> list[str]:
             value = entry.findtext(f"{ATOM}{name}")
             if value is not None and not RFC3339.match(value):
                 problems.append(f"entry {name} {value!r} is not an RFC 3339 date")
+        texts = [entry.findtext(f"{ATOM}content") or "", entry.findtext(f"{ATOM}summary") or ""]
+        if not any(text.strip() for text in texts):
+            problems.append("an entry has no textual content (neither content nor summary)")
+        problems += _content_problems(*texts)
         links = [link.get("href") for link in entry.findall(f"{ATOM}link") if link.get("rel", "alternate") == "alternate"]
         if not links or not all(_absolute(link) for link in links):
             problems.append("an entry has no absolute alternate link")
     if len(ids) != len(set(ids)):
         problems.append("duplicate entry ids")
     return problems
+
+
+def _content_problems(*texts: str) -> list[str]:
+    """Readers show content away from its page: a relative link in it leads nowhere."""
+    return ["content holds a relative link"] if any(RELATIVE_REFERENCE.search(text) for text in texts) else []
 
 
 def _json_feed_problems(feed: dict, own_url: str) -> list[str]:

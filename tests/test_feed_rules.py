@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -41,6 +42,14 @@ def test_the_checker_catches_broken_feeds(tmp_path, fixture_output):
     data["items"].append(data["items"][0])
     (tmp_path / "feed.json").write_text(json.dumps(data))
     assert "duplicate item ids" in feed_problems(tmp_path / "feed.json", FIXTURE_BASE + "feed.json")
+    atom = (fixture_output / "atom.xml").read_text()
+    entry = atom[atom.index("<entry>"):atom.index("</entry>")]
+    bare = re.sub(r"<(content|summary)\b.*?</\1>", "", entry, flags=re.S)
+    relative = entry.replace("https://user.github.io/repo/", "", 1) if "href=&quot;https://user" in entry else \
+        entry.replace("&lt;p&gt;", '&lt;p&gt;&lt;a href="../x.html"&gt;x&lt;/a&gt;', 1)
+    for changed, problem in ((bare, "no textual content"), (relative, "relative link")):
+        (tmp_path / "atom.xml").write_text(atom.replace(entry, changed))
+        assert any(problem in p for p in feed_problems(tmp_path / "atom.xml", FIXTURE_BASE + "atom.xml")), problem
 
 
 @pytest.mark.parametrize("name", ["feed.xml", "atom.xml", "feed.json"])
