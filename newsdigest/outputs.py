@@ -17,7 +17,7 @@ from .feeds import render_feed, render_json_feed, render_opml, site_feeds
 from .fingerprint import Fingerprints, digest
 from .pages import Page, site_pages
 from .render import render_page
-from .search import WordIndex, doc_pieces, render_doc_piece
+from .search import WORD_PIECES, BlockIndex, doc_pieces, render_doc_piece, word_blocks, word_piece_path
 from .site import Site
 from .sitemap import render_robots, render_sitemap
 
@@ -73,7 +73,6 @@ def site_jobs(site: Site, env: Environment, templates: dict[str, str], body_of: 
                             partial(render_feed, feed, fmt, site, body_of)))
         jobs.append(Job(urls.feed_path(feed.folder, "json"), digest(feed_key, "json"),
                         partial(render_json_feed, feed, site, body_of)))
-    digests = [a.digest for a in site.openable]
     indexed = [page for page in pages if not is_noindex_copy(page, config)]
     jobs += [
         Job("feeds.opml", fingerprint(key, "opml", site.topics), partial(render_opml, site)),
@@ -82,11 +81,13 @@ def site_jobs(site: Site, env: Environment, templates: dict[str, str], body_of: 
         Job("robots.txt", digest(key, "robots"), partial(render_robots, config.base_url)),
         Job(".nojekyll", digest("nojekyll"), lambda: b""),
     ]
-    # Every word piece depends on the words of every article: all are made again when one article changed,
+    # A block's word pieces depend on its articles' words alone: all are made again when one of them changed,
     # and written where their bytes changed.
-    words = WordIndex(site)
-    words_key = digest(key, "search", *digests)
-    jobs += [Job(words.path(n), digest(words_key, str(n)), partial(words.piece, n)) for n in range(words.count)]
+    for block, articles in word_blocks(site):
+        index = BlockIndex(block, articles, site)
+        block_key = fingerprint(key, "search words", articles)
+        jobs += [Job(word_piece_path(block, n), digest(block_key, str(n)), partial(index.piece, n))
+                 for n in range(WORD_PIECES)]
     jobs += [Job(path, fingerprint(key, "search docs", articles), partial(render_doc_piece, number, articles, site))
              for number, (path, articles) in enumerate(doc_pieces(site))]
     # static/ is copied as is; a file is copied again only when its bytes changed.

@@ -9,7 +9,7 @@ from typing import Any, Iterator
 
 from . import urls
 from .dates import date_range, local_day
-from .search import DOCS_PER_PIECE, word_piece_count
+from .search import DOCS_PER_PIECE, WORD_PIECES, block_count
 from .site import Site, Term, TermLabel
 
 FEED_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
@@ -61,7 +61,7 @@ def site_pages(site: Site) -> Iterator[Page]:
     yield Page("archive/index.html", "archive.html", "Archive", {"editions": site.editions}, site_feeds)
     yield Page("feeds/index.html", "feeds.html", "Feeds", {"feed_groups": _feed_groups(site)}, site_feeds)
     yield Page("search/index.html", "search.html", "Search",
-               {"word_pieces": word_piece_count(len(site.openable)), "docs_per_piece": DOCS_PER_PIECE}, site_feeds)
+               {"word_blocks": block_count(site), "word_pieces": WORD_PIECES, "docs_per_piece": DOCS_PER_PIECE}, site_feeds)
     yield Page("404.html", "404.html", "Page not found", {}, site_feeds)
 
 

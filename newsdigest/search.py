@@ -1,9 +1,10 @@
 """The search index, in pieces a query loads as it needs them: script files, since pages opened from disk
 cannot fetch.
 
-Words are spread by their first two letters over `search/w-N.js` files, each mapping a word to the articles
-that hold it, by where it is (headline, topics and tags, summary, text); a query loads the pieces of its
-words only. What a result shows (headline, link, date, publisher, topics, summary) is kept apart in
+Articles are taken in fixed blocks, and each block's words are spread by their first two letters over
+`search/w-BLOCK-N.js` files, each mapping a word to the block's articles that hold it, by where it is
+(headline, topics and tags, summary, text); a query loads the pieces of its words only, and an edit remakes
+the pieces of one block. What a result shows (headline, link, date, publisher, topics, summary) is kept apart in
 `search/d-N.js`, DOCS_PER_PIECE articles each, loaded for the results shown. Articles are numbered from the
 oldest, so new articles add to the newest pieces and leave the others' bytes alone.
 """
@@ -21,6 +22,9 @@ from .dates import iso_moment, reader_moment
 from .site import Site
 
 DOCS_PER_PIECE = 10
+# Word pieces come per block of articles, WORD_PIECES to a block: a query loads one piece of each block per word.
+BLOCK_ARTICLES = 2000
+WORD_PIECES = 32
 # A result shows the start of a long summary: the pieces a query loads stay small.
 SUMMARY_CHARS = 240
 KEY_LETTERS = 2
@@ -29,34 +33,37 @@ def searchable(site: Site) -> tuple[Article, ...]:
     return tuple(reversed(site.openable))
 
 
-def word_piece_count(articles: int) -> int:
-    """How many word pieces a site of this many articles gets: a power of two, about one per ten articles,
-    so that a query's pieces stay small as the site grows."""
-    pieces = 16
-    while pieces * 10 < articles:
-        pieces *= 2
-    return pieces
+def block_count(site: Site) -> int:
+    return -(-len(site.openable) // BLOCK_ARTICLES)
 
 
-def word_piece(word: str, pieces: int) -> int:
+def word_piece(word: str) -> int:
     """The piece holding a word: a hash (32-bit FNV-1a) of its first letters, so that every word a typed
     prefix may complete is in the one piece. search.js computes the same."""
     number = 0x811C9DC5
     for character in word[:KEY_LETTERS]:
         number = ((number ^ ord(character)) * 0x01000193) & 0xFFFFFFFF
-    return number % pieces
+    return number % WORD_PIECES
 
 
-class WordIndex:
-    """The word pieces of one build's site, worked out once when the first of them is made."""
+def word_blocks(site: Site) -> Iterator[tuple[int, tuple[Article, ...]]]:
+    """The fixed blocks of BLOCK_ARTICLES articles, numbered from the oldest, that word pieces are made per:
+    an edit changes one block's pieces, and new articles the newest block's."""
+    articles = searchable(site)
+    for start in range(0, len(articles), BLOCK_ARTICLES):
+        yield start // BLOCK_ARTICLES, articles[start:start + BLOCK_ARTICLES]
 
-    def __init__(self, site: Site):
-        self.site = site
-        self.count = word_piece_count(len(site.openable))
+
+def word_piece_path(block: int, piece: int) -> str:
+    return f"search/w-{block}-{piece}.js"
+
+
+class BlockIndex:
+    """The word pieces of one block, worked out once when the first of them is made."""
+
+    def __init__(self, block: int, articles: tuple[Article, ...], site: Site):
+        self.block, self.articles, self.site = block, articles, site
         self._pieces: list[bytes] | None = None
-
-    def path(self, number: int) -> str:
-        return f"search/w-{number}.js"
 
     def piece(self, number: int) -> bytes:
         if self._pieces is None:
@@ -64,13 +71,13 @@ class WordIndex:
         return self._pieces[number]
 
     def _invert(self) -> list[bytes]:
-        """Each word maps to four lists of article numbers (the word in the headline, else in the topics,
-        tags and publisher, else the summary, else the text), each ascending and written as the gaps between
-        numbers, which keeps common words short."""
+        """Each word maps to four lists of the block's article numbers (the word in the headline, else in the
+        topics, tags and publisher, else the summary, else the text), each ascending and written as the gaps
+        between numbers, which keeps common words short."""
         site = self.site
         names = site.topic_names()
         found: dict[str, list[list[int]]] = defaultdict(lambda: [[], [], [], []])
-        for number, article in enumerate(searchable(site)):
+        for number, article in enumerate(self.articles, start=self.block * BLOCK_ARTICLES):
             title = set(index_words(article.title))
             terms = set(index_words(" ".join([names[t] for t in article.topics] + list(article.tags) +
                                              [article.source]))) - title
@@ -79,10 +86,10 @@ class WordIndex:
             for field, words in enumerate((title, terms, summary, text)):
                 for word in words:
                     found[word][field].append(number)
-        tables: list[dict[str, list[str]]] = [{} for _ in range(self.count)]
+        tables: list[dict[str, list[str]]] = [{} for _ in range(WORD_PIECES)]
         for word in sorted(found):
-            tables[word_piece(word, self.count)][word] = [_gaps(numbers) for numbers in found[word]]
-        return [_script("words", str(number), table) for number, table in enumerate(tables)]
+            tables[word_piece(word)][word] = [_gaps(numbers) for numbers in found[word]]
+        return [_script("words", f"{self.block}-{number}", table) for number, table in enumerate(tables)]
 
 
 def doc_pieces(site: Site) -> Iterator[tuple[str, tuple[Article, ...]]]:

@@ -1,5 +1,6 @@
-// Offline search in pieces: a query loads the word pieces of its words (search/w-N.js), then what its shown
-// results need (search/d-N.js), as script files, since pages opened from disk cannot fetch.
+// Offline search in pieces: a query loads the word pieces of its words (search/w-BLOCK-N.js, one per block of
+// articles), then what its shown results need (search/d-N.js), as script files, since pages opened from disk
+// cannot fetch.
 (function () {
   "use strict";
   var input = document.getElementById("search-query");
@@ -7,6 +8,7 @@
   var status = document.getElementById("search-status");
   var more = document.getElementById("search-more");
   var root = results.getAttribute("data-root") || "";
+  var wordBlocks = Number(results.getAttribute("data-word-blocks"));
   var wordPieces = Number(results.getAttribute("data-word-pieces"));
   var docsPerPiece = Number(results.getAttribute("data-docs-per-piece"));
   var PAGE = 20;
@@ -60,13 +62,15 @@
     return unique(text.toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter(function (word) { return word.length >= 2; }));
   }
 
-  // The piece of a word: the same hash of its first two letters as the build's (32-bit FNV-1a).
-  function piece(word) {
+  // The pieces of a word, one per block: the same hash of its first two letters as the build's (32-bit FNV-1a).
+  function pieces(word) {
     var hash = 0x811c9dc5;
     Array.from(word).slice(0, 2).forEach(function (letter) {
       hash = Math.imul(hash ^ letter.codePointAt(0), 0x01000193) >>> 0;
     });
-    return "w-" + (hash % wordPieces);
+    var names = [];
+    for (var block = 0; block < wordBlocks; block++) { names.push("w-" + block + "-" + (hash % wordPieces)); }
+    return names;
   }
 
   // Every word of the query must begin a word of the article; each counts where it weighs most.
@@ -74,15 +78,17 @@
     var totals = null;
     query.forEach(function (prefix) {
       var best = {};
-      var table = loaded[piece(prefix)] || {};
-      Object.keys(table).forEach(function (word) {
-        if (!word.startsWith(prefix)) { return; }
-        table[word].forEach(function (gaps, field) {
-          var number = 0;
-          if (!gaps) { return; }
-          gaps.split(",").forEach(function (gap) {
-            number += Number(gap);
-            if (!(best[number] >= WEIGHTS[field])) { best[number] = WEIGHTS[field]; }
+      pieces(prefix).forEach(function (name) {
+        var table = loaded[name] || {};
+        Object.keys(table).forEach(function (word) {
+          if (!word.startsWith(prefix)) { return; }
+          table[word].forEach(function (gaps, field) {
+            var number = 0;
+            if (!gaps) { return; }
+            gaps.split(",").forEach(function (gap) {
+              number += Number(gap);
+              if (!(best[number] >= WEIGHTS[field])) { best[number] = WEIGHTS[field]; }
+            });
           });
         });
       });
@@ -176,7 +182,7 @@
       more.hidden = true;
       return;
     }
-    load(unique(query.map(piece)), function () {
+    load(unique([].concat.apply([], query.map(pieces))), function () {
       if (ticket !== latest) { return; }
       var found = matches(query);
       results.textContent = "";

@@ -1,0 +1,1 @@
+NEWSDIGEST_SEARCH.words("0-11",{"imposed":["","","","0"]});

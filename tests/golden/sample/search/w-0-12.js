@@ -1,0 +1,1 @@
+NEWSDIGEST_SEARCH.words("0-12",{"backlash":["","","1",""],"bangladesh":["3","","",""],"based":["","","","0"],"bastian":["2","","",""],"dwivedi":["4","","",""],"london":["","","","0"],"uttar":["","","4",""]});

@@ -1,0 +1,1 @@
+NEWSDIGEST_SEARCH.words("0-29",{"according":["","","","0"],"accounting":["","","","0"],"acknowledged":["","","","0"],"across":["","","0",""],"actor":["","","2",""],"giriraj":["1","","",""],"keep":["","","","0"],"key":["","","","0"]});

@@ -1,0 +1,1 @@
+NEWSDIGEST_SEARCH.words("0-31",{"aimed":["","","0",""]});
