@@ -84,6 +84,9 @@ class Config:
     cache_dir: str = ".newsdigest-cache"
     # Trust the authors' raw HTML in bodies (script, iframe, style, any link) instead of sanitising it.
     raw_html: bool = False
+    # Make curly quotes, dashes and ellipses from straight ones at every build (Python-Markdown's smarty), as
+    # Pelican's TYPOGRIFY; ingest already writes them into the content.
+    typography: bool = False
     # "full" publishes each article's text; "summary" its title, summary and a link to the original, as
     # digests of others' reporting often must.
     republish: str = "full"
@@ -110,7 +113,7 @@ _SETTING_TYPES: dict[str, tuple[type, ...]] = {
     "title": (str,), "description": (str,), "base_url": (str,), "language": (str,),
     "timezone": (str,), "author": (str,), "per_page": (int,), "feed_items": (int,),
     "related_items": (int,), "section_items": (int,), "words_per_minute": (int,), "content_dir": (str,),
-    "output_dir": (str,), "templates_dir": (str,), "static_dir": (str,), "cache_dir": (str,), "raw_html": (bool,),
+    "output_dir": (str,), "templates_dir": (str,), "static_dir": (str,), "cache_dir": (str,), "raw_html": (bool,), "typography": (bool,),
     "republish": (str,), "noindex_copies": (bool,), "topics": (list,), "tags": (list,),
 }
 _RULE_TYPES: dict[str, tuple[type, ...]] = {"keywords": (dict,), "threshold": (int, float), "all": (list,),

@@ -158,7 +158,7 @@ def parse_article(path: Path, data: bytes, config: Config, digest: str = "") -> 
     meta, body = _split_front_matter(path, text)
     fields = _Fields(path, text, meta)
     try:
-        body_html = markdown_to_html(body, raw_html=config.raw_html)
+        body_html = markdown_to_html(body, raw_html=config.raw_html, typography=config.typography)
     except MarkupLimitError as error:
         raise SiteError(path, str(error), "split the article, or remove the runs of brackets, the deep nesting "
                         "or the text that is not the article's", text[: len(text) - len(body)].count("\n") + 1) \

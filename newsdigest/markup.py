@@ -12,7 +12,10 @@ from markupsafe import Markup
 
 from .limits import time_limit
 
-EXTENSIONS = ["tables", "footnotes", "smarty", "toc", "fenced_code", "sane_lists"]
+EXTENSIONS = ["tables", "footnotes", "toc", "fenced_code", "sane_lists"]
+# Curly quotes, dashes and ellipses made from straight ones at every build (the site setting `typography`).
+# Off by default: ingest writes them into the content, and this extension is about half of Markdown's cost.
+TYPOGRAPHY = "smarty"
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 _local = threading.local()
 
@@ -54,8 +57,9 @@ def without_control_characters(text: str) -> str:
     return CONTROL_CHARACTERS.sub("", text)
 
 
-def markdown_to_html(text: str, raw_html: bool = False) -> str:
-    """One article body as HTML, sanitised unless the site trusts its authors' raw HTML.
+def markdown_to_html(text: str, raw_html: bool = False, typography: bool = False) -> str:
+    """One article body as HTML, sanitised unless the site trusts its authors' raw HTML, with typographic
+    punctuation made from straight quotes and dashes when `typography` asks for it.
 
     Raises MarkupLimitError for a body too large, nested too deep or taking too long.
     """
@@ -63,9 +67,13 @@ def markdown_to_html(text: str, raw_html: bool = False) -> str:
     if size > MAX_MARKDOWN_BYTES:
         raise MarkupLimitError(f"the body is {size / 1e6:.1f} MB; an article may have at most "
                                f"{MAX_MARKDOWN_BYTES / 1e6:.0f} MB")
-    converter = getattr(_local, "converter", None)
+    converters = getattr(_local, "converters", None)
+    if converters is None:
+        converters = _local.converters = {}
+    converter = converters.get(typography)
     if converter is None:
-        converter = _local.converter = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+        extensions = EXTENSIONS + [TYPOGRAPHY] if typography else EXTENSIONS
+        converter = converters[typography] = markdown.Markdown(extensions=extensions, output_format="html")
     try:
         seconds = SECONDS_BASE + SECONDS_PER_MEGABYTE * size / 1e6
         with time_limit(seconds, lambda: MarkupLimitError(
@@ -73,10 +81,10 @@ def markdown_to_html(text: str, raw_html: bool = False) -> str:
                 "Python-Markdown slow)")):
             html = converter.reset().convert(text)
     except RecursionError:
-        _local.converter = None
+        converters.pop(typography)
         raise MarkupLimitError("lists or quotes are nested too deeply to convert") from None
     except MarkupLimitError:
-        _local.converter = None  # stopped mid-conversion, its state is not to be trusted
+        converters.pop(typography)  # stopped mid-conversion, its state is not to be trusted
         raise
     return html if raw_html else _SANITIZER.clean(html)
 

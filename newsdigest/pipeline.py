@@ -71,7 +71,7 @@ class BuildOptions:
 def parse_signature(config: Config) -> str:
     """What parsing depends on besides a file's bytes; a change to it makes every cached article stale."""
     return digest(__version__, config.timezone, str(config.words_per_minute), repr(sorted(t.id for t in config.topics)),
-                  repr(EXTENSIONS), repr(config.raw_html))
+                  repr(EXTENSIONS), repr(config.raw_html), repr(config.typography))
 
 
 def build(config: Config, options: BuildOptions = BuildOptions(), progress: Progress | None = None) -> BuildResult:

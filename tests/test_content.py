@@ -129,3 +129,18 @@ def test_the_other_sample_items_ship_as_short_entries():
     for item in expected["related_articles"] + expected["latest_news"]:
         assert item["title"] in by_title
         assert by_title[item["title"]].summary == item.get("summary", "")
+
+
+def test_typography_is_a_site_setting_off_by_default(fixture_site):
+    from conftest import build_site_into, parse_html
+    (fixture_site / "content" / "quotes.md").write_text(
+        '---\ntitle: Quotes\ndate: 2025-01-04\n---\nHe said "yes" -- twice... and \'no\'.\n')
+    plain = build_site_into(fixture_site, fixture_site.parent / "plain")
+    assert not plain.errors
+    body = parse_html(fixture_site.parent / "plain" / "articles" / "quotes.html").find(class_="body").get_text()
+    assert 'He said "yes" -- twice... and \'no\'.' in body, "as written: ingest writes typographic punctuation"
+    toml = fixture_site / "site.toml"
+    toml.write_text("typography = true\n" + toml.read_text())
+    assert not build_site_into(fixture_site, fixture_site.parent / "curly").errors
+    body = parse_html(fixture_site.parent / "curly" / "articles" / "quotes.html").find(class_="body").get_text()
+    assert "He said “yes” – twice… and ‘no’." in body

@@ -4,10 +4,12 @@ from newsdigest.markup import first_paragraph, markdown_to_html, plain_text, rea
 
 
 def test_tables_footnotes_quotes_and_heading_ids():
-    html = markdown_to_html('## A heading\n\nHe said "yes" -- twice.[^n]\n\n|a|b|\n|-|-|\n|1|2|\n\n[^n]: A note.\n')
-    soup = BeautifulSoup(html, "html.parser")
+    source = '## A heading\n\nHe said "yes" -- twice.[^n]\n\n|a|b|\n|-|-|\n|1|2|\n\n[^n]: A note.\n'
+    soup = BeautifulSoup(markdown_to_html(source), "html.parser")
     assert soup.h2["id"] == "a-heading"
-    assert "“yes” – twice." in soup.p.get_text()
+    assert 'He said "yes" -- twice.' in soup.p.get_text(), "punctuation as written: ingest writes it typographic"
+    typographic = BeautifulSoup(markdown_to_html(source, typography=True), "html.parser")
+    assert "“yes” – twice." in typographic.p.get_text()
     assert [td.get_text() for td in soup.find_all("td")] == ["1", "2"]
     assert soup.find("div", class_="footnote").li["id"] == "fn:n"
 

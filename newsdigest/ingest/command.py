@@ -26,7 +26,7 @@ from .extracted import Extracted, kind_of
 from .htmlclean import clean_html
 from ..limits import time_limit
 from ..parallel import run_indexed
-from ..markup import MAX_MARKDOWN_BYTES, plain_text, without_control_characters
+from ..markup import MAX_MARKDOWN_BYTES, TYPOGRAPHY, plain_text, without_control_characters
 from .rawinput import HTML_SUFFIXES, MAX_BYTES, TEXT_SUFFIXES, RawInput, read_path, read_stream
 from .textclean import clean_text
 from .topics import Assignment, assign_tags, assign_topics
@@ -296,7 +296,7 @@ def typographic_all(texts: list[str]) -> list[str]:
     """typographic() of each text, in one Markdown run: a run costs more than the text of one paragraph."""
     converter = getattr(_local, "smarty", None)
     if converter is None:
-        converter = _local.smarty = markdown.Markdown(extensions=["smarty"], output_format="html")
+        converter = _local.smarty = markdown.Markdown(extensions=[TYPOGRAPHY], output_format="html")
     marked = [i for i, text in enumerate(texts) if any(mark in text for mark in "'\"-.")]
     sources = [markdown_escape(texts[i]) for i in marked]
     # Blank lines part the texts; a text that Markdown reads as anything but one paragraph is left as it was.
