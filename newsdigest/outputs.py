@@ -19,7 +19,7 @@ from .pages import Page, site_pages
 from .render import render_page
 from .search import WORD_PIECES, BlockIndex, doc_pieces, render_doc_piece, word_blocks, word_piece_path
 from .site import Site
-from .sitemap import render_robots, render_sitemap
+from .sitemap import SITEMAP, last_modified, render_robots, render_sitemap, render_sitemap_index, sitemap_files
 
 
 @dataclass(frozen=True)
@@ -76,11 +76,15 @@ def site_jobs(site: Site, env: Environment, templates: dict[str, str], body_of: 
     indexed = [page for page in pages if not is_noindex_copy(page, config)]
     jobs += [
         Job("feeds.opml", fingerprint(key, "opml", site.topics), partial(render_opml, site)),
-        Job("sitemap.xml", fingerprint(key, "sitemap", [(p.path, _last_modified(p)) for p in indexed]),
-            partial(render_sitemap, indexed, config.base_url)),
         Job("robots.txt", digest(key, "robots"), partial(render_robots, config.base_url)),
         Job(".nojekyll", digest("nojekyll"), lambda: b""),
     ]
+    sitemaps = sitemap_files(indexed)
+    jobs += [Job(path, fingerprint(key, "sitemap", [(p.path, last_modified(p)) for p in listed]),
+                 partial(render_sitemap, listed, config.base_url)) for path, listed in sitemaps]
+    if sitemaps[0][0] != SITEMAP:
+        paths = [path for path, _ in sitemaps]
+        jobs.append(Job(SITEMAP, digest(key, "sitemap index", *paths), partial(render_sitemap_index, paths, config.base_url)))
     # A block's word pieces depend on its articles' words alone: all are made again when one of them changed,
     # and written where their bytes changed.
     for block, articles in word_blocks(site):
@@ -104,11 +108,6 @@ def _published_body(body_of: Callable[[Article], str], config: Config, article: 
     """The body the site publishes: none where it republishes summaries only (pages and feeds then give
     the summary and the way to the original)."""
     return body_of(article) if article.shows_text(config) else ""
-
-
-def _last_modified(page: Page) -> str:
-    article = page.context.get("article")
-    return article.last_change.isoformat() if article is not None else ""
 
 
 def _page(env: Environment, page: Page, config: Config, names: dict[str, str],

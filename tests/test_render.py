@@ -202,6 +202,7 @@ def test_sitemap_robots_and_nojekyll(fixture_output):
     sitemap = (fixture_output / "sitemap.xml").read_text()
     assert "<loc>https://user.github.io/repo/articles/second.html</loc>" in sitemap
     assert "<lastmod>2025-01-03T08:00:00+05:30</lastmod>" in sitemap
+    assert "<lastmod>2025-01-01</lastmod>" in sitemap, "a day without a time is the day"
     assert "404.html" not in sitemap
     assert "Sitemap: https://user.github.io/repo/sitemap.xml" in (fixture_output / "robots.txt").read_text()
     assert (fixture_output / ".nojekyll").exists()
@@ -219,3 +220,27 @@ def test_the_feeds_page_lists_every_feed_and_the_opml(sample_output):
     assert [h2.get_text() for h2 in soup.find_all("h2")] == ["The whole site", "Topics", "Tags"]
 
 
+
+
+def test_past_the_protocols_limit_the_sitemap_is_an_index_of_sitemaps(fixture_site, monkeypatch):
+    """The protocol allows 50,000 URLs a sitemap: with a limit of 5, the fixture's pages need an index."""
+    import xml.etree.ElementTree as ET
+    from conftest import build_site_into
+    whole = fixture_site.parent / "whole"
+    build_site_into(fixture_site, whole)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    every = [loc.text for loc in ET.parse(whole / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
+    monkeypatch.setattr("newsdigest.sitemap.SITEMAP_URLS", 5)
+    split = fixture_site.parent / "split"
+    build_site_into(fixture_site, split)
+    index = ET.parse(split / "sitemap.xml").getroot()
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    children = [loc.text for loc in index.findall("s:sitemap/s:loc", ns)]
+    assert len(children) == -(-len(every) // 5) and children[0] == "https://user.github.io/repo/sitemaps/sitemap-1.xml"
+    listed = []
+    for child in children:
+        urls = ET.parse(split / child.removeprefix("https://user.github.io/repo/")).getroot().findall("s:url/s:loc", ns)
+        assert 1 <= len(urls) <= 5
+        listed += [loc.text for loc in urls]
+    assert listed == every
+    assert "Sitemap: https://user.github.io/repo/sitemap.xml" in (split / "robots.txt").read_text()
