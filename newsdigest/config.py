@@ -113,7 +113,8 @@ _SETTING_TYPES: dict[str, tuple[type, ...]] = {
     "title": (str,), "description": (str,), "base_url": (str,), "language": (str,),
     "timezone": (str,), "author": (str,), "per_page": (int,), "feed_items": (int,),
     "related_items": (int,), "section_items": (int,), "words_per_minute": (int,), "content_dir": (str,),
-    "output_dir": (str,), "templates_dir": (str,), "static_dir": (str,), "cache_dir": (str,), "raw_html": (bool,), "typography": (bool,),
+    "output_dir": (str,), "templates_dir": (str,), "static_dir": (str,), "cache_dir": (str,), "raw_html": (bool,),
+    "typography": (bool,),
     "republish": (str,), "noindex_copies": (bool,), "topics": (list,), "tags": (list,),
 }
 _RULE_TYPES: dict[str, tuple[type, ...]] = {"keywords": (dict,), "threshold": (int, float), "all": (list,),

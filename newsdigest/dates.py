@@ -10,7 +10,8 @@ from typing import Iterable
 
 class CalendarDay(datetime):
     """A date given without a time of day, held as noon UTC of that day: a reader anywhere from UTC−11 to
-    UTC+11 (feed readers and browsers convert to their own zone) still sees that day. Pages show the day alone.
+    UTC+11 (feed readers and browsers convert to their own zone) still sees that day. Pages show the day
+    alone.
     """
 
 

@@ -90,8 +90,8 @@ def render_json_feed(feed: Feed, site: Site, body_of: Callable[[Article], str]) 
 
 def _json_item(article: Article, body: str, base_url: str, topic_names: dict[str, str]) -> dict:
     link = urls.absolute(base_url, urls.article_path(article.slug))
-    item = {"id": article.guid, "url": link, "title": article.title, "content_html": item_html(article, body, link),
-            "summary": article.summary, "date_published": article.date.isoformat(),
+    item = {"id": article.guid, "url": link, "title": article.title,
+            "content_html": item_html(article, body, link), "summary": article.summary, "date_published": article.date.isoformat(),
             "date_modified": article.last_change.isoformat(),
             "tags": [topic_names[t] for t in article.topics] + list(article.tags)}
     if article.author:

@@ -64,7 +64,8 @@ class Fingerprints:
         return digest(*out)
 
     def _flatten(self, value: Any, out: list[str]) -> None:
-        # Strings and articles, by far the most values, are appended where they are met: a call each costs more.
+        # Strings and articles, by far the most values, are appended where they are met: a call each costs
+        # more.
         kind = type(value)
         if kind is str:
             out.append(value)

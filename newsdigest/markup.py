@@ -77,8 +77,8 @@ def markdown_to_html(text: str, raw_html: bool = False, typography: bool = False
     try:
         seconds = SECONDS_BASE + SECONDS_PER_MEGABYTE * size / 1e6
         with time_limit(seconds, lambda: MarkupLimitError(
-                f"converting the Markdown took over {seconds:.1f} s of processor time (runs of brackets or unclosed links make "
-                "Python-Markdown slow)")):
+                f"converting the Markdown took over {seconds:.1f} s of processor time (runs of brackets or "
+                "unclosed links make Python-Markdown slow)")):
             html = converter.reset().convert(text)
     except RecursionError:
         converters.pop(typography)

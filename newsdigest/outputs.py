@@ -19,7 +19,8 @@ from .pages import Page, site_pages
 from .render import render_page
 from .search import WORD_PIECES, BlockIndex, doc_pieces, render_doc_piece, word_blocks, word_piece_path
 from .site import Site
-from .sitemap import SITEMAP, last_modified, render_robots, render_sitemap, render_sitemap_index, sitemap_files
+from .sitemap import (SITEMAP, last_modified, render_robots, render_sitemap, render_sitemap_index,
+                      sitemap_files)
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,8 @@ def site_jobs(site: Site, env: Environment, templates: dict[str, str], body_of: 
                  partial(render_sitemap, listed, config.base_url)) for path, listed in sitemaps]
     if sitemaps[0][0] != SITEMAP:
         paths = [path for path, _ in sitemaps]
-        jobs.append(Job(SITEMAP, digest(key, "sitemap index", *paths), partial(render_sitemap_index, paths, config.base_url)))
+        jobs.append(Job(SITEMAP, digest(key, "sitemap index", *paths),
+                        partial(render_sitemap_index, paths, config.base_url)))
     # A block's word pieces depend on its articles' words alone: all are made again when one of them changed,
     # and written where their bytes changed.
     for block, articles in word_blocks(site):
@@ -92,7 +94,8 @@ def site_jobs(site: Site, env: Environment, templates: dict[str, str], body_of: 
         block_key = fingerprint(key, "search words", articles)
         jobs += [Job(word_piece_path(block, n), digest(block_key, str(n)), partial(index.piece, n))
                  for n in range(WORD_PIECES)]
-    jobs += [Job(path, fingerprint(key, "search docs", articles), partial(render_doc_piece, number, articles, site))
+    jobs += [Job(path, fingerprint(key, "search docs", articles),
+                 partial(render_doc_piece, number, articles, site))
              for number, (path, articles) in enumerate(doc_pieces(site))]
     # static/ is copied as is; a file is copied again only when its bytes changed.
     return jobs + [Job(name, digest(name, f.sha), f.path.read_bytes) for name, f in static.items()]

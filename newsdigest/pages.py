@@ -49,7 +49,8 @@ def site_pages(site: Site) -> Iterator[Page]:
     """Every HTML page of the site, in a fixed order."""
     site_feeds = feed_links(site.config.title, "")
     yield _front_page(site, site_feeds)
-    yield from _listing(site, "", "Latest news", site.config.title, site.articles, site_feeds, {}, urls.LATEST)
+    yield from _listing(site, "", "Latest news", site.config.title, site.articles, site_feeds, {},
+                        urls.LATEST)
     for term in site.topics + site.tags:
         own = feed_links(f"{site.config.title}: {term_title(term)}", urls.term_folder(term.kind, term.slug))
         yield from _listing(site, urls.term_folder(term.kind, term.slug), term_title(term), term_title(term),
@@ -61,7 +62,8 @@ def site_pages(site: Site) -> Iterator[Page]:
     yield Page("archive/index.html", "archive.html", "Archive", {"editions": site.editions}, site_feeds)
     yield Page("feeds/index.html", "feeds.html", "Feeds", {"feed_groups": _feed_groups(site)}, site_feeds)
     yield Page("search/index.html", "search.html", "Search",
-               {"word_blocks": block_count(site), "word_pieces": WORD_PIECES, "docs_per_piece": DOCS_PER_PIECE}, site_feeds)
+               {"word_blocks": block_count(site), "word_pieces": WORD_PIECES, "docs_per_piece": DOCS_PER_PIECE},
+               site_feeds)
     yield Page("404.html", "404.html", "Page not found", {}, site_feeds)
 
 
@@ -102,7 +104,8 @@ def _listing(site: Site, folder: str, title: str, archive_name: str, articles, f
                 **extra}, feeds)
     for number in range(1, archive_pages + 1):
         items = tuple(articles[total - number * per_page: total - (number - 1) * per_page])
-        label = date_range(local_day(items[-1].date, site.config.zone), local_day(items[0].date, site.config.zone))
+        zone = site.config.zone
+        label = date_range(local_day(items[-1].date, zone), local_day(items[0].date, zone))
         pagination = {
             "newer": urls.listing_path(folder, number + 1) if number < archive_pages else first_path,
             "older": listing_path_or_none(folder, number - 1),

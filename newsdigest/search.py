@@ -4,9 +4,9 @@ cannot fetch.
 Articles are taken in fixed blocks, and each block's words are spread by their first two letters over
 `search/w-BLOCK-N.js` files, each mapping a word to the block's articles that hold it, by where it is
 (headline, topics and tags, summary, text); a query loads the pieces of its words only, and an edit remakes
-the pieces of one block. What a result shows (headline, link, date, publisher, topics, summary) is kept apart in
-`search/d-N.js`, DOCS_PER_PIECE articles each, loaded for the results shown. Articles are numbered from the
-oldest, so new articles add to the newest pieces and leave the others' bytes alone.
+the pieces of one block. What a result shows (headline, link, date, publisher, topics, summary) is kept
+apart in `search/d-N.js`, DOCS_PER_PIECE articles each, loaded for the results shown. Articles are numbered
+from the oldest, so new articles add to the newest pieces and leave the others' bytes alone.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from .dates import iso_moment, reader_moment
 from .site import Site
 
 DOCS_PER_PIECE = 10
-# Word pieces come per block of articles, WORD_PIECES to a block: a query loads one piece of each block per word.
+# Word pieces come per block of articles, WORD_PIECES to a block: a query loads one piece of each block per
+# word.
 BLOCK_ARTICLES = 2000
 WORD_PIECES = 32
 # A result shows the start of a long summary: the pieces a query loads stay small.
@@ -82,7 +83,8 @@ class BlockIndex:
             terms = set(index_words(" ".join([names[t] for t in article.topics] + list(article.tags) +
                                              [article.source]))) - title
             summary = set(index_words(article.summary)) - title - terms
-            text = set(article.search_words.split() if article.shows_text(site.config) else ()) - title - terms - summary
+            text = set(article.search_words.split() if article.shows_text(site.config) else ())
+            text -= title | terms | summary
             for field, words in enumerate((title, terms, summary, text)):
                 for word in words:
                     found[word][field].append(number)

@@ -47,7 +47,8 @@ def render_sitemap(pages: Iterable[Page], base_url: str) -> bytes:
 
 def render_sitemap_index(paths: Iterable[str], base_url: str) -> bytes:
     lines = ["<?xml version='1.0' encoding='utf-8'?>", f'<sitemapindex xmlns="{SITEMAP_NS}">']
-    lines += [f"  <sitemap>\n    <loc>{escape(urls.absolute(base_url, path))}</loc>\n  </sitemap>" for path in paths]
+    lines += [f"  <sitemap>\n    <loc>{escape(urls.absolute(base_url, path))}</loc>\n  </sitemap>"
+              for path in paths]
     lines.append("</sitemapindex>\n")
     return "\n".join(lines).encode("utf-8")
 

@@ -320,8 +320,10 @@ def markdown_body(paragraphs: list[str]) -> str:
     previous = ""
     for paragraph in paragraphs:
         kind = kind_of(paragraph)
-        chunk = _markdown_table([[next(texts) for _ in row] for row in paragraph.rows]) if kind == "table" else \
-            _BLOCK_PREFIX.get(kind, "") + markdown_escape(next(texts))
+        if kind == "table":
+            chunk = _markdown_table([[next(texts) for _ in row] for row in paragraph.rows])
+        else:
+            chunk = _BLOCK_PREFIX.get(kind, "") + markdown_escape(next(texts))
         # Items of one list are one block: a blank line between them would make a loose list.
         chunks.append(("\n" if kind in ("ul", "ol") and kind == previous else "\n\n") + chunk)
         previous = kind
@@ -334,7 +336,8 @@ def _texts_of(paragraph: str) -> list[str]:
 
 def _markdown_table(rows: list[list[str]]) -> str:
     width = max(len(row) for row in rows)
-    cells = [[markdown_escape(cell).replace("|", "\\|") for cell in row] + [""] * (width - len(row)) for row in rows]
+    cells = [[markdown_escape(cell).replace("|", "\\|") for cell in row] + [""] * (width - len(row))
+             for row in rows]
     lines = ["| " + " | ".join(row) + " |" for row in cells]
     return "\n".join([lines[0], "|" + "---|" * width, *lines[1:]])
 

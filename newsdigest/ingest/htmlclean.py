@@ -28,9 +28,9 @@ _WORD = re.compile(r"\w+")
 
 
 def _extract(html: bytes | str, precision: bool):
-    return trafilatura.bare_extraction(html, include_comments=False, include_tables=True, favor_precision=precision,
-                                       favor_recall=not precision, deduplicate=False, fast=True, with_metadata=True,
-                                       date_extraction_params=DATE_PARAMETERS)
+    return trafilatura.bare_extraction(html, include_comments=False, include_tables=True,
+                                       favor_precision=precision, favor_recall=not precision, deduplicate=False,
+                                       fast=True, with_metadata=True, date_extraction_params=DATE_PARAMETERS)
 
 
 def _main_text(html: bytes | str):
