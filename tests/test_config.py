@@ -50,6 +50,10 @@ def test_base_url_from_the_command_line_wins(tmp_path):
     ('[[topics]]\nid = "a"\nname = "A"\n[[topics]]\nid = "a"\nname = "B"\n', "topic id 'a' is used twice", 2),
     ('[[topics]]\nid = "a"\nname = "A"\nkeywords = { "x" = "heavy" }\n', "keyword 'x' has weight 'heavy'", 4),
     ('per_page = 0\n', "per_page must be at least 1", 1),
+    ('title = "x"\nrepublish = "teaser"\n', "republish 'teaser' is not one of full, summary", 2),
+    ('section_items = 0\n', "section_items must be at least 1", 1),
+    ('noindex_copies = "yes"\n', "setting 'noindex_copies' is 'yes', which is not true or false", 1),
+    ('typography = 1\n', "setting 'typography' is 1, which is not true or false", 1),
 ])
 def test_bad_settings_are_reported_by_name_and_line(tmp_path, text, problem, line):
     with pytest.raises(SiteError) as caught:
