@@ -27,6 +27,7 @@ def local_moment(moment: datetime, zone: tzinfo) -> datetime:
 def local_day(moment: datetime, zone: tzinfo) -> date:
     return local_moment(moment, zone).date()
 
+
 _MONTHS = {name: number for number, names in enumerate((
     ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
     ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
@@ -97,7 +98,7 @@ def reader_moment(moment: datetime, zone: tzinfo) -> str:
     """'12 June 2025', or '12 June 2025, 09:30 IST' where the article gives its time."""
     if isinstance(moment, CalendarDay):
         return long_date(moment)
-    local = moment.astimezone(zone)
+    local = local_moment(moment, zone)
     return f"{long_date(local)}, {local:%H:%M} {local.tzname()}"
 
 

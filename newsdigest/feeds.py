@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
+from itertools import islice
 from typing import Callable, Iterator, Sequence
 from urllib.parse import urljoin
 
@@ -44,7 +45,7 @@ def site_feeds(site: Site) -> Iterator[Feed]:
     for term in site.topics + site.tags:
         description = term.description or f"{term_title(term)}: articles from {config.title}."
         # A headline alone is no feed item: a reader gets articles it can open.
-        items = tuple(a for a in term.articles if a.has_page)[:limit]
+        items = tuple(islice((a for a in term.articles if a.has_page), limit))
         yield Feed(urls.term_folder(term.kind, term.slug), f"{config.title}: {term_title(term)}",
                    description, items, newest_change(items) if items else site_updated)
 
