@@ -17,7 +17,7 @@ from newsdigest.config import load_config
 from newsdigest.errors import SiteError
 from newsdigest.progress import ProgressBar
 
-COMMANDS = ("build", "init", "ingest", "retag", "pack", "serve")
+COMMANDS = ("build", "init", "ingest", "fetch", "retag", "pack", "serve")
 BASE_URL_VARIABLE = "NEWSDIGEST_BASE_URL"
 
 
@@ -48,6 +48,11 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     ingest_parser.add_argument("--force", action="store_true",
                                help="replace content files of the same story, even ones edited by hand")
     ingest_parser.add_argument("--dry-run", action="store_true", help="print what would be written; write nothing")
+    fetch_parser = commands.add_parser("fetch", help="read the [[sources]] of site.toml and ingest their new articles")
+    _add_build_options(fetch_parser)
+    fetch_parser.add_argument("--dry-run", action="store_true",
+                              help="read the sources and list the pages it would read; read and write nothing else")
+    fetch_parser.add_argument("--build", action="store_true", help="build the site afterwards")
     retag_parser = commands.add_parser("retag", help="apply site.toml's topic and tag rules to ingested articles again")
     retag_parser.add_argument("paths", nargs="*", metavar="PATH",
                               help="content files or folders (default: every article in content/)")
@@ -151,6 +156,18 @@ def run_ingest(args: argparse.Namespace) -> int:
     return 1 if counts.get("failed") else 0
 
 
+def run_fetch(args: argparse.Namespace) -> int:
+    from newsdigest.fetch import FetchOptions, fetch  # ingest's trafilatura is slow to import
+
+    def say(line: str, failed: bool) -> None:
+        print(line, file=sys.stderr if failed else sys.stdout, flush=True)
+
+    summary = fetch(_site_config(args), FetchOptions(dry_run=args.dry_run), say)
+    print(summary.line(), flush=True)
+    built = run_build(args) if args.build and not args.dry_run else 0
+    return 1 if summary.failed or built else 0
+
+
 def run_init(args: argparse.Namespace) -> int:
     from newsdigest.init import init_digest
 
@@ -233,7 +250,7 @@ def run_serve(args: argparse.Namespace) -> int:
 def main(argv: list[str]) -> int:
     args = parse_arguments(argv)
     try:
-        runs = {"init": run_init, "ingest": run_ingest, "retag": run_retag, "serve": run_serve}
+        runs = {"init": run_init, "ingest": run_ingest, "fetch": run_fetch, "retag": run_retag, "serve": run_serve}
         return runs.get(args.command, run_build)(args)
     except SiteError as error:
         print(f"error: {error}", file=sys.stderr)

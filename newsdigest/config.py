@@ -14,6 +14,7 @@ from .errors import SiteError
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REPUBLISH = ("full", "summary")
+SOURCE_KINDS = ("feed", "sitemap", "links")
 # Topic ids name folders; file systems refuse names past 255 bytes.
 MAX_ID_LENGTH = 100
 
@@ -58,6 +59,45 @@ class TagRule(MatchRule):
     @property
     def label(self) -> str:
         return self.name
+
+
+@dataclass(frozen=True)
+class Source:
+    """A list of articles the digest follows: a feed, a sitemap or a text file of links, with what to add to
+    its articles and which of them to take. `problem` says why it cannot be used: fetch reports it and goes on
+    with the other sources, and a build, which never reads sources, is not stopped by it."""
+
+    url: str = ""
+    kind: str = ""
+    topics: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    # Regular expressions, case-insensitive, tried on each item's URL and on its title.
+    include: str = ""
+    exclude: str = ""
+    # New items taken from this source in one run, newest first as the source lists them.
+    limit: int = 30
+    line: int | None = None
+    problem: str = ""
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """How fetch behaves towards the sites it reads: who it says it is, how often and how long it asks."""
+
+    # Empty: "newsdigest/VERSION (+base_url)". Its first word is the name robots.txt rules are matched to.
+    user_agent: str = ""
+    # Seconds between two requests to one host (a robots.txt Crawl-delay that is longer wins).
+    delay: float = 2.0
+    # Seconds to connect, and to wait for each part of a response; a whole response gets four times this.
+    timeout: float = 20.0
+    max_bytes: int = 10_000_000
+    # Hosts read at the same time, each one request at a time.
+    hosts: int = 4
+    # Tries again after a 429, a 5xx or a failed connection, waiting longer each time (or as Retry-After asks).
+    retries: int = 3
+    # The longest wait before a retry within a run; a server asking for more is tried again on the next run.
+    max_wait: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -115,8 +155,14 @@ _SETTING_TYPES: dict[str, tuple[type, ...]] = {
     "related_items": (int,), "section_items": (int,), "words_per_minute": (int,), "content_dir": (str,),
     "output_dir": (str,), "templates_dir": (str,), "static_dir": (str,), "cache_dir": (str,), "raw_html": (bool,),
     "typography": (bool,),
-    "republish": (str,), "noindex_copies": (bool,), "topics": (list,), "tags": (list,),
+    "republish": (str,), "noindex_copies": (bool,), "topics": (list,), "tags": (list,), "sources": (list,),
+    "fetch": (dict,),
 }
+_SOURCE_TYPES: dict[str, tuple[type, ...]] = {"url": (str,), "kind": (str,), "topics": (list,), "tags": (list,),
+                                             "include": (str,), "exclude": (str,), "limit": (int,)}
+_FETCH_TYPES: dict[str, tuple[type, ...]] = {"user_agent": (str,), "delay": (int, float), "timeout": (int, float),
+                                            "max_bytes": (int,), "hosts": (int,), "retries": (int,),
+                                            "max_wait": (int, float)}
 _RULE_TYPES: dict[str, tuple[type, ...]] = {"keywords": (dict,), "threshold": (int, float), "all": (list,),
                                            "none": (list,), "headline_weight": (int, float)}
 _TOPIC_TYPES: dict[str, tuple[type, ...]] = {"id": (str,), "name": (str,), "description": (str,), **_RULE_TYPES}
@@ -147,7 +193,79 @@ def _config_from_table(table: dict[str, Any], path: Path, text: str) -> Config:
     topics = tuple(Topic(**_rule_table(t, path, text, "topics", _TOPIC_TYPES, ("id", "name")))
                    for t in table.pop("topics", []))
     tags = tuple(TagRule(**_rule_table(t, path, text, "tags", _TAG_TYPES, ("name",))) for t in table.pop("tags", []))
+    # What fetch follows is fetch's own (load_fetch_plan): a build neither reads it nor rebuilds for it.
+    table.pop("sources", None), table.pop("fetch", None)
     return Config(**table, topics=topics, tags=tags)
+
+
+@dataclass(frozen=True)
+class FetchPlan:
+    sources: tuple[Source, ...]
+    settings: FetchSettings
+
+
+def load_fetch_plan(config: Config) -> FetchPlan:
+    """The [[sources]] and [fetch] of site.toml (load_config has checked the file's syntax)."""
+    path = config.root / "site.toml"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    table = tomllib.loads(text)
+    topic_ids = {topic.id for topic in config.topics}
+    sources = tuple(_source(entry, number, text, topic_ids)
+                    for number, entry in enumerate(table.get("sources", []), start=1))
+    return FetchPlan(sources, _fetch_settings(table.get("fetch", {}), path, text))
+
+
+def _fetch_settings(table: dict[str, Any], path: Path, text: str) -> FetchSettings:
+    _check_keys(table, _FETCH_TYPES, path, text, "fetch setting")
+    settings = FetchSettings(**table)
+    for name in ("delay", "timeout", "max_bytes", "hosts", "retries", "max_wait"):
+        least = 1 if name in ("timeout", "max_bytes", "hosts") else 0
+        if getattr(settings, name) < least:
+            raise SiteError(path, f"fetch setting '{name}' must be at least {least}",
+                            f"set {name} under [fetch] to {least} or more", _line_of(text, name))
+    return settings
+
+
+def _source(entry: Any, number: int, text: str, topic_ids: set[str]) -> Source:
+    """The number-th [[sources]] entry; what is wrong with it becomes its problem rather than an error, so that
+    one bad source neither stops the build nor the other sources."""
+    line = _nth_line(text, "[[sources]]", number)
+    if not isinstance(entry, dict):
+        return Source(line=line, problem="is not a table", hint="write each source as a [[sources]] section")
+    unknown = sorted(set(entry) - set(_SOURCE_TYPES))
+    wrong = [key for key, wanted in _SOURCE_TYPES.items()
+             if key in entry and (not isinstance(entry[key], wanted) or isinstance(entry[key], bool))]
+    url = entry.get("url") if isinstance(entry.get("url"), str) else ""
+    if unknown or wrong:
+        key = (unknown or wrong)[0]
+        return Source(url=url, line=line, problem=f"has {'an unknown' if unknown else 'a wrong'} setting '{key}'",
+                      hint=f"a source takes {', '.join(f'{k} ({_TYPE_NAMES[t[-1]]})' for k, t in _SOURCE_TYPES.items())}")
+    fields = {**entry, "topics": tuple(entry.get("topics", ())), "tags": tuple(entry.get("tags", ()))}
+    source = Source(**fields, line=line)
+    return replace(source, **dict(zip(("problem", "hint"), _source_problem(source, topic_ids))))
+
+
+def _source_problem(source: Source, topic_ids: set[str]) -> tuple[str, str]:
+    if not re.match(r"^https?://[^/\s]+", source.url):
+        return (f"url '{source.url}' is not an http(s) URL" if source.url else "has no url",
+                'write url = "https://..." (a feed, a sitemap or a text file of links)')
+    if source.kind and source.kind not in SOURCE_KINDS:
+        return (f"kind '{source.kind}' is not one of {', '.join(SOURCE_KINDS)}",
+                "leave kind out to have it found from the response")
+    if not all(isinstance(name, str) for name in source.topics + source.tags):
+        return "lists something other than names in topics or tags", 'write topics = ["rare-earths"]'
+    unknown = [name for name in source.topics if name not in topic_ids]
+    if unknown:
+        return f"names topic '{unknown[0]}', which is not in [[topics]]", "use the id of one of the [[topics]]"
+    for key in ("include", "exclude"):
+        try:
+            re.compile(getattr(source, key))
+        except re.error as error:
+            return f"{key} '{getattr(source, key)}' is not a regular expression: {error}", \
+                "escape characters such as ( [ ? with a backslash"
+    if source.limit < 1:
+        return "limit must be at least 1", "give the number of new items to take in one run"
+    return "", ""
 
 
 def _rule_table(table: Any, path: Path, text: str, section: str, types: dict[str, tuple[type, ...]],
@@ -219,6 +337,11 @@ def _validated(config: Config, path: Path, text: str) -> Config:
 
 def _with_slash(url: str) -> str:
     return url if url.endswith("/") else url + "/"
+
+
+def _nth_line(text: str, needle: str, number: int) -> int | None:
+    lines = [n for n, line in enumerate(text.splitlines(), start=1) if line.strip() == needle]
+    return lines[number - 1] if len(lines) >= number else None
 
 
 def _line_of(text: str, needle: str) -> int | None:

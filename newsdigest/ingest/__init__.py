@@ -1,5 +1,5 @@
 """Ingest: raw articles (saved pages, copied text) cleaned into content/*.md, and topics applied again."""
 
-from .command import IngestOptions, Outcome, ingest, markdown_escape
+from .command import IngestOptions, Outcome, ingest, ingest_inputs, markdown_escape
 
-__all__ = ["IngestOptions", "Outcome", "ingest", "markdown_escape"]
+__all__ = ["IngestOptions", "Outcome", "ingest", "ingest_inputs", "markdown_escape"]

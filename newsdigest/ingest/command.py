@@ -19,6 +19,7 @@ import yaml
 from slugify import slugify
 
 from ..config import Config
+from ..dates import CalendarDay
 from ..content import YAML_HANDLER, relative_name
 from ..incremental import scan_content
 from ..errors import SiteError
@@ -79,7 +80,13 @@ def ingest(sources: list[str], config: Config, options: IngestOptions = IngestOp
     failed outcome naming it (and the stage, for a failure in newsdigest); the run goes on, and a failed
     input changes nothing in content/.
     """
-    inputs = list(_inputs(sources, options.max_bytes))
+    return ingest_inputs(list(_inputs(sources, options.max_bytes)), config, options)
+
+
+def ingest_inputs(inputs: list[tuple[str, Callable[[], RawInput]]], config: Config,
+                  options: IngestOptions = IngestOptions(), library: "Library | None" = None) -> list[Outcome]:
+    """Ingest inputs given as a name and a reader each (files, standard input, fetched pages), against the
+    content folder's articles (`library`, read here when not given)."""
     prepared: list[Prepared | Outcome | None] = [None] * len(inputs)
 
     def prepare_one(index: int) -> tuple[int, Prepared | Outcome]:
@@ -89,7 +96,7 @@ def ingest(sources: list[str], config: Config, options: IngestOptions = IngestOp
     for chunk in run_indexed(prepare_one, len(inputs), min_items=PREPARE_PARALLEL_FROM):
         for index, result in chunk:
             prepared[index] = result
-    library = Library.load(config)
+    library = library or Library.load(config)
     return [_failures_as_outcomes(result.name, lambda result=result: store(result, options, library))
             if isinstance(result, Prepared) else result for result in prepared]
 
@@ -183,8 +190,10 @@ def prepare(read: Callable[[], RawInput], config: Config, options: IngestOptions
                             f"({MAX_MARKDOWN_BYTES / 1e6:.0f} MB)", "give the article's own page or text")
         sha256 = hashlib.sha256(raw.data).hexdigest()
         body_text = "\n".join(extracted.paragraphs)
-        topics = assign_topics(extracted.title, body_text, config)
-        tags = assign_tags(extracted.title, body_text, config)
+        topics = _with_source_given(assign_topics(extracted.title, body_text, config), raw.origin.topics)
+        tags = _with_source_given(assign_tags(extracted.title, body_text, config), raw.origin.tags)
+        if raw.origin.url:
+            extracted.source_url = raw.origin.url
         fields = _front_matter(extracted, moment, raw, sha256, topics, tags)
     detail = f"date: {date_note}; encoding: {raw.encoding}" + "".join(
         f"; {kind}: {', '.join(str(found) for found in found_list)}"
@@ -219,13 +228,23 @@ def store(prepared: Prepared, options: IngestOptions, library: "Library") -> Out
     return Outcome(prepared.name, status, library.relative(target), detail, text)
 
 
+def _with_source_given(found: list[Assignment], names: tuple[str, ...]) -> list[Assignment]:
+    """The assignments of the rules, and those that the input's source gives all its articles."""
+    given = [Assignment(name, ("given by its source",)) for name in names if name not in {a.name for a in found}]
+    return found + given
+
+
 def _article_date(extracted: Extracted, raw: RawInput, options: IngestOptions, config: Config) -> tuple[datetime | date, str]:
-    """The article's own date, else --date, else the file's modification time, else now; and which it was."""
+    """The article's own date, else the date its source listed it with, else --date, else the file's modification time, else now; and which it was."""
     found = extracted.date
     if found:
         if isinstance(found, datetime) and not found.tzinfo:
             found = found.replace(tzinfo=config.zone)
         return found, f"from the article ({extracted.date_found_in})"
+    listed = raw.origin.listed
+    if listed:
+        return (listed.date() if isinstance(listed, CalendarDay) else
+                listed.astimezone(config.zone).replace(microsecond=0)), "the date its source listed"
     if options.date:
         return options.date, "given with --date"
     if raw.modified:
@@ -248,7 +267,7 @@ def _front_matter(extracted: Extracted, moment: datetime | date, raw: RawInput, 
         "summary": typographic(summary_of(extracted)),
     }
     fields = {key: value for key, value in fields.items() if value not in ("", None)}
-    fields["ingested_from"] = {"file": raw.name, "sha256": sha256}
+    fields["ingested_from"] = {"url" if raw.origin.url else "file": raw.name, "sha256": sha256}
     return fields
 
 
@@ -387,6 +406,8 @@ class Entry:
     sha256: str
     shingles: frozenset
     edited: bool
+    # The addresses the story was read from, as its front matter gives them (source_url, ingested_from.url).
+    urls: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, path: Path, text: str, root: Path) -> "Entry":
@@ -395,7 +416,9 @@ class Entry:
         origin = origin if isinstance(origin, dict) else {}
         digest = origin.get("digest")
         edited = digest is None or digest != content_digest(post.metadata, post.content)
-        return cls(path, relative_name(path, root.parent), text, str(origin.get("sha256", "")), story_shingles(post.content), edited)
+        urls = tuple(url for url in (post.metadata.get("source_url"), origin.get("url")) if isinstance(url, str) and url)
+        return cls(path, relative_name(path, root.parent), text, str(origin.get("sha256", "")),
+                   story_shingles(post.content), edited, urls)
 
 
 @dataclass

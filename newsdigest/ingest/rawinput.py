@@ -18,8 +18,19 @@ TEXT_SUFFIXES = {".txt", ".text"}
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig", "UTF-8 with a byte-order mark"),
          (codecs.BOM_UTF16_LE, "utf-16", "UTF-16 (little-endian)"),
          (codecs.BOM_UTF16_BE, "utf-16", "UTF-16 (big-endian)"))
+_ONE_BYTE = {"cp1252", "latin_1", "iso8859-15", "cp1250", "cp1251", "iso8859-2", "ascii"}
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a fetched input came from: its final URL, what its source adds, and the date the source gave it."""
+
+    url: str = ""
+    topics: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    listed: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -30,6 +41,7 @@ class RawInput:
     encoding: str
     is_html: bool
     modified: datetime | None
+    origin: Origin = Origin()
 
 
 def read_path(path: Path, limit: int = MAX_BYTES) -> RawInput:
@@ -49,10 +61,12 @@ def read_stream(stream: BinaryIO, limit: int = MAX_BYTES) -> RawInput:
     return decode("<stdin>", data, "", None)
 
 
-def decode(name: str, data: bytes, suffix: str, modified: datetime | None) -> RawInput:
+def decode(name: str, data: bytes, suffix: str, modified: datetime | None, charset: str = "",
+           origin: Origin = Origin()) -> RawInput:
+    """The input as text; `charset` is what a server declared, tried before the page's own declaration."""
     if not data.strip():
         raise SiteError(name, "the file is empty", "give a file that holds an article")
-    text, encoding = _decode_bytes(name, data)
+    text, encoding = _decoded_as_declared(data, charset) or _decode_bytes(name, data)
     if not text.strip():
         raise SiteError(name, f"the file decodes ({encoding}) to nothing but blank space",
                         "give a file that holds an article")
@@ -62,7 +76,25 @@ def decode(name: str, data: bytes, suffix: str, modified: datetime | None) -> Ra
         raise SiteError(name, "this is not text: more than 5% of its characters are control characters",
                         "give the article as a .txt or a saved .html page")
     is_html = suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and bool(_HTML_START.match(text[:2000])))
-    return RawInput(name, data, text, encoding, is_html, modified)
+    return RawInput(name, data, text, encoding, is_html, modified, origin)
+
+
+def _decoded_as_declared(data: bytes, charset: str) -> tuple[str, str] | None:
+    """The bytes in the server's charset, unless they do not decode in it, or it names a one-byte charset while
+    the bytes are valid UTF-8 with letters beyond ASCII (a server's default label on a UTF-8 page)."""
+    codec = _codec(charset) if charset else None
+    if not codec or any(data.startswith(bom) for bom, _, _ in _BOMS):
+        return None
+    if codecs.lookup(codec).name in _ONE_BYTE and not data.isascii():
+        try:
+            return data.decode("utf-8"), f"UTF-8, detected: the server declared {charset}, but the bytes are UTF-8"
+        except UnicodeDecodeError:
+            pass
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+    return text, f"{codec} (declared by the server)"
 
 
 def _decode_bytes(name: str, data: bytes) -> tuple[str, str]:

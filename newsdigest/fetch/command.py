@@ -1,0 +1,215 @@
+"""Fetch: read the sources site.toml follows, list their new items, read those pages politely and hand them to
+ingest, remembering what was seen so that the next run reads only what is new."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, TypeVar
+from urllib.parse import urlsplit
+
+from .. import __version__
+from ..config import Config, FetchPlan, Source, load_fetch_plan
+from ..errors import SiteError
+from ..ingest.command import IngestOptions, Library, ingest_inputs
+from ..ingest.rawinput import Origin, RawInput, decode
+from .http import FetchError, PoliteClient, Response
+from .listing import Item, Listing, canonical_url, feed_link, kind_of, read_listing
+from .state import FetchState, Pending
+
+STATE_FILE = "fetch.sqlite"
+# Pages read, then ingested, this many at a time: memory stays bounded and progress is kept as it goes.
+BATCH = 64
+# The newest sitemaps of a sitemap index read in one run.
+SITEMAPS_PER_INDEX = 5
+_ARTICLE_TYPES = {"text/html": ".html", "application/xhtml+xml": ".html", "text/plain": ".txt", "": ""}
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    dry_run: bool = False
+
+
+@dataclass
+class FetchSummary:
+    """What a run did, counted for the last line of the report."""
+
+    sources: Counter = field(default_factory=Counter)
+    pages: Counter = field(default_factory=Counter)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.sources["failed"] or self.pages["failed"])
+
+    def line(self) -> str:
+        def counted(counter: Counter) -> str:
+            return ", ".join(f"{n} {status}" for status, n in sorted(counter.items())) or "none"
+        return f"Summary: sources: {counted(self.sources)}; pages: {counted(self.pages)}."
+
+
+Say = Callable[[str, bool], None]
+
+
+def fetch(config: Config, options: FetchOptions, say: Say) -> FetchSummary:
+    """One run over every source; each line of the report goes to `say(line, failed)` as it is known."""
+    plan = load_fetch_plan(config)
+    summary = FetchSummary()
+    agent = plan.settings.user_agent or f"newsdigest/{__version__} (+{config.base_url})"
+    state = FetchState(config.path("cache") / STATE_FILE)
+    client = PoliteClient(plan.settings, agent)
+    try:
+        library = Library.load(config)
+        known = {canonical_url(url) for entry in library.entries for url in entry.urls}
+        new_items = _read_sources(plan, client, state, known, options, summary, say)
+        if options.dry_run:
+            for source, item in new_items:
+                say(f"{'would read':<11} {item.url}" + (f" ({item.title})" if item.title else ""), False)
+            return summary
+        pending = [page for page in state.to_read() if page.url not in known]
+        for start in range(0, len(pending), BATCH):
+            _read_and_ingest(pending[start:start + BATCH], plan, client, state, config, library, summary, say)
+    finally:
+        client.close()
+        state.close()
+    return summary
+
+
+def _read_sources(plan: FetchPlan, client: PoliteClient, state: FetchState, known: set[str],
+                  options: FetchOptions, summary: FetchSummary, say: Say) -> list[tuple[Source, Item]]:
+    for source in plan.sources:
+        if source.problem:
+            summary.sources["failed"] += 1
+            say(f"{'failed':<11} source {source.url or '?'}{_line(source)}: {source.problem} -- {source.hint}", True)
+    usable = [source for source in plan.sources if not source.problem]
+    results = by_host(usable, lambda source: source.url, plan.settings.hosts,
+                      lambda source: _read_source(source, client, state, known, options))
+    new_items: list[tuple[Source, Item]] = []
+    for source, (status, detail, items) in zip(usable, results):
+        summary.sources[status] += 1
+        say(f"{status:<11} source {source.url}{_line(source) if status == 'failed' else ''}: {detail}",
+            status == "failed")
+        new_items += [(source, item) for item in items]
+    return new_items
+
+
+def _line(source: Source) -> str:
+    return f" (site.toml line {source.line})" if source.line else ""
+
+
+def _read_source(source: Source, client: PoliteClient, state: FetchState, known: set[str],
+                 options: FetchOptions) -> tuple[str, str, list[Item]]:
+    """(status, what to say, the new items) of one source; its new items are kept as pages to read."""
+    try:
+        response = client.get(source.url, state.validators(source.url))
+        if response.status == 304:
+            return "unchanged", "not modified since the last run (304)", []
+        listing, kind = _listing(client, response, source)
+    except FetchError as error:
+        return "failed", f"{error} -- it is tried again on the next run", []
+    except SiteError as error:
+        return "failed", f"{error.problem} -- {error.hint}", []
+    items = _wanted(listing.items, source)
+    new, seen = [], 0
+    for item in items:
+        if item.url in known or state.known(item.url) or any(item.url == other.url for other in new):
+            seen += 1
+        elif len(new) < source.limit:
+            new.append(item)
+    left = len(items) - seen - len(new)
+    if not options.dry_run:
+        # Items left for the next run must be listed again then: keep no validator that would hide them.
+        etag, modified = ("", "") if left else (response.headers.get("etag", ""),
+                                              response.headers.get("last-modified", ""))
+        state.list_new(source.url, new, etag, modified)
+    more = f", {left} more left for the next run (limit {source.limit})" if left else ""
+    return "read", f"{kind}, {len(new)} new, {seen} seen before{more}", new
+
+
+def _listing(client: PoliteClient, response: Response, source: Source) -> tuple[Listing, str]:
+    """The source's items; a web page's feed is found as feed readers find it, a sitemap index's sitemaps read."""
+    kind = source.kind
+    if not kind and kind_of(response) == "html" and feed_link(response):
+        response = client.get(feed_link(response))
+        kind = "feed"
+    listing = read_listing(response, kind, source.url)
+    if not listing.sitemaps:
+        return listing, listing.kind
+    items: list[Item] = []
+    for url in listing.sitemaps[:SITEMAPS_PER_INDEX]:
+        items += read_listing(client.get(url), "sitemap", url).items
+    return Listing("sitemap", tuple(items)), f"sitemap index of {len(listing.sitemaps)}"
+
+
+def _wanted(items: Iterable[Item], source: Source) -> list[Item]:
+    """The items with canonical URLs that the source's include pattern takes and its exclude pattern leaves."""
+    def matches(pattern: str, item: Item) -> bool:
+        return any(re.search(pattern, text, re.IGNORECASE) for text in (item.url, item.title))
+    return [Item(canonical_url(item.url), item.title, item.listed) for item in items
+            if (not source.include or matches(source.include, item))
+            and not (source.exclude and matches(source.exclude, item))]
+
+
+def _read_and_ingest(pages: list[Pending], plan: FetchPlan, client: PoliteClient, state: FetchState,
+                     config: Config, library: Library, summary: FetchSummary, say: Say) -> None:
+    responses = by_host(pages, lambda page: page.url, plan.settings.hosts, lambda page: _read_page(client, page))
+    # A page keeps the additions of the first usable source of its source's address.
+    sources = {source.url: source for source in reversed(plan.sources) if not source.problem}
+    inputs = []
+    for page, response in zip(pages, responses):
+        if isinstance(response, FetchError):
+            _failed(page, str(response), response.lasting, state, summary, say)
+        else:
+            inputs.append((page, response))
+    readers = [(page.url, _reader(page, response, sources.get(page.source, Source()))) for page, response in inputs]
+    for (page, _), outcome in zip(inputs, ingest_inputs(readers, config, IngestOptions(), library)):
+        if outcome.failed:
+            _failed(page, outcome.detail, False, state, summary, say)
+        else:
+            state.done(page.url, f"{outcome.status} {outcome.target}")
+            summary.pages[outcome.status] += 1
+            say(outcome.line(), False)
+
+
+def _read_page(client: PoliteClient, page: Pending) -> Response | FetchError:
+    try:
+        response = client.get(page.url)
+    except FetchError as error:
+        return error
+    if response.media_type not in _ARTICLE_TYPES:
+        return FetchError(f"this is {response.media_type}, not an article's page", lasting=True)
+    return response
+
+
+def _reader(page: Pending, response: Response, source: Source) -> Callable[[], RawInput]:
+    origin = Origin(canonical_url(response.url), source.topics, source.tags, page.listed)
+    suffix = _ARTICLE_TYPES[response.media_type]
+    return lambda: decode(page.url, response.body, suffix, None, response.charset, origin)
+
+
+def _failed(page: Pending, problem: str, lasting: bool, state: FetchState, summary: FetchSummary,
+            say: Say) -> None:
+    given_up = state.failed(page.url, problem, lasting)
+    summary.pages["failed"] += 1
+    then = "given up" if given_up else "tried again on the next run"
+    say(f"{'failed':<11} {page.url} ({problem}; {then})", True)
+
+
+def by_host(items: list[T], url_of: Callable[[T], str], hosts: int, work: Callable[[T], R]) -> list[R]:
+    """work(item) for every item, in order: a host's items one after another, `hosts` hosts at a time."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for index, item in enumerate(items):
+        groups[urlsplit(url_of(item)).netloc.lower()].append(index)
+    results: list = [None] * len(items)
+
+    def run_group(indices: list[int]) -> None:
+        for index in indices:
+            results[index] = work(items[index])
+
+    with ThreadPoolExecutor(max_workers=max(1, hosts)) as pool:
+        for finished in [pool.submit(run_group, indices) for indices in groups.values()]:
+            finished.result()
+    return results

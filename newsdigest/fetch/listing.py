@@ -1,0 +1,174 @@
+"""What a source lists: its items' URLs, titles and dates, from a feed (RSS, Atom, JSON Feed), a sitemap or a
+text file of links; which kind it is, found from the response when the source does not say."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from urllib.parse import urldefrag, urljoin
+
+import feedparser
+from courlan import normalize_url
+from lxml import etree
+
+from ..dates import CalendarDay, calendar_day
+from ..errors import SiteError
+from .http import Response
+
+_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=False, huge_tree=False)
+_SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+_NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+_FEED_LINK = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/json")
+
+
+@dataclass(frozen=True)
+class Item:
+    url: str
+    title: str = ""
+    listed: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A source's items, newest first where the source says; a sitemap index gives the sitemaps it names."""
+
+    kind: str
+    items: tuple[Item, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+
+
+def canonical_url(url: str) -> str:
+    """The URL a story is known by: no fragment, no tracking parameters (utm_*, fbclid, gclid, ...), the host
+    in lower case, the query in order (courlan, trafilatura's own URL library)."""
+    try:
+        return normalize_url(urldefrag(url.strip())[0])
+    except ValueError:
+        return url.strip()
+
+
+def read_listing(response: Response, kind: str, name: str) -> Listing:
+    """The items of a source's response; `kind` as the source gives it, or "" to find it from the response."""
+    kind = kind or kind_of(response)
+    if kind == "html":
+        raise SiteError(name, "this is a web page, not a feed, a sitemap or a list of links, and names no feed",
+                        'give the address of its feed (or kind = "links" for a text file of links)')
+    readers = {"feed": _feed_items, "sitemap": _sitemap_items, "links": _link_items}
+    listing = readers[kind](response, name)
+    if not listing.items and not listing.sitemaps:
+        raise SiteError(name, f"the {kind} lists no articles", "check the address in a browser")
+    return listing
+
+
+def kind_of(response: Response) -> str:
+    """feed, sitemap or links; html for a web page (whose feed, if it names one, is found by feed_link)."""
+    start = response.body[:2048].lstrip()[:512].lower()
+    media = response.media_type
+    if media in ("application/feed+json", "application/json") or start.startswith(b"{"):
+        return "feed"
+    if start.startswith((b"<!doctype html", b"<html")) or media in ("text/html", "application/xhtml+xml"):
+        return "html"
+    if b"<urlset" in start or b"<sitemapindex" in start:
+        return "sitemap"
+    if start.startswith(b"<") or "xml" in media:
+        return "feed"
+    return "links"
+
+
+def feed_link(response: Response) -> str:
+    """The feed a web page names in <link rel="alternate">, as feed readers find it, or ""."""
+    text = response.body[:200_000].decode("utf-8", "replace")
+    for tag in _FEED_LINK.findall(text):
+        attributes = dict((k.lower(), v) for k, v in re.findall(r'([\w-]+)\s*=\s*["\']([^"\']*)["\']', tag))
+        if "alternate" in attributes.get("rel", "").lower().split() and attributes.get("type") in _FEED_TYPES \
+                and attributes.get("href"):
+            return urljoin(response.url, attributes["href"])
+    return ""
+
+
+def _feed_items(response: Response, name: str) -> Listing:
+    if response.body.lstrip()[:1] == b"{":
+        return Listing("feed", _json_feed_items(response, name))
+    parsed = feedparser.parse(response.body, response_headers={"content-location": response.url,
+                                                               "content-type": response.headers.get("content-type", "")})
+    items = []
+    for entry in parsed.entries:
+        link = entry.get("link") or next((l.get("href") for l in entry.get("links", []) if l.get("href")), "")
+        moment = entry.get("published_parsed") or entry.get("updated_parsed")
+        listed = datetime(*moment[:6], tzinfo=timezone.utc) if moment else None
+        if link:
+            items.append(Item(urljoin(response.url, link), " ".join(entry.get("title", "").split()), listed))
+    if not items and (parsed.bozo or not parsed.version):
+        problem = f": {parsed.get('bozo_exception')}" if parsed.bozo else ""
+        raise SiteError(name, f"this is not a feed that can be read{problem}",
+                        "check the address in a browser; it should show RSS or Atom XML")
+    return Listing("feed", tuple(items))
+
+
+def _json_feed_items(response: Response, name: str) -> tuple[Item, ...]:
+    try:
+        feed = json.loads(response.body)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise SiteError(name, f"this JSON feed is not valid JSON: {error}", "check the address in a browser") from None
+    if not isinstance(feed, dict) or not isinstance(feed.get("items"), list):
+        raise SiteError(name, "this JSON is not a JSON Feed (it has no items)", "give the address of the feed")
+    items = []
+    for entry in feed["items"]:
+        if isinstance(entry, dict) and isinstance(entry.get("url") or entry.get("external_url"), str):
+            items.append(Item(urljoin(response.url, entry.get("url") or entry["external_url"]),
+                              " ".join(str(entry.get("title", "")).split()), listed_moment(entry.get("date_published"))))
+    return tuple(items)
+
+
+def _sitemap_items(response: Response, name: str) -> Listing:
+    try:
+        root = etree.fromstring(response.body, _XML_PARSER)
+    except etree.XMLSyntaxError as error:
+        raise SiteError(name, f"this sitemap is not XML: {error}", "check the address in a browser") from None
+    if root.tag == f"{_SITEMAP}sitemapindex":
+        entries = [(s.findtext(f"{_SITEMAP}loc", "").strip(), listed_moment(s.findtext(f"{_SITEMAP}lastmod")))
+                   for s in root.iter(f"{_SITEMAP}sitemap")]
+        # The newest sitemaps first: that is where new articles are.
+        entries.sort(key=lambda entry: entry[1] or datetime.min.replace(tzinfo=timezone.utc), reverse=True)
+        return Listing("sitemap", sitemaps=tuple(urljoin(response.url, loc) for loc, _ in entries if loc))
+    items = []
+    for url in root.iter(f"{_SITEMAP}url"):
+        loc = url.findtext(f"{_SITEMAP}loc", "").strip()
+        title = url.findtext(f"{_NEWS}news/{_NEWS}title", "")
+        listed = listed_moment(url.findtext(f"{_NEWS}news/{_NEWS}publication_date") or url.findtext(f"{_SITEMAP}lastmod"))
+        if loc:
+            items.append(Item(urljoin(response.url, loc), " ".join(title.split()), listed))
+    items.sort(key=lambda item: item.listed or datetime.min.replace(tzinfo=timezone.utc), reverse=True)
+    return Listing("sitemap", tuple(items))
+
+
+def _link_items(response: Response, name: str) -> Listing:
+    try:
+        text = response.body.decode(response.charset or "utf-8", "replace")
+    except LookupError:
+        text = response.body.decode("utf-8", "replace")
+    urls = [line.strip() for line in text.splitlines() if re.match(r"^\s*https?://\S+\s*$", line)]
+    return Listing("links", tuple(Item(url) for url in urls))
+
+
+def listed_moment(value: object) -> datetime | None:
+    """An ISO 8601 date or moment as a source gives it; a day alone stays a day (a CalendarDay)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            return calendar_day(date.fromisoformat(text))
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def listed_text(moment: datetime | None) -> str:
+    """listed_moment's input again, for keeping."""
+    if moment is None:
+        return ""
+    return moment.date().isoformat() if isinstance(moment, CalendarDay) else moment.isoformat()
