@@ -62,3 +62,70 @@ def test_bad_settings_are_reported_by_name_and_line(tmp_path, text, problem, lin
     assert caught.value.line == line
     assert caught.value.hint
     assert str(caught.value).startswith(f"{tmp_path / 'site.toml'}:{line}: ")
+
+
+SOURCES = '''[[topics]]
+id = "rare-earths"
+name = "Rare earths"
+
+[fetch]
+delay = 0.5
+user_agent = "mydigest/1.0"
+
+[[sources]]
+url = "https://news.example.org/feed"
+topics = ["rare-earths"]
+tags = ["wire"]
+include = "rare|magnet"
+limit = 5
+
+[[sources]]
+url = "news.example.org/feed"
+
+[[sources]]
+url = "https://news.example.org/x"
+kind = "podcast"
+
+[[sources]]
+url = "https://news.example.org/y"
+topics = ["no-such-topic"]
+
+[[sources]]
+url = "https://news.example.org/z"
+exclude = "(unclosed"
+
+[[sources]]
+url = "https://news.example.org/w"
+limt = 3
+'''
+
+
+def test_sources_are_read_and_each_bad_one_carries_its_problem_and_line(tmp_path):
+    from newsdigest.config import load_fetch_plan
+
+    config = load_config(write_toml(tmp_path, SOURCES))
+    plan = load_fetch_plan(config)
+    assert plan.settings.delay == 0.5 and plan.settings.user_agent == "mydigest/1.0" and plan.settings.hosts == 4
+    good, *bad = plan.sources
+    assert (good.url, good.topics, good.tags, good.include, good.limit, good.problem) == \
+        ("https://news.example.org/feed", ("rare-earths",), ("wire",), "rare|magnet", 5, "")
+    problems = [(source.line, source.problem) for source in bad]
+    assert [line for line, _ in problems] == [16, 19, 23, 27, 31]
+    for (_, problem), said in zip(problems, ["not an http(s) URL", "kind 'podcast'", "no-such-topic",
+                                             "not a regular expression", "unknown setting 'limt'"]):
+        assert said in problem
+
+
+def test_sources_are_fetch_business_and_never_stop_a_build(tmp_path):
+    """A bad source neither fails load_config nor is part of what the build's outputs depend on."""
+    config = load_config(write_toml(tmp_path, SOURCES))
+    assert not hasattr(config, "sources")
+
+
+def test_a_bad_fetch_setting_is_named_with_its_line(tmp_path):
+    from newsdigest.config import load_fetch_plan
+
+    config = load_config(write_toml(tmp_path, '[fetch]\ntimeout = 0\n'))
+    with pytest.raises(SiteError, match="fetch setting 'timeout' must be at least 1") as error:
+        load_fetch_plan(config)
+    assert error.value.line == 2

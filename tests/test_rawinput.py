@@ -49,3 +49,16 @@ def test_empty_binary_and_huge_files_are_refused(tmp_path):
 def test_standard_input():
     raw = read_stream(io.BytesIO("Headline here\nBody.\n".encode()))
     assert raw.name == "<stdin>" and raw.modified is None and raw.text.startswith("Headline")
+
+
+def test_a_servers_charset_is_tried_first_and_a_wrong_one_is_caught():
+    from newsdigest.ingest.rawinput import decode
+
+    text = "<html><body><p>Crédit Agricole’s “rare earth” deal</p></body></html>"
+    assert decode("u", text.encode("cp1252"), ".html", None, "windows-1252").text == text
+    utf8 = decode("u", text.encode("utf-8"), ".html", None, "iso-8859-1")
+    assert utf8.text == text and "the server declared iso-8859-1, but the bytes are UTF-8" in utf8.encoding
+    # Declared UTF-8, sent in Windows-1252: not UTF-8, so detected as the bytes say.
+    wrong = decode("u", text.encode("cp1252"), ".html", None, "utf-8")
+    assert wrong.text == text and "cp1252" in wrong.encoding.lower().replace("-", "")
+    assert decode("u", text.encode("utf-8"), ".html", None, "no-such-charset").text == text

@@ -132,7 +132,7 @@ class PoliteClient:
             raise FetchError(f"more than {MAX_REDIRECTS} redirects (a redirect loop?)", lasting=True) from None
         except httpx.DecodingError as error:
             raise FetchError(f"the response's compressed body is broken: {error}") from None
-        except httpx.InvalidURL as error:
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol, httpx.LocalProtocolError) as error:
             raise FetchError(f"not a URL that can be fetched: {error}", lasting=True) from None
 
     def _host(self, url: str) -> "_Host":
@@ -158,6 +158,8 @@ class _Host:
                 self._rules = self._read_robots(client)
                 delay = self._rules.crawl_delay(client.robots_name)
                 self.crawl_delay = min(float(delay or 0), client.settings.max_wait)
+                # The pause after robots.txt itself is the one its rules ask for.
+                self.next_request += max(0.0, self.crawl_delay - client.settings.delay)
             return self._rules
 
     def _read_robots(self, client: PoliteClient) -> Protego:

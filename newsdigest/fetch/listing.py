@@ -57,9 +57,16 @@ def read_listing(response: Response, kind: str, name: str) -> Listing:
                         'give the address of its feed (or kind = "links" for a text file of links)')
     readers = {"feed": _feed_items, "sitemap": _sitemap_items, "links": _link_items}
     listing = readers[kind](response, name)
+    # Only what can be fetched: no mailto:, javascript: or other schemes a feed may carry.
+    listing = Listing(listing.kind, tuple(item for item in listing.items if _fetchable(item.url)),
+                      tuple(url for url in listing.sitemaps if _fetchable(url)))
     if not listing.items and not listing.sitemaps:
         raise SiteError(name, f"the {kind} lists no articles", "check the address in a browser")
     return listing
+
+
+def _fetchable(url: str) -> bool:
+    return bool(re.match(r"^https?://[^/\s]+", url))
 
 
 def kind_of(response: Response) -> str:
@@ -96,15 +103,21 @@ def _feed_items(response: Response, name: str) -> Listing:
     items = []
     for entry in parsed.entries:
         link = entry.get("link") or next((l.get("href") for l in entry.get("links", []) if l.get("href")), "")
-        moment = entry.get("published_parsed") or entry.get("updated_parsed")
-        listed = datetime(*moment[:6], tzinfo=timezone.utc) if moment else None
         if link:
-            items.append(Item(urljoin(response.url, link), " ".join(entry.get("title", "").split()), listed))
-    if not items and (parsed.bozo or not parsed.version):
-        problem = f": {parsed.get('bozo_exception')}" if parsed.bozo else ""
+            items.append(Item(urljoin(response.url, link), " ".join(entry.get("title", "").split()), _entry_moment(entry)))
+    if not items and (parsed.get("bozo") or not parsed.get("version")):
+        problem = f": {parsed.get('bozo_exception')}" if parsed.get("bozo") else ""
         raise SiteError(name, f"this is not a feed that can be read{problem}",
                         "check the address in a browser; it should show RSS or Atom XML")
     return Listing("feed", tuple(items))
+
+
+def _entry_moment(entry: dict) -> datetime | None:
+    moment = entry.get("published_parsed") or entry.get("updated_parsed")
+    try:
+        return datetime(*moment[:6], tzinfo=timezone.utc) if moment else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _json_feed_items(response: Response, name: str) -> tuple[Item, ...]:
