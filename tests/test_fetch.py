@@ -235,3 +235,28 @@ def test_a_killed_run_loses_nothing(tmp_path):
     assert again.returncode == 0, again.stderr
     assert len(articles(site)) == len(KEYS)
 
+
+
+def test_a_topic_page_is_followed_through_its_feed_and_a_sitemap_index_through_its_sitemaps(tmp_path):
+    with NewsSite() as news:
+        news.serve("/news/a.html", html(REAL_PAGES[A]))
+        news.serve("/news/b.html", html(REAL_PAGES[B]))
+        news.serve("/topics/rare-earths", html(
+            f'<!doctype html><html><head><link rel="alternate" type="application/rss+xml" href="/topics/rss">'
+            f'</head><body>Topic page</body></html>'.encode()))
+        news.serve("/topics/rss", rss([(f"{news.url}/news/a.html", "A", None)]))
+        news.serve("/sitemap-index.xml", Reply(body=(
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            "<sitemap><loc>/sitemap-2025.xml</loc></sitemap></sitemapindex>").encode(),
+            headers={"Content-Type": "application/xml"}))
+        news.serve("/sitemap-2025.xml", Reply(body=(
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<url><loc>{news.url}/news/b.html</loc></url></urlset>").encode(),
+            headers={"Content-Type": "application/xml"}))
+        site = make_site(tmp_path / "site", source(news.url + "/topics/rare-earths")
+                         + source(news.url + "/sitemap-index.xml"))
+        result = fetch(site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "topics/rare-earths: feed, 1 new" in result.stdout
+    assert "sitemap-index.xml: sitemap index of 1, 1 new" in result.stdout
+    assert len(articles(site)) == 2
