@@ -48,10 +48,11 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     ingest_parser.add_argument("--force", action="store_true",
                                help="replace content files of the same story, even ones edited by hand")
     ingest_parser.add_argument("--dry-run", action="store_true", help="print what would be written; write nothing")
-    fetch_parser = commands.add_parser("fetch", help="read the [[sources]] of site.toml and ingest their new articles")
+    fetch_parser = commands.add_parser("fetch",
+                                       help="read the [[sources]] of site.toml and ingest their new articles")
     _add_build_options(fetch_parser)
     fetch_parser.add_argument("--dry-run", action="store_true",
-                              help="read the sources and list the pages it would read; read and write nothing else")
+                              help="read the sources and list the pages it would read; write nothing")
     fetch_parser.add_argument("--build", action="store_true", help="build the site afterwards")
     retag_parser = commands.add_parser("retag", help="apply site.toml's topic and tag rules to ingested articles again")
     retag_parser.add_argument("paths", nargs="*", metavar="PATH",
@@ -250,7 +251,8 @@ def run_serve(args: argparse.Namespace) -> int:
 def main(argv: list[str]) -> int:
     args = parse_arguments(argv)
     try:
-        runs = {"init": run_init, "ingest": run_ingest, "fetch": run_fetch, "retag": run_retag, "serve": run_serve}
+        runs = {"init": run_init, "ingest": run_ingest, "fetch": run_fetch, "retag": run_retag,
+                "serve": run_serve}
         return runs.get(args.command, run_build)(args)
     except SiteError as error:
         print(f"error: {error}", file=sys.stderr)

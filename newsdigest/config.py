@@ -94,7 +94,7 @@ class FetchSettings:
     max_bytes: int = 10_000_000
     # Hosts read at the same time, each one request at a time.
     hosts: int = 4
-    # Tries again after a 429, a 5xx or a failed connection, waiting longer each time (or as Retry-After asks).
+    # Tries again after a 429, a 5xx or a failed connection, waiting longer each time or as Retry-After asks.
     retries: int = 3
     # The longest wait before a retry within a run; a server asking for more is tried again on the next run.
     max_wait: float = 60.0
@@ -158,11 +158,12 @@ _SETTING_TYPES: dict[str, tuple[type, ...]] = {
     "republish": (str,), "noindex_copies": (bool,), "topics": (list,), "tags": (list,), "sources": (list,),
     "fetch": (dict,),
 }
-_SOURCE_TYPES: dict[str, tuple[type, ...]] = {"url": (str,), "kind": (str,), "topics": (list,), "tags": (list,),
-                                             "include": (str,), "exclude": (str,), "limit": (int,)}
-_FETCH_TYPES: dict[str, tuple[type, ...]] = {"user_agent": (str,), "delay": (int, float), "timeout": (int, float),
-                                            "max_bytes": (int,), "hosts": (int,), "retries": (int,),
-                                            "max_wait": (int, float)}
+_SOURCE_TYPES: dict[str, tuple[type, ...]] = {
+    "url": (str,), "kind": (str,), "topics": (list,), "tags": (list,), "include": (str,), "exclude": (str,),
+    "limit": (int,)}
+_FETCH_TYPES: dict[str, tuple[type, ...]] = {
+    "user_agent": (str,), "delay": (int, float), "timeout": (int, float), "max_bytes": (int,),
+    "hosts": (int,), "retries": (int,), "max_wait": (int, float)}
 _RULE_TYPES: dict[str, tuple[type, ...]] = {"keywords": (dict,), "threshold": (int, float), "all": (list,),
                                            "none": (list,), "headline_weight": (int, float)}
 _TOPIC_TYPES: dict[str, tuple[type, ...]] = {"id": (str,), "name": (str,), "description": (str,), **_RULE_TYPES}
@@ -227,7 +228,7 @@ def _fetch_settings(table: dict[str, Any], path: Path, text: str) -> FetchSettin
 
 
 def _source(entry: Any, number: int, text: str, topic_ids: set[str]) -> Source:
-    """The number-th [[sources]] entry; what is wrong with it becomes its problem rather than an error, so that
+    """The number-th [[sources]] entry; what is wrong with it becomes its problem, not an error, so that
     one bad source neither stops the build nor the other sources."""
     line = _nth_line(text, "[[sources]]", number)
     if not isinstance(entry, dict):
@@ -238,8 +239,9 @@ def _source(entry: Any, number: int, text: str, topic_ids: set[str]) -> Source:
     url = entry.get("url") if isinstance(entry.get("url"), str) else ""
     if unknown or wrong:
         key = (unknown or wrong)[0]
-        return Source(url=url, line=line, problem=f"has {'an unknown' if unknown else 'a wrong'} setting '{key}'",
-                      hint=f"a source takes {', '.join(f'{k} ({_TYPE_NAMES[t[-1]]})' for k, t in _SOURCE_TYPES.items())}")
+        takes = ", ".join(f"{name} ({_TYPE_NAMES[types[-1]]})" for name, types in _SOURCE_TYPES.items())
+        problem = f"has {'an unknown' if unknown else 'a wrong'} setting '{key}'"
+        return Source(url=url, line=line, problem=problem, hint=f"a source takes {takes}")
     fields = {**entry, "topics": tuple(entry.get("topics", ())), "tags": tuple(entry.get("tags", ()))}
     source = Source(**fields, line=line)
     return replace(source, **dict(zip(("problem", "hint"), _source_problem(source, topic_ids))))
@@ -256,7 +258,8 @@ def _source_problem(source: Source, topic_ids: set[str]) -> tuple[str, str]:
         return "lists something other than names in topics or tags", 'write topics = ["rare-earths"]'
     unknown = [name for name in source.topics if name not in topic_ids]
     if unknown:
-        return f"names topic '{unknown[0]}', which is not in [[topics]]", "use the id of one of the [[topics]]"
+        return (f"names topic '{unknown[0]}', which is not in [[topics]]",
+                "use the id of one of the [[topics]]")
     for key in ("include", "exclude"):
         try:
             re.compile(getattr(source, key))

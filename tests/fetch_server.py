@@ -15,9 +15,11 @@ from xml.sax.saxutils import escape
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # Real pages (Article Extraction Benchmark, MIT licence): key -> the page's bytes.
-REAL_PAGES = {path.name.split(".")[0]: gzip.open(path).read()
-              for path in sorted((FIXTURES / "ingest" / "real").glob("*.html.gz"))
-              + [FIXTURES / "ingest" / "rt-bolivia.html.gz"]}
+REAL_PAGES = {
+    path.name.split(".")[0]: gzip.open(path).read()
+    for path in sorted((FIXTURES / "ingest" / "real").glob("*.html.gz"))
+    + [FIXTURES / "ingest" / "rt-bolivia.html.gz"]
+}
 SAMPLE_TEXT = next((FIXTURES / "sample" / "raw").glob("*.txt")).read_bytes()
 
 
@@ -53,11 +55,15 @@ class NewsSite:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:
-                request = Request(self.path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic())
+                request = Request(
+                    self.path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic()
+                )
                 with site._lock:
                     site.log.append(request)
                 route = site.routes.get(self.path.split("?")[0])
-                reply = route(site, request) if route else Reply(404, b"not here", {"Content-Type": "text/plain"})
+                reply = (
+                    route(site, request) if route else Reply(404, b"not here", {"Content-Type": "text/plain"})
+                )
                 self.send_response(reply.status)
                 headers = {"Content-Length": str(len(reply.body)), **reply.headers}
                 for key, value in headers.items():
@@ -105,27 +111,39 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 def html(body: bytes, charset: str | None = "utf-8") -> Reply:
-    return Reply(body=body, headers={"Content-Type": "text/html" + (f"; charset={charset}" if charset else "")})
+    return Reply(
+        body=body, headers={"Content-Type": "text/html" + (f"; charset={charset}" if charset else "")}
+    )
 
 
 def rss(items: list[tuple[str, str, datetime | None]], etag: str = "") -> Route:
     """An RSS feed of (url, title, date) items that answers 304 to a request naming its ETag."""
     entries = "".join(
         f"<item><title>{escape(title)}</title><link>{escape(url)}</link>"
-        + (f"<pubDate>{format_datetime(day)}</pubDate>" if day else "") + "</item>" for url, title, day in items)
-    body = (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Recorded</title>'
-            f"<link>http://127.0.0.1/</link><description>d</description>{entries}</channel></rss>").encode()
+        + (f"<pubDate>{format_datetime(day)}</pubDate>" if day else "")
+        + "</item>"
+        for url, title, day in items
+    )
+    body = (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Recorded</title>'
+        f"<link>http://127.0.0.1/</link><description>d</description>{entries}</channel></rss>"
+    ).encode()
 
     def route(site: NewsSite, request: Request) -> Reply:
         if etag and request.headers.get("if-none-match") == etag:
             return Reply(304, b"", {"ETag": etag})
-        return Reply(body=body, headers={"Content-Type": "application/rss+xml", **({"ETag": etag} if etag else {})})
+        return Reply(
+            body=body, headers={"Content-Type": "application/rss+xml", **({"ETag": etag} if etag else {})}
+        )
+
     return route
 
 
 def gzip_bomb(size: int) -> Reply:
     """`size` bytes of zeros, gzipped: a few kilobytes on the wire."""
-    return Reply(body=gzip.compress(b"\0" * size, 9), headers={"Content-Type": "text/html", "Content-Encoding": "gzip"})
+    return Reply(
+        body=gzip.compress(b"\0" * size, 9), headers={"Content-Type": "text/html", "Content-Encoding": "gzip"}
+    )
 
 
 def day(text: str) -> datetime:

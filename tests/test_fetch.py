@@ -1,4 +1,4 @@
-"""fetch end to end: the command against a news site on 127.0.0.1 with recorded pages and real faults, then build."""
+"""fetch end to end: the command against a local news site with recorded pages and faults, then build."""
 
 from __future__ import annotations
 
@@ -60,9 +60,12 @@ def articles(site: Path) -> dict[str, frontmatter.Post]:
 
 
 def faulty_news_site(news: NewsSite) -> None:
-    """Five real pages and the sample reached from a feed, a sitemap and a list of links, among every fault."""
+    """Five real pages and the sample, from a feed, a sitemap and a list of links, among every fault."""
     url = news.url
-    news.serve("/robots.txt", Reply(body=b"User-agent: *\nDisallow: /private/\n", headers={"Content-Type": "text/plain"}))
+    news.serve(
+        "/robots.txt",
+        Reply(body=b"User-agent: *\nDisallow: /private/\n", headers={"Content-Type": "text/plain"}),
+    )
     for key in (A, B):
         news.serve(f"/news/{key}.html", html(REAL_PAGES[key]))
     news.serve_once_then("/flaky", Reply(500, b"oops"), html(REAL_PAGES[C]))
@@ -73,25 +76,69 @@ def faulty_news_site(news: NewsSite) -> None:
     news.serve("/slow", Reply(body=REAL_PAGES[A], headers={"Content-Type": "text/html"}, stall=3))
     news.serve("/loop", Reply(302, b"", {"Location": "/loop-again"}))
     news.serve("/loop-again", Reply(302, b"", {"Location": "/loop"}))
-    news.serve("/huge", Reply(body=b"<html><body>" + b"x" * 50_000_000, headers={
-        "Content-Type": "text/html", "Content-Length": None, "Connection": "close"}))
+    news.serve(
+        "/huge",
+        Reply(
+            body=b"<html><body>" + b"x" * 50_000_000,
+            headers={"Content-Type": "text/html", "Content-Length": None, "Connection": "close"},
+        ),
+    )
     news.serve("/bomb", gzip_bomb(200_000_000))
     news.serve("/private/secret.html", html(REAL_PAGES[A]))
-    news.serve("/not-article", html(b"<html><head><title>Log in</title></head><body><form>Password</form></body></html>"))
+    news.serve(
+        "/not-article",
+        html(b"<html><head><title>Log in</title></head><body><form>Password</form></body></html>"),
+    )
     news.serve("/moved", Reply(301, b"", {"Location": f"/news/{A}.html?utm_source=moved"}))
     news.serve("/sample.txt", Reply(body=SAMPLE_TEXT, headers={"Content-Type": "text/plain; charset=utf-8"}))
-    news.serve("/feed.xml", rss([(f"{url}/news/{A}.html", "A", day("2025-03-01T08:00")),
-                                 (f"{url}/news/{B}.html?utm_source=rss&utm_medium=feed", "B", day("2025-03-02T08:00")),
-                                 *[(f"{url}{path}", path, None) for path in (
-                                     "/flaky", "/busy", "/wrong-charset", "/gone", "/missing", "/slow", "/loop",
-                                     "/huge", "/bomb", "/private/secret.html", "/not-article")]], etag='"v1"'))
-    news.serve("/sitemap.xml", Reply(body=(
-        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-        f"<url><loc>{url}/news/{A}.html</loc></url><url><loc>{url}/sample.txt</loc><lastmod>2025-03-03</lastmod>"
-        "</url></urlset>").encode(), headers={"Content-Type": "application/xml"}))
-    news.serve("/links.txt", Reply(body=f"# what a colleague sent\n{url}/news/{B}.html?fbclid=xyz\n{url}/moved\n".encode(),
-                                   headers={"Content-Type": "text/plain"}))
-    news.serve("/broken-feed.xml", Reply(body=b"<rss><channel><item><title>cut off", headers={"Content-Type": "application/rss+xml"}))
+    news.serve(
+        "/feed.xml",
+        rss(
+            [
+                (f"{url}/news/{A}.html", "A", day("2025-03-01T08:00")),
+                (f"{url}/news/{B}.html?utm_source=rss&utm_medium=feed", "B", day("2025-03-02T08:00")),
+                *[
+                    (f"{url}{path}", path, None)
+                    for path in (
+                        "/flaky",
+                        "/busy",
+                        "/wrong-charset",
+                        "/gone",
+                        "/missing",
+                        "/slow",
+                        "/loop",
+                        "/huge",
+                        "/bomb",
+                        "/private/secret.html",
+                        "/not-article",
+                    )
+                ],
+            ],
+            etag='"v1"',
+        ),
+    )
+    news.serve(
+        "/sitemap.xml",
+        Reply(
+            body=(
+                '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                f"<url><loc>{url}/news/{A}.html</loc></url><url><loc>{url}/sample.txt</loc><lastmod>2025-03-03</lastmod>"
+                "</url></urlset>"
+            ).encode(),
+            headers={"Content-Type": "application/xml"},
+        ),
+    )
+    news.serve(
+        "/links.txt",
+        Reply(
+            body=f"# what a colleague sent\n{url}/news/{B}.html?fbclid=xyz\n{url}/moved\n".encode(),
+            headers={"Content-Type": "text/plain"},
+        ),
+    )
+    news.serve(
+        "/broken-feed.xml",
+        Reply(body=b"<rss><channel><item><title>cut off", headers={"Content-Type": "application/rss+xml"}),
+    )
     news.serve("/empty-feed.xml", rss([]))
 
 
@@ -102,8 +149,10 @@ FAULTY_SOURCES = "/feed.xml", "/sitemap.xml", "/links.txt", "/broken-feed.xml", 
 def faulty(tmp_path):
     with NewsSite() as news:
         faulty_news_site(news)
-        sources = "".join(source(news.url + path, **({"topics": ["followed"]} if path == "/feed.xml" else {}))
-                          for path in FAULTY_SOURCES)
+        sources = "".join(
+            source(news.url + path, **({"topics": ["followed"]} if path == "/feed.xml" else {}))
+            for path in FAULTY_SOURCES
+        )
         sources += source("ftp://example.org/feed") + source(news.url + "/feed.xml", kind="podcast")
         yield news, make_site(tmp_path / "site", sources)
 
@@ -115,8 +164,9 @@ def test_fetch_then_build_holds_every_fetchable_article_once_and_survives_every_
     assert "Traceback" not in result.stderr
     written = articles(site)
     by_origin = {post["ingested_from"]["url"].replace(news.url, ""): post for post in written.values()}
-    assert sorted(by_origin) == sorted(["/busy", "/flaky", f"/news/{A}.html", f"/news/{B}.html", "/sample.txt",
-                                        "/wrong-charset"]), result.stdout + result.stderr
+    assert sorted(by_origin) == sorted(
+        ["/busy", "/flaky", f"/news/{A}.html", f"/news/{B}.html", "/sample.txt", "/wrong-charset"]
+    ), result.stdout + result.stderr
     # The final address, without tracking parameters; the feed's topic added to the rules' topics.
     assert by_origin[f"/news/{B}.html"]["source_url"] == f"{news.url}/news/{B}.html"
     assert all("followed" in post["topics"] for key, post in by_origin.items() if key != "/sample.txt")
@@ -127,13 +177,26 @@ def test_fetch_then_build_holds_every_fetchable_article_once_and_survives_every_
     wrong = by_origin["/wrong-charset"]
     assert "‘He died in my hands’" in wrong["title"] and "Ã" not in wrong.content
     report = result.stdout + result.stderr
-    for fault, said in {"/gone": "410 Gone", "/missing": "404 Not Found", "/slow": "timeout", "/loop": "redirect",
-                        "/huge": "more than max_bytes", "/bomb": "once decompressed",
-                        "/private/secret.html": "robots.txt", "/not-article": "no article"}.items():
-        line = next((line for line in report.splitlines() if line.startswith("failed") and fault + " " in line), "")
+    for fault, said in {
+        "/gone": "410 Gone",
+        "/missing": "404 Not Found",
+        "/slow": "timeout",
+        "/loop": "redirect",
+        "/huge": "more than max_bytes",
+        "/bomb": "once decompressed",
+        "/private/secret.html": "robots.txt",
+        "/not-article": "no article",
+    }.items():
+        line = next(
+            (line for line in report.splitlines() if line.startswith("failed") and fault + " " in line), ""
+        )
         assert said in line, (fault, report)
-    for bad, said in {"/broken-feed.xml": "not a feed", "/empty-feed.xml": "lists no articles",
-                      "ftp://example.org/feed": "not an http(s) URL", "podcast": "kind 'podcast'"}.items():
+    for bad, said in {
+        "/broken-feed.xml": "not a feed",
+        "/empty-feed.xml": "lists no articles",
+        "ftp://example.org/feed": "not an http(s) URL",
+        "podcast": "kind 'podcast'",
+    }.items():
         assert any(bad in line and said in line for line in result.stderr.splitlines()), (bad, result.stderr)
     assert not news.requests("/private/secret.html")
     assert all(r.headers["user-agent"].startswith("testdigest/1.0") for r in news.log)
@@ -155,7 +218,9 @@ def test_a_second_run_reads_nothing_new_and_rewrites_nothing(faulty):
     assert built.returncode == 0
     requests_before = len(news.log)
     again = fetch(site)
-    assert {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in (site / "content").glob("*.md")} == before
+    assert {
+        path: (path.read_bytes(), path.stat().st_mtime_ns) for path in (site / "content").glob("*.md")
+    } == before
     later = news.log[requests_before:]
     # The feed is asked conditionally and is not modified; no page already ingested is read again.
     feed = [r for r in later if r.path == "/feed.xml"]
@@ -185,6 +250,7 @@ def test_dry_run_lists_what_it_would_read_and_writes_nothing(faulty):
     assert f"would read  {news.url}/news/{B}.html" in result.stdout
     assert not (site / "content").exists() or not list((site / "content").glob("*.md"))
     assert not news.requests(f"/news/{B}.html")
+    assert not (site / ".newsdigest-cache").exists()
     # Nothing remembered: a real run afterwards reads everything.
     fetch(site)
     assert len(news.requests(f"/news/{B}.html")) == 1
@@ -219,10 +285,15 @@ def test_a_killed_run_loses_nothing(tmp_path):
     with NewsSite() as news:
         for key in KEYS:
             news.serve(f"/news/{key}.html", html(REAL_PAGES[key]))
-        news.serve("/feed.xml", rss([(f"{news.url}/news/{key}.html", key, None) for key in KEYS], etag='"same"'))
+        news.serve(
+            "/feed.xml", rss([(f"{news.url}/news/{key}.html", key, None) for key in KEYS], etag='"same"')
+        )
         site = make_site(tmp_path / "site", source(news.url + "/feed.xml"), delay=0.5)
-        process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "fetch", "--site", str(site)],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "build.py"), "fetch", "--site", str(site)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 30
         while not news.requests(f"/news/{KEYS[1]}.html") and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -236,25 +307,42 @@ def test_a_killed_run_loses_nothing(tmp_path):
     assert len(articles(site)) == len(KEYS)
 
 
-
 def test_a_topic_page_is_followed_through_its_feed_and_a_sitemap_index_through_its_sitemaps(tmp_path):
     with NewsSite() as news:
         news.serve("/news/a.html", html(REAL_PAGES[A]))
         news.serve("/news/b.html", html(REAL_PAGES[B]))
-        news.serve("/topics/rare-earths", html(
-            f'<!doctype html><html><head><link rel="alternate" type="application/rss+xml" href="/topics/rss">'
-            f'</head><body>Topic page</body></html>'.encode()))
+        news.serve(
+            "/topics/rare-earths",
+            html(
+                b'<!doctype html><html><head><link rel="alternate" type="application/rss+xml" '
+                b'href="/topics/rss"></head><body>Topic page</body></html>'
+            ),
+        )
         news.serve("/topics/rss", rss([(f"{news.url}/news/a.html", "A", None)]))
-        news.serve("/sitemap-index.xml", Reply(body=(
-            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-            "<sitemap><loc>/sitemap-2025.xml</loc></sitemap></sitemapindex>").encode(),
-            headers={"Content-Type": "application/xml"}))
-        news.serve("/sitemap-2025.xml", Reply(body=(
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-            f"<url><loc>{news.url}/news/b.html</loc></url></urlset>").encode(),
-            headers={"Content-Type": "application/xml"}))
-        site = make_site(tmp_path / "site", source(news.url + "/topics/rare-earths")
-                         + source(news.url + "/sitemap-index.xml"))
+        news.serve(
+            "/sitemap-index.xml",
+            Reply(
+                body=(
+                    '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                    "<sitemap><loc>/sitemap-2025.xml</loc></sitemap></sitemapindex>"
+                ).encode(),
+                headers={"Content-Type": "application/xml"},
+            ),
+        )
+        news.serve(
+            "/sitemap-2025.xml",
+            Reply(
+                body=(
+                    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                    f"<url><loc>{news.url}/news/b.html</loc></url></urlset>"
+                ).encode(),
+                headers={"Content-Type": "application/xml"},
+            ),
+        )
+        site = make_site(
+            tmp_path / "site",
+            source(news.url + "/topics/rare-earths") + source(news.url + "/sitemap-index.xml"),
+        )
         result = fetch(site)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "topics/rare-earths: feed, 1 new" in result.stdout

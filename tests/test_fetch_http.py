@@ -1,4 +1,4 @@
-"""The polite client against a server on 127.0.0.1: retries and their waits, robots.txt, pacing, limits, encodings."""
+"""The polite client against a server on 127.0.0.1: retries, robots.txt, pacing, limits, encodings."""
 
 from __future__ import annotations
 
@@ -72,10 +72,13 @@ def test_errors_that_asking_again_will_not_mend_are_not_retried(news):
     assert len(news.requests("/gone")) == 1 and len(news.requests("/missing-page")) == 1
 
 
-@pytest.mark.parametrize("encoding, pack", [("gzip", gzip.compress), ("deflate", zlib.compress),
-                                            ("br", brotli.compress)])
+@pytest.mark.parametrize(
+    "encoding, pack", [("gzip", gzip.compress), ("deflate", zlib.compress), ("br", brotli.compress)]
+)
 def test_compressed_responses_are_decoded(news, encoding, pack):
-    news.serve("/p", Reply(body=pack(PAGE), headers={"Content-Type": "text/html", "Content-Encoding": encoding}))
+    news.serve(
+        "/p", Reply(body=pack(PAGE), headers={"Content-Type": "text/html", "Content-Encoding": encoding})
+    )
     assert client().get(news.url + "/p").body == PAGE
     assert encoding in news.requests("/p")[0].headers["accept-encoding"]
 
@@ -96,15 +99,26 @@ def test_a_body_trickling_in_is_cut_at_four_timeouts(news):
 
 
 def test_a_304_is_returned_to_the_caller(news):
-    news.serve("/feed", lambda site, request: Reply(304, b"") if request.headers.get("if-none-match") == '"1"'
-               else Reply(body=b"<rss/>", headers={"ETag": '"1"'}))
+    news.serve(
+        "/feed",
+        lambda site, request: (
+            Reply(304, b"")
+            if request.headers.get("if-none-match") == '"1"'
+            else Reply(body=b"<rss/>", headers={"ETag": '"1"'})
+        ),
+    )
     assert client().get(news.url + "/feed").headers["etag"] == '"1"'
     assert client().get(news.url + "/feed", {"If-None-Match": '"1"'}).status == 304
 
 
 def test_robots_txt_rules_for_our_name_and_its_crawl_delay(news):
-    news.serve("/robots.txt", Reply(body=b"User-agent: testbot\nDisallow: /private\nCrawl-delay: 5\n\n"
-                                         b"User-agent: *\nDisallow: /", headers={"Content-Type": "text/plain"}))
+    news.serve(
+        "/robots.txt",
+        Reply(
+            body=b"User-agent: testbot\nDisallow: /private\nCrawl-delay: 5\n\nUser-agent: *\nDisallow: /",
+            headers={"Content-Type": "text/plain"},
+        ),
+    )
     news.serve("/open", html(PAGE))
     sleeps: list[float] = []
     polite = client(sleeps)

@@ -23,24 +23,35 @@ def response(body: bytes | str, media: str = "", url: str = BASE) -> Response:
 
 def test_rss_items_with_relative_links_and_dates():
     rss = """<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
-      <item><title>  Rare   earths </title><link>/a/1.html</link><pubDate>Tue, 04 Mar 2025 09:15:00 +0530</pubDate></item>
+      <item><title>  Rare   earths </title><link>/a/1.html</link>
+        <pubDate>Tue, 04 Mar 2025 09:15:00 +0530</pubDate></item>
       <item><title>No date</title><link>https://other.example.org/b</link></item>
       <item><title>No link</title></item></channel></rss>"""
     listing = read_listing(response(rss, "application/rss+xml"), "", "s")
     assert listing.kind == "feed"
-    assert [(i.url, i.title) for i in listing.items] == [("https://news.example.org/a/1.html", "Rare earths"),
-                                                         ("https://other.example.org/b", "No date")]
+    assert [(i.url, i.title) for i in listing.items] == [
+        ("https://news.example.org/a/1.html", "Rare earths"),
+        ("https://other.example.org/b", "No date"),
+    ]
     assert listing.items[0].listed == datetime(2025, 3, 4, 3, 45, tzinfo=timezone.utc)
 
 
 def test_atom_and_json_feed():
     atom = """<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><entry><title>A</title>
       <link rel="alternate" href="https://news.example.org/a"/><updated>2025-03-04T10:00:00Z</updated></entry></feed>"""
-    assert [i.url for i in read_listing(response(atom, "application/atom+xml"), "", "s").items] == \
-        ["https://news.example.org/a"]
-    feed = {"version": "https://jsonfeed.org/version/1.1", "title": "T", "items": [
-        {"id": "1", "url": "a.html", "title": "A", "date_published": "2025-03-04T10:00:00+01:00"},
-        {"id": "2", "external_url": "https://elsewhere.example.org/b"}, {"id": "3"}, "junk"]}
+    assert [i.url for i in read_listing(response(atom, "application/atom+xml"), "", "s").items] == [
+        "https://news.example.org/a"
+    ]
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "T",
+        "items": [
+            {"id": "1", "url": "a.html", "title": "A", "date_published": "2025-03-04T10:00:00+01:00"},
+            {"id": "2", "external_url": "https://elsewhere.example.org/b"},
+            {"id": "3"},
+            "junk",
+        ],
+    }
     listing = read_listing(response(json.dumps(feed), "application/feed+json"), "", "s")
     assert [i.url for i in listing.items] == [BASE + "a.html", "https://elsewhere.example.org/b"]
     assert listing.items[0].listed == datetime(2025, 3, 4, 9, tzinfo=timezone.utc)
@@ -53,9 +64,13 @@ def test_sitemap_newest_first_with_news_titles_and_days_kept_as_days():
       <url><loc>https://news.example.org/new</loc><news:news><news:title>New one</news:title>
         <news:publication_date>2025-03-04T10:00:00Z</news:publication_date></news:news></url></urlset>"""
     listing = read_listing(response(sitemap, "application/xml"), "", "s")
-    assert [(i.url, i.title) for i in listing.items] == [("https://news.example.org/new", "New one"),
-                                                         ("https://news.example.org/old", "")]
-    assert isinstance(listing.items[1].listed, CalendarDay) and listing.items[1].listed.date() == date(2025, 1, 1)
+    assert [(i.url, i.title) for i in listing.items] == [
+        ("https://news.example.org/new", "New one"),
+        ("https://news.example.org/old", ""),
+    ]
+    assert isinstance(listing.items[1].listed, CalendarDay) and listing.items[1].listed.date() == date(
+        2025, 1, 1
+    )
 
 
 def test_a_sitemap_index_gives_its_sitemaps_newest_first():
@@ -81,22 +96,35 @@ def test_kind_is_found_from_the_response():
 
 
 def test_a_web_page_names_its_feed_as_readers_find_it():
-    page = ('<!doctype html><html><head><link rel="stylesheet" href="s.css">'
-            '<link rel="alternate" type="application/rss+xml" title="Section" href="/section/rss.xml"></head></html>')
+    page = (
+        '<!doctype html><html><head><link rel="stylesheet" href="s.css">'
+        '<link rel="alternate" type="application/rss+xml" title="Section" href="/section/rss.xml">'
+        "</head></html>"
+    )
     assert feed_link(response(page, "text/html")) == "https://news.example.org/section/rss.xml"
     with pytest.raises(SiteError, match="web page, not a feed"):
         read_listing(response("<html><body>hi</body></html>", "text/html"), "", "s")
 
 
-@pytest.mark.parametrize("body, media, said", [
-    ("<rss><channel><item><title>cut off", "application/rss+xml", "not a feed"),
-    ('<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>', "application/rss+xml",
-     "lists no articles"),
-    ("{not json", "application/feed+json", "not valid JSON"),
-    ('{"version": "x"}', "application/json", "not a JSON Feed"),
-    ("<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'><url><loc>x", "application/xml", "not XML"),
-    ("nothing here\n", "text/plain", "lists no articles"),
-])
+@pytest.mark.parametrize(
+    "body, media, said",
+    [
+        ("<rss><channel><item><title>cut off", "application/rss+xml", "not a feed"),
+        (
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>',
+            "application/rss+xml",
+            "lists no articles",
+        ),
+        ("{not json", "application/feed+json", "not valid JSON"),
+        ('{"version": "x"}', "application/json", "not a JSON Feed"),
+        (
+            "<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'><url><loc>x",
+            "application/xml",
+            "not XML",
+        ),
+        ("nothing here\n", "text/plain", "lists no articles"),
+    ],
+)
 def test_a_source_that_lists_nothing_is_one_error_naming_it(body, media, said):
     with pytest.raises(SiteError, match=said) as error:
         read_listing(response(body, media), "", "https://news.example.org/feed")
@@ -104,16 +132,21 @@ def test_a_source_that_lists_nothing_is_one_error_naming_it(body, media, said):
 
 
 def test_entities_are_not_expanded():
-    bomb = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://a.example.org/&lol2;</loc>'
-            '</url></urlset>')
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://a.example.org/&lol2;</loc>'
+        "</url></urlset>"
+    )
     listing = read_listing(response(bomb, "application/xml"), "sitemap", "s")
     assert "lollollol" not in listing.items[0].url
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.binary(max_size=2000), st.sampled_from(["", "feed", "sitemap", "links"]),
-       st.sampled_from(["", "text/html", "application/xml", "application/json", "text/plain; charset=bogus"]))
+@given(
+    st.binary(max_size=2000),
+    st.sampled_from(["", "feed", "sitemap", "links"]),
+    st.sampled_from(["", "text/html", "application/xml", "application/json", "text/plain; charset=bogus"]),
+)
 def test_any_bytes_give_a_listing_or_one_error(body, kind, media):
     try:
         listing = read_listing(response(body, media), kind, "s")
@@ -123,9 +156,13 @@ def test_any_bytes_give_a_listing_or_one_error(body, kind, media):
 
 
 def test_canonical_urls_drop_tracking_parameters_and_fragments():
-    assert canonical_url("https://News.Example.org/a?utm_source=x&id=3&fbclid=y&gclid=z#top") == \
-        "https://news.example.org/a?id=3"
-    assert canonical_url("https://news.example.org/a?b=2&a=1") == canonical_url("https://news.example.org/a?a=1&b=2")
+    assert (
+        canonical_url("https://News.Example.org/a?utm_source=x&id=3&fbclid=y&gclid=z#top")
+        == "https://news.example.org/a?id=3"
+    )
+    assert canonical_url("https://news.example.org/a?b=2&a=1") == canonical_url(
+        "https://news.example.org/a?a=1&b=2"
+    )
     assert canonical_url("https://news.example.org:443/a") == "https://news.example.org/a"
 
 
@@ -137,20 +174,23 @@ SEEDS = [
     '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://a.example.org/x</loc>'
     "<lastmod>2025-01-01</lastmod></url></urlset>",
     '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>/s.xml</loc></sitemap></sitemapindex>',
-    '{"version": "https://jsonfeed.org/version/1.1", "items": [{"url": "/a", "date_published": "2025-03-04"}]}',
+    '{"version": "https://jsonfeed.org/version/1.1",'
+    ' "items": [{"url": "/a", "date_published": "2025-03-04"}]}',
 ]
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.sampled_from(SEEDS),
-       st.lists(st.tuples(st.integers(0, 400), st.integers(0, 30), st.text(max_size=12)), max_size=4),
-       st.sampled_from(["", "feed", "sitemap", "links"]))
+@given(
+    st.sampled_from(SEEDS),
+    st.lists(st.tuples(st.integers(0, 400), st.integers(0, 30), st.text(max_size=12)), max_size=4),
+    st.sampled_from(["", "feed", "sitemap", "links"]),
+)
 def test_mutated_sources_give_a_listing_or_one_error(seed, edits, kind):
     """Real feed shapes, cut and spliced: never anything but a listing or a SiteError."""
     text = seed
     for at, cut, insert in edits:
         at %= len(text) + 1
-        text = text[:at] + insert + text[at + cut:]
+        text = text[:at] + insert + text[at + cut :]
     try:
         listing = read_listing(response(text), kind, "s")
     except SiteError:

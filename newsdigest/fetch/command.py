@@ -48,6 +48,7 @@ class FetchSummary:
     def line(self) -> str:
         def counted(counter: Counter) -> str:
             return ", ".join(f"{n} {status}" for status, n in sorted(counter.items())) or "none"
+
         return f"Summary: sources: {counted(self.sources)}; pages: {counted(self.pages)}."
 
 
@@ -59,7 +60,9 @@ def fetch(config: Config, options: FetchOptions, say: Say) -> FetchSummary:
     plan = load_fetch_plan(config)
     summary = FetchSummary()
     agent = plan.settings.user_agent or f"newsdigest/{__version__} (+{config.base_url})"
-    state = FetchState(config.path("cache") / STATE_FILE)
+    state_path = config.path("cache") / STATE_FILE
+    # A dry run writes nothing: without a state yet, it remembers in memory only.
+    state = FetchState(":memory:" if options.dry_run and not state_path.exists() else state_path)
     client = PoliteClient(plan.settings, agent)
     try:
         library = Library.load(config)
@@ -69,29 +72,53 @@ def fetch(config: Config, options: FetchOptions, say: Say) -> FetchSummary:
             for source, item in new_items:
                 say(f"{'would read':<11} {item.url}" + (f" ({item.title})" if item.title else ""), False)
             return summary
-        pending = [page for page in state.to_read() if page.url not in known]
+        pending = []
+        for page in state.to_read():
+            if page.url in known:  # ingested by hand since it was listed
+                state.done(page.url, "already in content/")
+            else:
+                pending.append(page)
         for start in range(0, len(pending), BATCH):
-            _read_and_ingest(pending[start:start + BATCH], plan, client, state, config, library, summary, say)
+            _read_and_ingest(
+                pending[start : start + BATCH], plan, client, state, config, library, summary, say
+            )
     finally:
         client.close()
         state.close()
     return summary
 
 
-def _read_sources(plan: FetchPlan, client: PoliteClient, state: FetchState, known: set[str],
-                  options: FetchOptions, summary: FetchSummary, say: Say) -> list[tuple[Source, Item]]:
+def _read_sources(
+    plan: FetchPlan,
+    client: PoliteClient,
+    state: FetchState,
+    known: set[str],
+    options: FetchOptions,
+    summary: FetchSummary,
+    say: Say,
+) -> list[tuple[Source, Item]]:
     for source in plan.sources:
         if source.problem:
             summary.sources["failed"] += 1
-            say(f"{'failed':<11} source {source.url or '?'}{_line(source)}: {source.problem} -- {source.hint}", True)
+            say(
+                f"{'failed':<11} source {source.url or '?'}{_line(source)}: "
+                f"{source.problem} -- {source.hint}",
+                True,
+            )
     usable = [source for source in plan.sources if not source.problem]
-    results = by_host(usable, lambda source: source.url, plan.settings.hosts,
-                      lambda source: _read_source(source, client, state, known, options))
+    results = by_host(
+        usable,
+        lambda source: source.url,
+        plan.settings.hosts,
+        lambda source: _read_source(source, client, state, known, options),
+    )
     new_items: list[tuple[Source, Item]] = []
     for source, (status, detail, items) in zip(usable, results):
         summary.sources[status] += 1
-        say(f"{status:<11} source {source.url}{_line(source) if status == 'failed' else ''}: {detail}",
-            status == "failed")
+        say(
+            f"{status:<11} source {source.url}{_line(source) if status == 'failed' else ''}: {detail}",
+            status == "failed",
+        )
         new_items += [(source, item) for item in items]
     return new_items
 
@@ -100,8 +127,9 @@ def _line(source: Source) -> str:
     return f" (site.toml line {source.line})" if source.line else ""
 
 
-def _read_source(source: Source, client: PoliteClient, state: FetchState, known: set[str],
-                 options: FetchOptions) -> tuple[str, str, list[Item]]:
+def _read_source(
+    source: Source, client: PoliteClient, state: FetchState, known: set[str], options: FetchOptions
+) -> tuple[str, str, list[Item]]:
     """(status, what to say, the new items) of one source; its new items are kept as pages to read."""
     try:
         response = client.get(source.url, state.validators(source.url))
@@ -122,15 +150,18 @@ def _read_source(source: Source, client: PoliteClient, state: FetchState, known:
     left = len(items) - seen - len(new)
     if not options.dry_run:
         # Items left for the next run must be listed again then: keep no validator that would hide them.
-        etag, modified = ("", "") if left else (response.headers.get("etag", ""),
-                                              response.headers.get("last-modified", ""))
+        etag, modified = (
+            ("", "")
+            if left
+            else (response.headers.get("etag", ""), response.headers.get("last-modified", ""))
+        )
         state.list_new(source.url, new, etag, modified)
     more = f", {left} more left for the next run (limit {source.limit})" if left else ""
     return "read", f"{kind}, {len(new)} new, {seen} seen before{more}", new
 
 
 def _listing(client: PoliteClient, response: Response, source: Source) -> tuple[Listing, str]:
-    """The source's items; a web page's feed is found as feed readers find it, a sitemap index's sitemaps read."""
+    """The source's items: a web page's feed found as readers find it, a sitemap index's sitemaps read."""
     kind = source.kind
     if not kind and kind_of(response) == "html" and feed_link(response):
         response = client.get(feed_link(response))
@@ -145,17 +176,32 @@ def _listing(client: PoliteClient, response: Response, source: Source) -> tuple[
 
 
 def _wanted(items: Iterable[Item], source: Source) -> list[Item]:
-    """The items with canonical URLs that the source's include pattern takes and its exclude pattern leaves."""
+    """The items, with canonical URLs, that the source's include takes and its exclude leaves."""
+
     def matches(pattern: str, item: Item) -> bool:
         return any(re.search(pattern, text, re.IGNORECASE) for text in (item.url, item.title))
-    return [Item(canonical_url(item.url), item.title, item.listed) for item in items
-            if (not source.include or matches(source.include, item))
-            and not (source.exclude and matches(source.exclude, item))]
+
+    return [
+        Item(canonical_url(item.url), item.title, item.listed)
+        for item in items
+        if (not source.include or matches(source.include, item))
+        and not (source.exclude and matches(source.exclude, item))
+    ]
 
 
-def _read_and_ingest(pages: list[Pending], plan: FetchPlan, client: PoliteClient, state: FetchState,
-                     config: Config, library: Library, summary: FetchSummary, say: Say) -> None:
-    responses = by_host(pages, lambda page: page.url, plan.settings.hosts, lambda page: _read_page(client, page))
+def _read_and_ingest(
+    pages: list[Pending],
+    plan: FetchPlan,
+    client: PoliteClient,
+    state: FetchState,
+    config: Config,
+    library: Library,
+    summary: FetchSummary,
+    say: Say,
+) -> None:
+    responses = by_host(
+        pages, lambda page: page.url, plan.settings.hosts, lambda page: _read_page(client, page)
+    )
     # A page keeps the additions of the first usable source of its source's address.
     sources = {source.url: source for source in reversed(plan.sources) if not source.problem}
     inputs = []
@@ -164,7 +210,9 @@ def _read_and_ingest(pages: list[Pending], plan: FetchPlan, client: PoliteClient
             _failed(page, str(response), response.lasting, state, summary, say)
         else:
             inputs.append((page, response))
-    readers = [(page.url, _reader(page, response, sources.get(page.source, Source()))) for page, response in inputs]
+    readers = [
+        (page.url, _reader(page, response, sources.get(page.source, Source()))) for page, response in inputs
+    ]
     for (page, _), outcome in zip(inputs, ingest_inputs(readers, config, IngestOptions(), library)):
         if outcome.failed:
             _failed(page, outcome.detail, False, state, summary, say)
@@ -190,8 +238,9 @@ def _reader(page: Pending, response: Response, source: Source) -> Callable[[], R
     return lambda: decode(page.url, response.body, suffix, None, response.charset, origin)
 
 
-def _failed(page: Pending, problem: str, lasting: bool, state: FetchState, summary: FetchSummary,
-            say: Say) -> None:
+def _failed(
+    page: Pending, problem: str, lasting: bool, state: FetchState, summary: FetchSummary, say: Say
+) -> None:
     given_up = state.failed(page.url, problem, lasting)
     summary.pages["failed"] += 1
     then = "given up" if given_up else "tried again on the next run"

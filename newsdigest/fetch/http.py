@@ -21,8 +21,10 @@ MAX_REDIRECTS = 10
 WHOLE_RESPONSE_TIMEOUTS = 4
 # Waits before retrying grow from this many seconds: 1, 2, 4, ...
 BACKOFF_SECONDS = 1.0
-ACCEPT = "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,application/feed+json," \
-         "application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.5"
+ACCEPT = (
+    "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,application/feed+json,"
+    "application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.5"
+)
 
 
 @dataclass(frozen=True)
@@ -55,16 +57,26 @@ class FetchError(Exception):
 
 
 class PoliteClient:
-    """GET for many threads at once, at most one request in flight per host and `delay` seconds between them."""
+    """GET for many threads at once: one request in flight per host, and `delay` seconds between them."""
 
-    def __init__(self, settings: FetchSettings, user_agent: str,
-                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        settings: FetchSettings,
+        user_agent: str,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.settings, self.user_agent, self._sleep, self._clock = settings, user_agent, sleep, clock
         # The product token, which robots.txt groups are matched against.
         self.robots_name = user_agent.split("/")[0].split()[0] if user_agent.strip() else "newsdigest"
         timeout = httpx.Timeout(settings.timeout, connect=settings.timeout)
-        self._client = httpx.Client(headers={"User-Agent": user_agent, "Accept": ACCEPT}, timeout=timeout,
-                                    follow_redirects=True, max_redirects=MAX_REDIRECTS, trust_env=False)
+        self._client = httpx.Client(
+            headers={"User-Agent": user_agent, "Accept": ACCEPT},
+            timeout=timeout,
+            follow_redirects=True,
+            max_redirects=MAX_REDIRECTS,
+            trust_env=False,
+        )
         self._hosts: dict[str, _Host] = {}
         self._hosts_lock = threading.Lock()
 
@@ -75,8 +87,10 @@ class PoliteClient:
         """The response to a GET of url, following redirects; a 304 is returned, any other 3xx-5xx raised."""
         host = self._host(url)
         if not host.robots(self).can_fetch(url, self.robots_name):
-            raise FetchError(f"robots.txt of {urlsplit(url).netloc} does not allow {self.robots_name} to read it",
-                             lasting=True)
+            raise FetchError(
+                f"robots.txt of {urlsplit(url).netloc} does not allow {self.robots_name} to read it",
+                lasting=True,
+            )
         return self._with_retries(host, url, dict(headers or {}))
 
     def _with_retries(self, host: "_Host", url: str, headers: dict[str, str]) -> Response:
@@ -84,16 +98,20 @@ class PoliteClient:
             try:
                 response = self._paced(host, url, headers)
             except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as error:
-                problem, wait = _transport_problem(error), BACKOFF_SECONDS * 2 ** attempt
+                problem, wait = _transport_problem(error), BACKOFF_SECONDS * 2**attempt
             else:
                 if response.status not in RETRY_STATUSES:
                     return _checked(response)
-                problem = f"the server answered {response.status} {httpx.codes.get_reason_phrase(response.status)}"
-                wait = retry_after(response.headers, time.time()) or BACKOFF_SECONDS * 2 ** attempt
+                problem = (
+                    f"the server answered {response.status} {httpx.codes.get_reason_phrase(response.status)}"
+                )
+                wait = retry_after(response.headers, time.time()) or BACKOFF_SECONDS * 2**attempt
             if attempt == self.settings.retries:
                 break
             if wait > self.settings.max_wait:
-                raise FetchError(f"{problem}, and asks to wait {wait:.0f} s; it is tried again on the next run")
+                raise FetchError(
+                    f"{problem}, and asks to wait {wait:.0f} s; it is tried again on the next run"
+                )
             self._sleep(wait)
         tries = self.settings.retries + 1
         raise FetchError(f"{problem} ({tries} {'try' if tries == 1 else 'tries'})")
@@ -109,27 +127,39 @@ class PoliteClient:
                 host.next_request = self._clock() + max(self.settings.delay, host.crawl_delay)
 
     def _read(self, url: str, headers: dict[str, str]) -> Response:
-        limit, deadline = self.settings.max_bytes, self._clock() + WHOLE_RESPONSE_TIMEOUTS * self.settings.timeout
+        limit, deadline = (
+            self.settings.max_bytes,
+            self._clock() + WHOLE_RESPONSE_TIMEOUTS * self.settings.timeout,
+        )
         try:
             with self._client.stream("GET", url, headers=headers) as response:
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > limit:
-                    raise FetchError(f"the response is {int(declared) / 1e6:.1f} MB, more than max_bytes "
-                                     f"({limit / 1e6:.1f} MB)", lasting=True)
+                    raise FetchError(
+                        f"the response is {int(declared) / 1e6:.1f} MB, more than max_bytes "
+                        f"({limit / 1e6:.1f} MB)",
+                        lasting=True,
+                    )
                 chunks, size = [], 0
-                # Decoded as it arrives (gzip, deflate, brotli): a small compressed body that unpacks huge stops here.
+                # Decoded as it arrives (gzip, deflate, brotli): a compressed bomb stops here.
                 for chunk in response.iter_bytes():
                     size += len(chunk)
                     if size > limit:
-                        raise FetchError(f"the response is more than max_bytes ({limit / 1e6:.1f} MB) "
-                                         "once decompressed", lasting=True)
+                        raise FetchError(
+                            f"the response is more than max_bytes ({limit / 1e6:.1f} MB) once decompressed",
+                            lasting=True,
+                        )
                     if self._clock() > deadline:
-                        raise FetchError(f"the response was still arriving after "
-                                         f"{WHOLE_RESPONSE_TIMEOUTS * self.settings.timeout:.0f} s")
+                        raise FetchError(
+                            f"the response was still arriving after "
+                            f"{WHOLE_RESPONSE_TIMEOUTS * self.settings.timeout:.0f} s"
+                        )
                     chunks.append(chunk)
                 return Response(str(response.url), response.status_code, response.headers, b"".join(chunks))
         except httpx.TooManyRedirects:
-            raise FetchError(f"more than {MAX_REDIRECTS} redirects (a redirect loop?)", lasting=True) from None
+            raise FetchError(
+                f"more than {MAX_REDIRECTS} redirects (a redirect loop?)", lasting=True
+            ) from None
         except httpx.DecodingError as error:
             raise FetchError(f"the response's compressed body is broken: {error}") from None
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, httpx.LocalProtocolError) as error:
@@ -171,16 +201,21 @@ class _Host:
         except FetchError as error:
             if error.status // 100 == 4:
                 return Protego.parse("")
-            raise FetchError(f"its robots.txt could not be read ({error}), so nothing of "
-                             f"{urlsplit(self.origin).netloc} is read this run") from None
+            raise FetchError(
+                f"its robots.txt could not be read ({error}), so nothing of "
+                f"{urlsplit(self.origin).netloc} is read this run"
+            ) from None
 
 
 def _checked(response: Response) -> Response:
     if response.status < 300 or response.status == 304:
         return response
     reason = httpx.codes.get_reason_phrase(response.status)
-    raise FetchError(f"the server answered {response.status} {reason}", lasting=response.status == 410,
-                     status=response.status)
+    raise FetchError(
+        f"the server answered {response.status} {reason}",
+        lasting=response.status == 410,
+        status=response.status,
+    )
 
 
 def retry_after(headers: Mapping[str, str], now: float) -> float | None:

@@ -53,13 +53,19 @@ def read_listing(response: Response, kind: str, name: str) -> Listing:
     """The items of a source's response; `kind` as the source gives it, or "" to find it from the response."""
     kind = kind or kind_of(response)
     if kind == "html":
-        raise SiteError(name, "this is a web page, not a feed, a sitemap or a list of links, and names no feed",
-                        'give the address of its feed (or kind = "links" for a text file of links)')
+        raise SiteError(
+            name,
+            "this is a web page, not a feed, a sitemap or a list of links, and names no feed",
+            'give the address of its feed (or kind = "links" for a text file of links)',
+        )
     readers = {"feed": _feed_items, "sitemap": _sitemap_items, "links": _link_items}
     listing = readers[kind](response, name)
     # Only what can be fetched: no mailto:, javascript: or other schemes a feed may carry.
-    listing = Listing(listing.kind, tuple(item for item in listing.items if _fetchable(item.url)),
-                      tuple(url for url in listing.sitemaps if _fetchable(url)))
+    listing = Listing(
+        listing.kind,
+        tuple(item for item in listing.items if _fetchable(item.url)),
+        tuple(url for url in listing.sitemaps if _fetchable(url)),
+    )
     if not listing.items and not listing.sitemaps:
         raise SiteError(name, f"the {kind} lists no articles", "check the address in a browser")
     return listing
@@ -89,8 +95,11 @@ def feed_link(response: Response) -> str:
     text = response.body[:200_000].decode("utf-8", "replace")
     for tag in _FEED_LINK.findall(text):
         attributes = dict((k.lower(), v) for k, v in re.findall(r'([\w-]+)\s*=\s*["\']([^"\']*)["\']', tag))
-        if "alternate" in attributes.get("rel", "").lower().split() and attributes.get("type") in _FEED_TYPES \
-                and attributes.get("href"):
+        if (
+            "alternate" in attributes.get("rel", "").lower().split()
+            and attributes.get("type") in _FEED_TYPES
+            and attributes.get("href")
+        ):
             return urljoin(response.url, attributes["href"])
     return ""
 
@@ -98,17 +107,31 @@ def feed_link(response: Response) -> str:
 def _feed_items(response: Response, name: str) -> Listing:
     if response.body.lstrip()[:1] == b"{":
         return Listing("feed", _json_feed_items(response, name))
-    parsed = feedparser.parse(response.body, response_headers={"content-location": response.url,
-                                                               "content-type": response.headers.get("content-type", "")})
+    parsed = feedparser.parse(
+        response.body,
+        response_headers={
+            "content-location": response.url,
+            "content-type": response.headers.get("content-type", ""),
+        },
+    )
     items = []
     for entry in parsed.entries:
         link = entry.get("link") or next((l.get("href") for l in entry.get("links", []) if l.get("href")), "")
         if link:
-            items.append(Item(urljoin(response.url, link), " ".join(entry.get("title", "").split()), _entry_moment(entry)))
+            items.append(
+                Item(
+                    urljoin(response.url, link),
+                    " ".join(entry.get("title", "").split()),
+                    _entry_moment(entry),
+                )
+            )
     if not items and (parsed.get("bozo") or not parsed.get("version")):
         problem = f": {parsed.get('bozo_exception')}" if parsed.get("bozo") else ""
-        raise SiteError(name, f"this is not a feed that can be read{problem}",
-                        "check the address in a browser; it should show RSS or Atom XML")
+        raise SiteError(
+            name,
+            f"this is not a feed that can be read{problem}",
+            "check the address in a browser; it should show RSS or Atom XML",
+        )
     return Listing("feed", tuple(items))
 
 
@@ -124,14 +147,23 @@ def _json_feed_items(response: Response, name: str) -> tuple[Item, ...]:
     try:
         feed = json.loads(response.body)
     except (ValueError, UnicodeDecodeError) as error:
-        raise SiteError(name, f"this JSON feed is not valid JSON: {error}", "check the address in a browser") from None
+        raise SiteError(
+            name, f"this JSON feed is not valid JSON: {error}", "check the address in a browser"
+        ) from None
     if not isinstance(feed, dict) or not isinstance(feed.get("items"), list):
-        raise SiteError(name, "this JSON is not a JSON Feed (it has no items)", "give the address of the feed")
+        raise SiteError(
+            name, "this JSON is not a JSON Feed (it has no items)", "give the address of the feed"
+        )
     items = []
     for entry in feed["items"]:
         if isinstance(entry, dict) and isinstance(entry.get("url") or entry.get("external_url"), str):
-            items.append(Item(urljoin(response.url, entry.get("url") or entry["external_url"]),
-                              " ".join(str(entry.get("title", "")).split()), listed_moment(entry.get("date_published"))))
+            items.append(
+                Item(
+                    urljoin(response.url, entry.get("url") or entry["external_url"]),
+                    " ".join(str(entry.get("title", "")).split()),
+                    listed_moment(entry.get("date_published")),
+                )
+            )
     return tuple(items)
 
 
@@ -141,8 +173,10 @@ def _sitemap_items(response: Response, name: str) -> Listing:
     except etree.XMLSyntaxError as error:
         raise SiteError(name, f"this sitemap is not XML: {error}", "check the address in a browser") from None
     if root.tag == f"{_SITEMAP}sitemapindex":
-        entries = [(s.findtext(f"{_SITEMAP}loc", "").strip(), listed_moment(s.findtext(f"{_SITEMAP}lastmod")))
-                   for s in root.iter(f"{_SITEMAP}sitemap")]
+        entries = [
+            (s.findtext(f"{_SITEMAP}loc", "").strip(), listed_moment(s.findtext(f"{_SITEMAP}lastmod")))
+            for s in root.iter(f"{_SITEMAP}sitemap")
+        ]
         # The newest sitemaps first: that is where new articles are.
         entries.sort(key=lambda entry: entry[1] or datetime.min.replace(tzinfo=timezone.utc), reverse=True)
         return Listing("sitemap", sitemaps=tuple(urljoin(response.url, loc) for loc, _ in entries if loc))
@@ -150,7 +184,9 @@ def _sitemap_items(response: Response, name: str) -> Listing:
     for url in root.iter(f"{_SITEMAP}url"):
         loc = url.findtext(f"{_SITEMAP}loc", "").strip()
         title = url.findtext(f"{_NEWS}news/{_NEWS}title", "")
-        listed = listed_moment(url.findtext(f"{_NEWS}news/{_NEWS}publication_date") or url.findtext(f"{_SITEMAP}lastmod"))
+        listed = listed_moment(
+            url.findtext(f"{_NEWS}news/{_NEWS}publication_date") or url.findtext(f"{_SITEMAP}lastmod")
+        )
         if loc:
             items.append(Item(urljoin(response.url, loc), " ".join(title.split()), listed))
     items.sort(key=lambda item: item.listed or datetime.min.replace(tzinfo=timezone.utc), reverse=True)

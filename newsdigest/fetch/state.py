@@ -33,8 +33,9 @@ class Pending:
 
 
 class FetchState:
-    def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: Path | str):
+        if isinstance(path, Path):
+            path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(SCHEMA)
@@ -60,14 +61,19 @@ class FetchState:
             self._db.execute("BEGIN")
             self._db.executemany(
                 "INSERT OR IGNORE INTO pages VALUES (?, ?, ?, ?, 'pending', 0, '')",
-                [(item.url, source, item.title, listed_text(item.listed)) for item in items])
+                [(item.url, source, item.title, listed_text(item.listed)) for item in items],
+            )
             self._db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?)", (source, etag, last_modified))
 
     def to_read(self) -> list[Pending]:
-        rows = self._db.execute("SELECT url, source, title, listed, tries FROM pages WHERE status IN "
-                                "('pending', 'failed') ORDER BY rowid").fetchall()
-        return [Pending(url, source, title, listed_moment(listed), tries)
-                for url, source, title, listed, tries in rows]
+        rows = self._db.execute(
+            "SELECT url, source, title, listed, tries FROM pages WHERE status IN "
+            "('pending', 'failed') ORDER BY rowid"
+        ).fetchall()
+        return [
+            Pending(url, source, title, listed_moment(listed), tries)
+            for url, source, title, listed, tries in rows
+        ]
 
     def done(self, url: str, note: str) -> None:
         self._db.execute("UPDATE pages SET status = 'done', note = ? WHERE url = ?", (note, url))
@@ -76,6 +82,8 @@ class FetchState:
         """Count a failed try; True when the page is given up (a lasting failure, or MAX_TRIES of them)."""
         tries = self._db.execute("SELECT tries FROM pages WHERE url = ?", (url,)).fetchone()[0] + 1
         given_up = lasting or tries >= MAX_TRIES
-        self._db.execute("UPDATE pages SET status = ?, tries = ?, note = ? WHERE url = ?",
-                         ("given up" if given_up else "failed", tries, note, url))
+        self._db.execute(
+            "UPDATE pages SET status = ?, tries = ?, note = ? WHERE url = ?",
+            ("given up" if given_up else "failed", tries, note, url),
+        )
         return given_up

@@ -84,7 +84,8 @@ def ingest(sources: list[str], config: Config, options: IngestOptions = IngestOp
 
 
 def ingest_inputs(inputs: list[tuple[str, Callable[[], RawInput]]], config: Config,
-                  options: IngestOptions = IngestOptions(), library: "Library | None" = None) -> list[Outcome]:
+                  options: IngestOptions = IngestOptions(),
+                  library: "Library | None" = None) -> list[Outcome]:
     """Ingest inputs given as a name and a reader each (files, standard input, fetched pages), against the
     content folder's articles (`library`, read here when not given)."""
     prepared: list[Prepared | Outcome | None] = [None] * len(inputs)
@@ -230,12 +231,14 @@ def store(prepared: Prepared, options: IngestOptions, library: "Library") -> Out
 
 def _with_source_given(found: list[Assignment], names: tuple[str, ...]) -> list[Assignment]:
     """The assignments of the rules, and those that the input's source gives all its articles."""
-    given = [Assignment(name, ("given by its source",)) for name in names if name not in {a.name for a in found}]
+    assigned = {a.name for a in found}
+    given = [Assignment(name, ("given by its source",)) for name in names if name not in assigned]
     return found + given
 
 
 def _article_date(extracted: Extracted, raw: RawInput, options: IngestOptions, config: Config) -> tuple[datetime | date, str]:
-    """The article's own date, else the date its source listed it with, else --date, else the file's modification time, else now; and which it was."""
+    """The article's own date, else the date its source listed it with, else --date, else the file's
+    modification time, else now; and which it was."""
     found = extracted.date
     if found:
         if isinstance(found, datetime) and not found.tzinfo:
@@ -416,7 +419,8 @@ class Entry:
         origin = origin if isinstance(origin, dict) else {}
         digest = origin.get("digest")
         edited = digest is None or digest != content_digest(post.metadata, post.content)
-        urls = tuple(url for url in (post.metadata.get("source_url"), origin.get("url")) if isinstance(url, str) and url)
+        urls = tuple(url for url in (post.metadata.get("source_url"), origin.get("url"))
+                     if isinstance(url, str) and url)
         return cls(path, relative_name(path, root.parent), text, str(origin.get("sha256", "")),
                    story_shingles(post.content), edited, urls)
 

@@ -25,7 +25,7 @@ _HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|b
 
 @dataclass(frozen=True)
 class Origin:
-    """Where a fetched input came from: its final URL, what its source adds, and the date the source gave it."""
+    """Where a fetched input came from: its final URL, what its source adds, the date the source gave it."""
 
     url: str = ""
     topics: tuple[str, ...] = ()
@@ -80,14 +80,15 @@ def decode(name: str, data: bytes, suffix: str, modified: datetime | None, chars
 
 
 def _decoded_as_declared(data: bytes, charset: str) -> tuple[str, str] | None:
-    """The bytes in the server's charset, unless they do not decode in it, or it names a one-byte charset while
-    the bytes are valid UTF-8 with letters beyond ASCII (a server's default label on a UTF-8 page)."""
+    """The bytes in the server's charset, unless they do not decode in it, or it names a one-byte charset
+    while the bytes are valid UTF-8 with letters beyond ASCII (a server's default label on a UTF-8 page)."""
     codec = _codec(charset) if charset else None
     if not codec or any(data.startswith(bom) for bom, _, _ in _BOMS):
         return None
     if codecs.lookup(codec).name in _ONE_BYTE and not data.isascii():
         try:
-            return data.decode("utf-8"), f"UTF-8, detected: the server declared {charset}, but the bytes are UTF-8"
+            return data.decode("utf-8"), \
+                f"UTF-8, detected: the server declared {charset}, but the bytes are UTF-8"
         except UnicodeDecodeError:
             pass
     try:
