@@ -259,12 +259,34 @@ def test_dry_run_lists_what_it_would_read_and_writes_nothing(faulty):
 def test_fetch_then_build_in_one_command(tmp_path):
     with NewsSite() as news:
         news.serve("/news/a.html", html(REAL_PAGES[A]))
-        news.serve("/feed.xml", rss([(f"{news.url}/news/a.html", "A", None)]))
+        news.serve("/go/a", Reply(301, b"", {"Location": "/news/a.html?utm_source=rss&utm_campaign=daily#top"}))
+        news.serve("/feed.xml", rss([(f"{news.url}/go/a", "A", None)]))
         site = make_site(tmp_path / "site", source(news.url + "/feed.xml"))
         result = fetch(site, "--build", "--quiet")
     assert result.returncode == 0, result.stderr
     assert "Built 1 articles" in result.stdout
     assert len(list((site / "output" / "articles").glob("*.html"))) == 1
+    # The address after redirects, without its tracking parameters and fragment.
+    [post] = articles(site).values()
+    assert post["source_url"] == f"{news.url}/news/a.html"
+
+
+def test_include_exclude_and_limit_take_items_newest_first_and_leave_the_rest_for_later(tmp_path):
+    with NewsSite() as news:
+        for key in KEYS:
+            news.serve(f"/news/{key}.html", html(REAL_PAGES[key]))
+        items = [(f"{news.url}/news/{key}.html", f"Story {key}", None) for key in KEYS]
+        news.serve("/feed.xml", rss(items + [(f"{news.url}/video/1", "Watch: rare earths", None)], etag='"e"'))
+        site = make_site(tmp_path / "site", source(news.url + "/feed.xml", include="/news/|rare earths",
+                                                   exclude=f"^Watch|{KEYS[1]}", limit=2))
+        first, second = fetch(site), fetch(site)
+        read = [r.path for r in news.log if r.path.startswith(("/news/", "/video/"))]
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    wanted = [f"/news/{key}.html" for key in KEYS if key != KEYS[1]]
+    assert read == wanted
+    assert "2 new, 0 seen before, 2 more left for the next run (limit 2)" in first.stdout
+    # With items left over, no validator was kept: the second run lists the feed again and takes the rest.
+    assert "2 new, 2 seen before" in second.stdout and "more left" not in second.stdout
 
 
 def test_one_request_at_a_time_per_host_with_the_delay_between(tmp_path):
