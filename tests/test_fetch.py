@@ -370,3 +370,10 @@ def test_a_topic_page_is_followed_through_its_feed_and_a_sitemap_index_through_i
     assert "topics/rare-earths: feed, 1 new" in result.stdout
     assert "sitemap-index.xml: sitemap index of 1, 1 new" in result.stdout
     assert len(articles(site)) == 2
+
+
+def test_a_site_without_sources_is_told_how_to_add_one(tmp_path):
+    site = make_site(tmp_path / "site", "")
+    result = fetch(site)
+    assert result.returncode == 0 and "No [[sources]] in site.toml" in result.stdout
+    assert not (site / ".newsdigest-cache").exists()

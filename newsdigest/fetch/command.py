@@ -59,6 +59,10 @@ def fetch(config: Config, options: FetchOptions, say: Say) -> FetchSummary:
     """One run over every source; each line of the report goes to `say(line, failed)` as it is known."""
     plan = load_fetch_plan(config)
     summary = FetchSummary()
+    if not plan.sources:
+        say("No [[sources]] in site.toml: add a [[sources]] table with the url of a feed, a sitemap or a list of "
+            "links (see the README's \"Follow sources\").", False)
+        return summary
     agent = plan.settings.user_agent or f"newsdigest/{__version__} (+{config.base_url})"
     state_path = config.path("cache") / STATE_FILE
     # A dry run writes nothing: without a state yet, it remembers in memory only.
