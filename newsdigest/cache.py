@@ -166,3 +166,99 @@ class BodyLookup:
 
 def unpickle(record: bytes) -> object:
     return pickle.loads(record)
+
+
+LIBRARY_FILE = "library.sqlite"
+LIBRARY_SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class LibraryRecord:
+    """What ingest keeps of one content file to find its story again without reading it: the file's size and
+    time, the sha256 of the input it was ingested from, the addresses it was read from, and its MinHash bands."""
+
+    path: str
+    mtime_ns: int
+    size: int
+    sha256: str
+    urls: tuple[str, ...]
+    bands: tuple[bytes, ...]
+
+
+class LibraryIndex:
+    """The content folder as ingest and fetch see it, in its own SQLite file in the cache folder: built once,
+    then brought up to date by file size and time, so that ingesting into a large digest reads only the files
+    it must. An index that cannot be read, or is of another schema, is started again (it is derived data)."""
+
+    def __init__(self, folder: Path | None):
+        """The index in `folder`, or in memory only for None (a dry run in a folder that has none)."""
+        if folder is None:
+            self.db = self._connect(":memory:")
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / LIBRARY_FILE
+        try:
+            self.db = self._connect(path)
+        except sqlite3.DatabaseError:
+            for stale in folder.glob(LIBRARY_FILE + "*"):
+                stale.unlink()
+            self.db = self._connect(path)
+
+    @staticmethod
+    def _connect(path: Path | str) -> sqlite3.Connection:
+        db = sqlite3.connect(path)
+        if db.execute("PRAGMA user_version").fetchone()[0] != LIBRARY_SCHEMA:
+            db.executescript("DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS urls; DROP TABLE IF EXISTS bands;")
+        db.executescript(f"""
+            PRAGMA journal_mode=WAL;
+            PRAGMA synchronous=OFF;
+            PRAGMA user_version={LIBRARY_SCHEMA};
+            CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, sha256 TEXT);
+            CREATE INDEX IF NOT EXISTS files_sha256 ON files (sha256);
+            CREATE TABLE IF NOT EXISTS urls (url TEXT, path TEXT);
+            CREATE INDEX IF NOT EXISTS urls_url ON urls (url);
+            CREATE INDEX IF NOT EXISTS urls_path ON urls (path);
+            CREATE TABLE IF NOT EXISTS bands (band INTEGER, key BLOB, path TEXT);
+            CREATE INDEX IF NOT EXISTS bands_key ON bands (band, key);
+            CREATE INDEX IF NOT EXISTS bands_path ON bands (path);
+        """)
+        return db
+
+    def stats(self) -> dict[str, tuple[int, int]]:
+        """Each indexed file's (mtime_ns, size) when it was indexed."""
+        return {path: (mtime, size) for path, mtime, size in self.db.execute("SELECT path, mtime_ns, size FROM files")}
+
+    def update(self, records: Iterable[LibraryRecord], removed: Iterable[str]) -> None:
+        with self.db:
+            for path in removed:
+                self._forget(path)
+            for record in records:
+                self._forget(record.path)
+                self.db.execute("INSERT INTO files VALUES (?, ?, ?, ?)",
+                                (record.path, record.mtime_ns, record.size, record.sha256))
+                self.db.executemany("INSERT INTO urls VALUES (?, ?)", ((url, record.path) for url in record.urls))
+                self.db.executemany("INSERT INTO bands VALUES (?, ?, ?)",
+                                    ((band, key, record.path) for band, key in enumerate(record.bands)))
+
+    def _forget(self, path: str) -> None:
+        for table in ("files", "urls", "bands"):
+            self.db.execute(f"DELETE FROM {table} WHERE path = ?", (path,))
+
+    def with_sha256(self, sha256: str) -> str | None:
+        row = self.db.execute("SELECT path FROM files WHERE sha256 = ? ORDER BY path LIMIT 1", (sha256,)).fetchone()
+        return row[0] if row else None
+
+    def with_url(self, url: str) -> str | None:
+        row = self.db.execute("SELECT path FROM urls WHERE url = ? ORDER BY path LIMIT 1", (url,)).fetchone()
+        return row[0] if row else None
+
+    def sharing_a_band(self, bands: tuple[bytes, ...]) -> list[str]:
+        """The files whose MinHash agrees with these bands in at least one band: the candidates for the same story."""
+        found: set[str] = set()
+        for band, key in enumerate(bands):
+            found.update(path for (path,) in self.db.execute(
+                "SELECT path FROM bands WHERE band = ? AND key = ?", (band, key)))
+        return sorted(found)
+
+    def close(self) -> None:
+        self.db.close()

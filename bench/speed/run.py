@@ -9,6 +9,7 @@ articles of a larger corpus are the same articles), then times, each as a fresh 
   edit one  a rebuild after one article's text changed;
   add 20 newest    a rebuild after a batch of 20 new articles, dated after the newest (a digest's daily batch);
   add 20 anywhere  the same 20 with the generator's own dates, spread over the two years (a backlog);
+  ingest one       `build.py ingest` of one real page into the site, with ingest's index to build, then built;
 with the peak memory of the build's processes together (PSS, summed over the process and its forked
 workers, sampled every 20 ms: pages the workers share with the parent count once) and the output's size.
 It also checks that a rebuild writes only files whose bytes change. Hugo (`hugo` on PATH) and Pelican
@@ -19,6 +20,7 @@ own configurations in ../shared/bench-peers/.
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import re
 import shutil
@@ -170,7 +172,25 @@ def bench_newsdigest(size: int, work: Path, runs: int) -> Row:
             (site / "content" / name).unlink()
     timed(build)
     row.output_mb, row.files = folder_size(site / "output")
+    row.notes += ingest_one_page(site)
     return row
+
+
+def ingest_one_page(site: Path) -> list[str]:
+    """`build.py ingest` of one real page into the site: with ingest's library index to build first (a site
+    never ingested into), then with it built; the pages written are removed again."""
+    pages = sorted((ROOT / "tests" / "fixtures" / "ingest" / "real").glob("*.html.gz"))[:2]
+    notes = []
+    (site / ".newsdigest-cache" / "library.sqlite").unlink(missing_ok=True)
+    for label, page in zip(("with the index to build", "with the index built"), pages):
+        raw = site.parent / f"{page.name[:-3]}"
+        raw.write_bytes(gzip.decompress(page.read_bytes()))
+        before = set(os.listdir(site / "content"))
+        run = timed([sys.executable, str(ROOT / "build.py"), "ingest", "--site", str(site), str(raw)])
+        for name in set(os.listdir(site / "content")) - before:
+            (site / "content" / name).unlink()
+        notes.append(f"ingest of one page {label}: {run.seconds:.2f} s, {run.peak_mb:.0f} MB")
+    return notes
 
 
 def _dated_after_the_newest(text: str, index: int) -> str:

@@ -13,10 +13,11 @@ from urllib.parse import urlsplit
 from .. import __version__
 from ..config import Config, FetchPlan, Source, load_fetch_plan
 from ..errors import SiteError
-from ..ingest.command import IngestOptions, Library, ingest_inputs
+from ..ingest.command import IngestOptions, ingest_inputs
+from ..ingest.library import Library, canonical_url
 from ..ingest.rawinput import Origin, RawInput, decode
 from .http import FetchError, PoliteClient, Response
-from .listing import Item, Listing, canonical_url, feed_link, kind_of, read_listing
+from .listing import Item, Listing, feed_link, kind_of, read_listing
 from .state import FetchState, Pending
 
 STATE_FILE = "fetch.sqlite"
@@ -68,62 +69,72 @@ def fetch(config: Config, options: FetchOptions, say: Say) -> FetchSummary:
     # A dry run writes nothing: without a state yet, it remembers in memory only.
     state = FetchState(":memory:" if options.dry_run and not state_path.exists() else state_path)
     client = PoliteClient(plan.settings, agent)
+    library = Library.load(config, options.dry_run)
     try:
-        library = Library.load(config)
-        known = {canonical_url(url) for entry in library.entries for url in entry.urls}
-        new_items = _read_sources(plan, client, state, known, options, summary, say)
+        new_items = _read_sources(plan, client, state, library, options, summary, say)
         if options.dry_run:
-            for source, item in new_items:
+            for item in new_items:
                 say(f"{'would read':<11} {item.url}" + (f" ({item.title})" if item.title else ""), False)
             return summary
         pending = []
         for page in state.to_read():
-            if page.url in known:  # ingested by hand since it was listed
+            if library.knows_url(page.url):  # ingested by hand since it was listed
                 state.done(page.url, "already in content/")
             else:
                 pending.append(page)
         for start in range(0, len(pending), BATCH):
-            _read_and_ingest(
-                pending[start : start + BATCH], plan, client, state, config, library, summary, say
-            )
+            _read_and_ingest(pending[start:start + BATCH], plan, client, state, config, library, summary, say)
     finally:
         client.close()
         state.close()
+        library.close()
     return summary
 
 
-def _read_sources(
-    plan: FetchPlan,
-    client: PoliteClient,
-    state: FetchState,
-    known: set[str],
-    options: FetchOptions,
-    summary: FetchSummary,
-    say: Say,
-) -> list[tuple[Source, Item]]:
+@dataclass(frozen=True)
+class SourceRead:
+    """What reading one source gave: its status, what to say, and its items with the response's validators."""
+
+    status: str
+    detail: str
+    items: tuple[Item, ...] = ()
+    etag: str = ""
+    last_modified: str = ""
+
+
+def _read_sources(plan: FetchPlan, client: PoliteClient, state: FetchState, library: Library,
+                  options: FetchOptions, summary: FetchSummary, say: Say) -> list[Item]:
+    """Every source read (hosts in parallel); their new items kept as pages to read, and returned."""
     for source in plan.sources:
         if source.problem:
             summary.sources["failed"] += 1
-            say(
-                f"{'failed':<11} source {source.url or '?'}{_line(source)}: "
-                f"{source.problem} -- {source.hint}",
-                True,
-            )
+            say(f"{'failed':<11} source {source.url or '?'}{_line(source)}: {source.problem} -- {source.hint}",
+                True)
     usable = [source for source in plan.sources if not source.problem]
-    results = by_host(
-        usable,
-        lambda source: source.url,
-        plan.settings.hosts,
-        lambda source: _read_source(source, client, state, known, options),
-    )
-    new_items: list[tuple[Source, Item]] = []
-    for source, (status, detail, items) in zip(usable, results):
-        summary.sources[status] += 1
-        say(
-            f"{status:<11} source {source.url}{_line(source) if status == 'failed' else ''}: {detail}",
-            status == "failed",
-        )
-        new_items += [(source, item) for item in items]
+    validators = {source.url: state.validators(source.url) for source in usable}
+    reads = by_host(usable, lambda source: source.url, plan.settings.hosts,
+                    lambda source: _read_source(source, client, validators[source.url]))
+    new_items: list[Item] = []
+    for source, read in zip(usable, reads):
+        detail = read.detail
+        if read.status == "read":
+            wanted = _wanted(read.items, source)
+            new, seen = [], 0
+            for item in wanted:
+                if library.knows_url(item.url) or state.known(item.url) or any(item.url == n.url for n in new):
+                    seen += 1
+                elif len(new) < source.limit:
+                    new.append(item)
+            left = len(wanted) - seen - len(new)
+            if not options.dry_run:
+                # Items left for the next run must be listed again then: keep no validator that would hide them.
+                state.list_new(source.url, new, "" if left else read.etag, "" if left else read.last_modified)
+            more = f", {left} more left for the next run (limit {source.limit})" if left else ""
+            detail = f"{read.detail}, {len(new)} new, {seen} seen before{more}"
+            new_items += new
+        summary.sources[read.status] += 1
+        say(f"{read.status:<11} source {source.url}{_line(source) if read.status == 'failed' else ''}: {detail}",
+            read.status == "failed")
     return new_items
 
 
@@ -131,37 +142,19 @@ def _line(source: Source) -> str:
     return f" (site.toml line {source.line})" if source.line else ""
 
 
-def _read_source(
-    source: Source, client: PoliteClient, state: FetchState, known: set[str], options: FetchOptions
-) -> tuple[str, str, list[Item]]:
-    """(status, what to say, the new items) of one source; its new items are kept as pages to read."""
+def _read_source(source: Source, client: PoliteClient, validators: dict[str, str]) -> SourceRead:
+    """One source's response and items; network only, so that it can run beside other hosts' sources."""
     try:
-        response = client.get(source.url, state.validators(source.url))
+        response = client.get(source.url, validators)
         if response.status == 304:
-            return "unchanged", "not modified since the last run (304)", []
+            return SourceRead("unchanged", "not modified since the last run (304)")
         listing, kind = _listing(client, response, source)
     except FetchError as error:
-        return "failed", f"{error} -- it is tried again on the next run", []
+        return SourceRead("failed", f"{error} -- it is tried again on the next run")
     except SiteError as error:
-        return "failed", f"{error.problem} -- {error.hint}", []
-    items = _wanted(listing.items, source)
-    new, seen = [], 0
-    for item in items:
-        if item.url in known or state.known(item.url) or any(item.url == other.url for other in new):
-            seen += 1
-        elif len(new) < source.limit:
-            new.append(item)
-    left = len(items) - seen - len(new)
-    if not options.dry_run:
-        # Items left for the next run must be listed again then: keep no validator that would hide them.
-        etag, modified = (
-            ("", "")
-            if left
-            else (response.headers.get("etag", ""), response.headers.get("last-modified", ""))
-        )
-        state.list_new(source.url, new, etag, modified)
-    more = f", {left} more left for the next run (limit {source.limit})" if left else ""
-    return "read", f"{kind}, {len(new)} new, {seen} seen before{more}", new
+        return SourceRead("failed", f"{error.problem} -- {error.hint}")
+    return SourceRead("read", kind, listing.items, response.headers.get("etag", ""),
+                      response.headers.get("last-modified", ""))
 
 
 def _listing(client: PoliteClient, response: Response, source: Source) -> tuple[Listing, str]:

@@ -7,10 +7,9 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urljoin
 
 import feedparser
-from courlan import normalize_url
 from lxml import etree
 
 from ..dates import CalendarDay, calendar_day
@@ -38,15 +37,6 @@ class Listing:
     kind: str
     items: tuple[Item, ...] = ()
     sitemaps: tuple[str, ...] = ()
-
-
-def canonical_url(url: str) -> str:
-    """The URL a story is known by: no fragment, no tracking parameters (utm_*, fbclid, gclid, ...), the host
-    in lower case, the query in order (courlan, trafilatura's own URL library)."""
-    try:
-        return normalize_url(urldefrag(url.strip())[0])
-    except ValueError:
-        return url.strip()
 
 
 def read_listing(response: Response, kind: str, name: str) -> Listing:

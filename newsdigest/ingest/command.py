@@ -3,27 +3,24 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import sys
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-import frontmatter
 import markdown
-import yaml
 from slugify import slugify
 
 from ..config import Config
 from ..dates import CalendarDay
-from ..content import YAML_HANDLER, relative_name
-from ..incremental import scan_content
 from ..errors import SiteError
+from .contentfile import render_content_file
 from .extracted import Extracted, kind_of
+from .library import Entry, Library
 from .htmlclean import clean_html
 from ..limits import time_limit
 from ..parallel import run_indexed
@@ -35,12 +32,8 @@ from ..write import write_file_atomically
 
 SLUG_MAX_LENGTH = 60
 SUMMARY_MAX_CHARS = 300
-SAME_STORY_SIMILARITY = 0.8
 # Extraction takes tens of milliseconds an input: a few inputs are already worth spreading over the cores.
 PREPARE_PARALLEL_FROM = 4
-# libyaml where PyYAML has it: the same YAML, several times faster than the pure-Python one.
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Extraction is linear on real pages (~20 ms each); hostile ones (deep nesting, huge lines) get this long.
 EXTRACT_SECONDS_BASE = 10.0
 EXTRACT_SECONDS_PER_MEGABYTE = 10.0
@@ -85,7 +78,7 @@ def ingest(sources: list[str], config: Config, options: IngestOptions = IngestOp
 
 def ingest_inputs(inputs: list[tuple[str, Callable[[], RawInput]]], config: Config,
                   options: IngestOptions = IngestOptions(),
-                  library: "Library | None" = None) -> list[Outcome]:
+                  library: Library | None = None) -> list[Outcome]:
     """Ingest inputs given as a name and a reader each (files, standard input, fetched pages), against the
     content folder's articles (`library`, read here when not given)."""
     prepared: list[Prepared | Outcome | None] = [None] * len(inputs)
@@ -97,9 +90,14 @@ def ingest_inputs(inputs: list[tuple[str, Callable[[], RawInput]]], config: Conf
     for chunk in run_indexed(prepare_one, len(inputs), min_items=PREPARE_PARALLEL_FROM):
         for index, result in chunk:
             prepared[index] = result
-    library = library or Library.load(config)
-    return [_failures_as_outcomes(result.name, lambda result=result: store(result, options, library))
-            if isinstance(result, Prepared) else result for result in prepared]
+    own = library is None
+    library = library or Library.load(config, options.dry_run)
+    try:
+        return [_failures_as_outcomes(result.name, lambda result=result: store(result, options, library))
+                if isinstance(result, Prepared) else result for result in prepared]
+    finally:
+        if own:
+            library.close()
 
 
 def _failures_as_outcomes(name: str, work: Callable[[], "Prepared | Outcome"]) -> "Prepared | Outcome":
@@ -202,7 +200,7 @@ def prepare(read: Callable[[], RawInput], config: Config, options: IngestOptions
     return Prepared(raw.name, sha256, extracted.title, body, fields, detail)
 
 
-def store(prepared: Prepared, options: IngestOptions, library: "Library") -> Outcome:
+def store(prepared: Prepared, options: IngestOptions, library: Library) -> Outcome:
     """Compare a prepared article with the library, name it and write it (unless it is a duplicate)."""
     with _stage("name"):
         existing = library.same_story(prepared.sha256, prepared.body)
@@ -225,7 +223,7 @@ def store(prepared: Prepared, options: IngestOptions, library: "Library") -> Out
             raise SiteError(prepared.name, f"cannot write {library.relative(target)}: {error.strerror or error}",
                             "free some disk space or check the content folder's permissions; "
                             "nothing was changed there") from None
-    library.add(Entry.of(target, text, library.root))
+    library.add(Entry.of(target, text, library.root), written=not options.dry_run)
     return Outcome(prepared.name, status, library.relative(target), detail, text)
 
 
@@ -370,115 +368,3 @@ def markdown_escape(paragraph: str) -> str:
     text = _ESCAPED.sub(lambda m: "&lt;" if m.group(1) == "<" else "\\" + m.group(1), text)
     text = _BLOCK_START.sub(r"\1\\\2", text)
     return _ORDERED_START.sub(r"\1\\\2", text)
-
-
-def render_content_file(fields: dict[str, Any], body: str) -> str:
-    """The content file, with a digest of what ingest wrote so that later edits by hand can be told."""
-    fields, body = _without_control_characters(fields), without_control_characters(body)
-    fields = {**fields, "ingested_from": {**fields["ingested_from"], "digest": content_digest(fields, body)}}
-    dumped = yaml.dump(fields, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=10_000)
-    return f"---\n{dumped}---\n{body}\n"
-
-
-def _without_control_characters(value: Any) -> Any:
-    """Control characters out of every text of the front matter: YAML would keep them as escapes."""
-    if isinstance(value, str):
-        return without_control_characters(value)
-    if isinstance(value, dict):
-        return {key: _without_control_characters(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_without_control_characters(item) for item in value]
-    return value
-
-
-def content_digest(fields: dict[str, Any], body: str) -> str:
-    relevant = {k: v for k, v in fields.items() if k != "ingested_from"}
-    # Through YAML and back, so that the digest of a file read later is computed from the same values.
-    relevant = yaml.load(yaml.dump(relevant, Dumper=_DUMPER, allow_unicode=True), Loader=_LOADER) or {}
-    payload = json.dumps(relevant, sort_keys=True, default=str, ensure_ascii=False) + "\n" + body.strip()
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
-
-
-@dataclass
-class Entry:
-    """A content file as far as deduplication needs it."""
-
-    path: Path
-    relative: str
-    text: str
-    sha256: str
-    shingles: frozenset
-    edited: bool
-    # The addresses the story was read from, as its front matter gives them (source_url, ingested_from.url).
-    urls: tuple[str, ...] = ()
-
-    @classmethod
-    def of(cls, path: Path, text: str, root: Path) -> "Entry":
-        post = frontmatter.loads(text, handler=YAML_HANDLER)
-        origin = post.metadata.get("ingested_from") or {}
-        origin = origin if isinstance(origin, dict) else {}
-        digest = origin.get("digest")
-        edited = digest is None or digest != content_digest(post.metadata, post.content)
-        urls = tuple(url for url in (post.metadata.get("source_url"), origin.get("url"))
-                     if isinstance(url, str) and url)
-        return cls(path, relative_name(path, root.parent), text, str(origin.get("sha256", "")),
-                   story_shingles(post.content), edited, urls)
-
-
-@dataclass
-class Library:
-    """The content folder's articles, to find the same story again and to pick free file names."""
-
-    root: Path
-    entries: list[Entry] = field(default_factory=list)
-
-    @classmethod
-    def load(cls, config: Config) -> "Library":
-        """Every article the build would read (the same scan: subfolders too), so a new file's name is free
-        across the whole content folder."""
-        library = cls(config.path("content"))
-        files, _ = scan_content(config)
-        for file in files:
-            try:
-                library.add(Entry.of(Path(file.path), Path(file.path).read_text(encoding="utf-8-sig"), library.root))
-            except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError):
-                continue
-        return library
-
-    def add(self, entry: Entry) -> None:
-        self.entries = [e for e in self.entries if e.path != entry.path] + [entry]
-
-    def same_story(self, sha256: str, body: str) -> Entry | None:
-        by_bytes = next((e for e in self.entries if e.sha256 == sha256), None)
-        if by_bytes:
-            return by_bytes
-        shingles = story_shingles(body)
-        return next((e for e in self.entries if similarity(e.shingles, shingles) >= SAME_STORY_SIMILARITY), None)
-
-    def free_path(self, slug: str) -> Path:
-        taken = {e.path.name for e in self.entries}
-        candidate, number = slug, 1
-        while f"{candidate}.md" in taken or (self.root / f"{candidate}.md").exists():
-            number += 1
-            candidate = f"{slug}-{number}"
-        return self.root / f"{candidate}.md"
-
-    def relative(self, path: Path) -> str:
-        return relative_name(path, self.root.parent)
-
-
-_MARKUP = re.compile(r"<[^>]*>|&#?\w+;|\]\([^)]*\)")
-
-
-def story_shingles(markdown_body: str) -> frozenset:
-    """Five-word shingles of the body's words, lowercased: the same story whatever clutter or markup it came with.
-
-    Tags, entities and link targets are left out by pattern rather than by rendering the Markdown, which would
-    cost more than the rest of ingest for a large library.
-    """
-    words = re.findall(r"\w+", _MARKUP.sub(" ", markdown_body).lower())
-    return frozenset(tuple(words[i:i + 5]) for i in range(max(1, len(words) - 4)))
-
-
-def similarity(a: frozenset, b: frozenset) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0

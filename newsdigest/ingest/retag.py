@@ -12,7 +12,7 @@ from ..config import Config
 from ..content import YAML_HANDLER, relative_name
 from ..errors import SiteError
 from ..incremental import scan_content
-from .command import content_digest, render_content_file
+from .contentfile import content_digest, render_content_file
 from ..markup import MarkupLimitError, markdown_to_html, plain_text
 from .topics import assign_tags, assign_topics
 from ..write import write_file_atomically

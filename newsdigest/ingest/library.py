@@ -1,0 +1,196 @@
+"""The articles already in content/, as ingest and fetch need them: is this the same story again, is this
+address known, which file names are free. Kept in an index in the cache folder (MinHash bands, datasketch),
+so that a page ingested into a large digest is compared with the few articles that may be its story, not
+read against every one."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urldefrag
+
+import frontmatter
+import yaml
+from courlan import normalize_url
+
+from ..cache import LIBRARY_FILE, LibraryIndex, LibraryRecord
+from ..config import Config
+from ..content import YAML_HANDLER, relative_name
+from ..incremental import ContentFile, scan_content
+from ..parallel import run_indexed
+from .contentfile import content_digest
+
+SAME_STORY_SIMILARITY = 0.8
+MINHASH_PERMUTATIONS = 128
+# Articles sharing a MinHash band with a new one are its candidates, then checked exactly against
+# SAME_STORY_SIMILARITY. The bands are datasketch's for a threshold well below that rule, so that a story
+# at the rule is all but never missed (25 bands of 5: a pair at 0.8 shares one with probability 0.99995).
+CANDIDATE_THRESHOLD = 0.5
+# Reading a few files is quicker here than starting worker processes.
+INDEX_PARALLEL_FROM = 64
+_MARKUP = re.compile(r"<[^>]*>|&#?\w+;|\]\([^)]*\)")
+
+
+def canonical_url(url: str) -> str:
+    """The URL a story is known by: no fragment, no tracking parameters (utm_*, fbclid, gclid, ...), the host
+    in lower case, the query in order (courlan, trafilatura's own URL library)."""
+    try:
+        return normalize_url(urldefrag(url.strip())[0])
+    except ValueError:
+        return url.strip()
+
+
+def story_shingles(markdown_body: str) -> frozenset:
+    """Five-word shingles of the body's words, lowercased: the same story whatever clutter or markup it came
+    with. Tags, entities and link targets are left out by pattern rather than by rendering the Markdown."""
+    words = re.findall(r"\w+", _MARKUP.sub(" ", markdown_body).lower())
+    return frozenset(tuple(words[i:i + 5]) for i in range(max(1, len(words) - 4)))
+
+
+def similarity(a: frozenset, b: frozenset) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+@lru_cache(maxsize=1)
+def _band_ranges() -> tuple[tuple[int, int], ...]:
+    from datasketch import MinHashLSH  # imports SciPy: only ingest and fetch pay for it
+
+    return tuple(MinHashLSH(threshold=CANDIDATE_THRESHOLD, num_perm=MINHASH_PERMUTATIONS).hashranges)
+
+
+def story_bands(shingles: frozenset) -> tuple[bytes, ...]:
+    """The MinHash of the shingles (datasketch), cut into the bands that candidates must share one of."""
+    from datasketch import MinHash
+
+    minhash = MinHash(num_perm=MINHASH_PERMUTATIONS)
+    minhash.update_batch([" ".join(shingle).encode("utf-8") for shingle in shingles])
+    return tuple(minhash.hashvalues[start:end].tobytes() for start, end in _band_ranges())
+
+
+@dataclass
+class Entry:
+    """A content file as far as deduplication needs it."""
+
+    path: Path
+    relative: str
+    text: str
+    sha256: str
+    shingles: frozenset
+    edited: bool
+    # The addresses the story was read from, as its front matter gives them (source_url, ingested_from.url).
+    urls: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, path: Path, text: str, root: Path) -> "Entry":
+        post = frontmatter.loads(text, handler=YAML_HANDLER)
+        origin = post.metadata.get("ingested_from") or {}
+        origin = origin if isinstance(origin, dict) else {}
+        digest = origin.get("digest")
+        edited = digest is None or digest != content_digest(post.metadata, post.content)
+        urls = tuple(url for url in (post.metadata.get("source_url"), origin.get("url"))
+                     if isinstance(url, str) and url)
+        return cls(path, relative_name(path, root.parent), text, str(origin.get("sha256", "")),
+                   story_shingles(post.content), edited, urls)
+
+    @classmethod
+    def read(cls, path: Path, root: Path) -> "Entry | None":
+        try:
+            return cls.of(path, path.read_text(encoding="utf-8-sig"), root)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError):
+            return None
+
+
+@dataclass
+class Library:
+    """The content folder's articles: the index of those on disk, and those this run has added."""
+
+    root: Path
+    site_root: Path
+    index: LibraryIndex
+    names: set[str]
+    added: list[Entry] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, config: Config, dry_run: bool = False) -> "Library":
+        """Every article the build would read (the same scan: subfolders too), the index brought up to date
+        with the files whose size or time changed since it last saw them. A dry run in a site without an
+        index keeps it in memory, creating nothing."""
+        files, _ = scan_content(config)
+        cache = config.path("cache")
+        index = LibraryIndex(None if dry_run and not (cache / LIBRARY_FILE).exists() else cache)
+        indexed = index.stats()
+        changed = [f for f in files if indexed.get(f.relative) != (f.status.st_mtime_ns, f.status.st_size)]
+        present = {f.relative for f in files}
+        records = [record for chunk in run_indexed(lambda i: _record(changed[i]), len(changed),
+                                                   min_items=INDEX_PARALLEL_FROM)
+                   for record in chunk if record is not None]
+        index.update(records, [path for path in indexed if path not in present])
+        return cls(config.path("content"), config.root, index, {os.path.basename(f.path) for f in files})
+
+    def close(self) -> None:
+        self.index.close()
+
+    def add(self, entry: Entry, written: bool) -> None:
+        """An article this run wrote (or, in a dry run, would have written)."""
+        self.added = [e for e in self.added if e.path != entry.path] + [entry]
+        self.names.add(entry.path.name)
+        if written:
+            status = entry.path.stat()
+            relative = relative_name(entry.path, self.site_root)
+            self.index.update([_record_of(entry, relative, status.st_mtime_ns, status.st_size)], [])
+
+    def same_story(self, sha256: str, body: str) -> Entry | None:
+        """The article of the same input bytes, else the most similar one at SAME_STORY_SIMILARITY or more."""
+        same_bytes = next((e for e in self.added if e.sha256 == sha256), None)
+        if same_bytes:
+            return same_bytes
+        path = self.index.with_sha256(sha256)
+        if path and (entry := self._entry(path)):
+            return entry
+        shingles = story_shingles(body)
+        added = {e.relative for e in self.added}
+        candidates = self.added + [entry for path in self.index.sharing_a_band(story_bands(shingles))
+                                   if path not in added and (entry := self._entry(path))]
+        scored = [(similarity(e.shingles, shingles), e.relative, e) for e in candidates]
+        best = max((s for s in scored if s[0] >= SAME_STORY_SIMILARITY), default=None, key=lambda s: s[:2])
+        return best[2] if best else None
+
+    def knows_url(self, url: str) -> bool:
+        """Whether an article here was read from this address (compared by canonical_url)."""
+        url = canonical_url(url)
+        return any(url in map(canonical_url, e.urls) for e in self.added) or self.index.with_url(url) is not None
+
+    def _entry(self, relative: str) -> Entry | None:
+        return Entry.read(self.site_root / relative, self.root)
+
+    def free_path(self, slug: str) -> Path:
+        candidate, number = slug, 1
+        while f"{candidate}.md" in self.names or (self.root / f"{candidate}.md").exists():
+            number += 1
+            candidate = f"{slug}-{number}"
+        return self.root / f"{candidate}.md"
+
+    def relative(self, path: Path) -> str:
+        return relative_name(path, self.root.parent)
+
+
+def _record(file: ContentFile) -> LibraryRecord | None:
+    try:
+        text = Path(file.path).read_text(encoding="utf-8-sig")
+        post = frontmatter.loads(text, handler=YAML_HANDLER)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError):
+        return None
+    origin = post.metadata.get("ingested_from")
+    origin = origin if isinstance(origin, dict) else {}
+    urls = tuple(url for url in (post.metadata.get("source_url"), origin.get("url")) if isinstance(url, str) and url)
+    entry = Entry(Path(file.path), file.relative, "", str(origin.get("sha256", "")), story_shingles(post.content),
+                  False, urls)
+    return _record_of(entry, file.relative, file.status.st_mtime_ns, file.status.st_size)
+
+
+def _record_of(entry: Entry, relative: str, mtime_ns: int, size: int) -> LibraryRecord:
+    urls = tuple(dict.fromkeys(canonical_url(url) for url in entry.urls))
+    return LibraryRecord(relative, mtime_ns, size, entry.sha256, urls, story_bands(entry.shingles))

@@ -1,0 +1,124 @@
+"""The library ingest and fetch compare with: its index finds what comparing with every article finds."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from hypothesis import HealthCheck, event, given, settings, strategies as st
+
+from newsdigest.config import load_config
+from newsdigest.ingest.contentfile import render_content_file
+from newsdigest.ingest.library import (LIBRARY_FILE, SAME_STORY_SIMILARITY, Library, similarity,
+                                       story_shingles)
+
+WORDS = [f"{stem}{n}" for stem in ("rare", "earth", "magnet", "export", "china", "india", "talks", "port")
+         for n in range(40)]
+
+
+def body(seed: int, length: int = 120) -> str:
+    rng = random.Random(seed)
+    return " ".join(rng.choice(WORDS) for _ in range(length)) + "."
+
+
+def write_article(site: Path, name: str, text: str, sha: str = "", url: str = "") -> Path:
+    fields = {"title": name, "date": "2025-03-04", **({"source_url": url} if url else {}),
+              "ingested_from": {"file": f"{name}.html", "sha256": sha or name}}
+    path = site / "content" / f"{name}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_content_file(fields, text), encoding="utf-8")
+    return path
+
+
+def make_site(folder: Path, bodies: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "site.toml").write_text('title = "L"\n')
+    for name, text in bodies.items():
+        write_article(folder, name, text)
+    return folder
+
+
+def brute_force(site: Path, text: str) -> str | None:
+    """What the index must give: the most similar article at the rule or above, by comparing with each."""
+    shingles = story_shingles(text)
+    scored = []
+    for path in sorted((site / "content").glob("*.md")):
+        stored = path.read_text(encoding="utf-8").split("---\n", 2)[2]
+        scored.append((similarity(story_shingles(stored), shingles), f"content/{path.name}"))
+    best = max((s for s in scored if s[0] >= SAME_STORY_SIMILARITY), default=None)
+    return best[1] if best else None
+
+
+def edited(text: str, edits: list[tuple[int, int]]) -> str:
+    words = text.split()
+    for at, kind in edits:
+        at %= len(words)
+        if kind == 0:
+            words[at] = "changed"
+        elif kind == 1:
+            words.insert(at, "inserted")
+        elif len(words) > 10:
+            del words[at]
+    return " ".join(words)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(seeds=st.lists(st.integers(0, 10_000), min_size=1, max_size=12, unique=True),
+       pick=st.integers(0, 11), edits=st.lists(st.tuples(st.integers(0, 500), st.integers(0, 2)), max_size=30))
+def test_the_index_finds_the_story_that_comparing_with_every_article_finds(tmp_path_factory, seeds, pick, edits):
+    site = make_site(tmp_path_factory.mktemp("library"), {f"a{seed}": body(seed) for seed in seeds})
+    query = edited(body(seeds[pick % len(seeds)]), edits)
+    library = Library.load(load_config(site))
+    try:
+        found = library.same_story("not the same bytes", query)
+    finally:
+        library.close()
+    expected = brute_force(site, query)
+    event("same story found" if expected else "no story at the rule")
+    assert (found.relative if found else None) == expected
+
+
+def test_the_index_follows_edits_deletions_and_new_files_and_survives_damage(tmp_path):
+    site = make_site(tmp_path / "site", {"first": body(1), "second": body(2)})
+    config = load_config(site)
+
+    def same(text: str) -> str | None:
+        library = Library.load(config)
+        try:
+            found = library.same_story("x", text)
+            return found.relative if found else None
+        finally:
+            library.close()
+
+    assert same(body(1)) == "content/first.md"
+    write_article(site, "first", body(3))
+    assert same(body(1)) is None and same(body(3)) == "content/first.md"
+    (site / "content" / "second.md").unlink()
+    assert same(body(2)) is None
+    write_article(site, "third", body(2), sha="abc")
+    assert same(body(2)) == "content/third.md"
+    (site / ".newsdigest-cache" / LIBRARY_FILE).write_bytes(b"not a database")
+    assert same(body(2)) == "content/third.md"
+
+
+def test_same_bytes_and_known_addresses(tmp_path):
+    site = make_site(tmp_path / "site", {})
+    write_article(site, "a", body(1), sha="f" * 64, url="https://news.example.org/a?utm_source=x")
+    library = Library.load(load_config(site))
+    try:
+        assert library.same_story("f" * 64, "another text entirely").relative == "content/a.md"
+        assert library.knows_url("https://News.example.org/a#top")
+        assert not library.knows_url("https://news.example.org/b")
+    finally:
+        library.close()
+
+
+def test_a_dry_run_in_a_site_without_an_index_creates_none(tmp_path):
+    site = make_site(tmp_path / "site", {"a": body(1)})
+    library = Library.load(load_config(site), dry_run=True)
+    try:
+        assert library.same_story("x", body(1)).relative == "content/a.md"
+    finally:
+        library.close()
+    assert not (site / ".newsdigest-cache").exists()
