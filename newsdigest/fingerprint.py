@@ -64,24 +64,13 @@ class Fingerprints:
         return digest(*out)
 
     def _flatten(self, value: Any, out: list[str]) -> None:
-        # Strings and articles, by far the most values, are appended where they are met: a call each costs
-        # more.
         kind = type(value)
         if kind is str:
             out.append(value)
         elif kind is Article:
             out.append(value.digest)
         elif kind is list or (kind is tuple and len(value) < 16 and (not value or type(value[0]) in _INLINE)):
-            out.append("[")
-            for item in value:
-                item_kind = type(item)
-                if item_kind is str:
-                    out.append(item)
-                elif item_kind is Article:
-                    out.append(item.digest)
-                else:
-                    self._flatten(item, out)
-            out.append("]")
+            self._flatten_items(value, out)
         elif kind is dict:
             out.append("{")
             for key in sorted(value):
@@ -106,6 +95,20 @@ class Fingerprints:
         else:
             out.append(repr(value))
 
+    def _flatten_items(self, items: Any, out: list[str]) -> None:
+        # Strings and articles, by far the most values, are appended where they are met: a call each costs
+        # more.
+        out.append("[")
+        for item in items:
+            item_kind = type(item)
+            if item_kind is str:
+                out.append(item)
+            elif item_kind is Article:
+                out.append(item.digest)
+            else:
+                self._flatten(item, out)
+        out.append("]")
+
     def _remembered_digest(self, value: Any) -> str:
         known = self._remembered.get(id(value))
         if known is not None and known[0] is value:
@@ -116,10 +119,7 @@ class Fingerprints:
             for item in fields(value):
                 self._flatten(getattr(value, item.name), out)
         else:
-            out.append("[")
-            for item in value:
-                self._flatten(item, out)
-            out.append("]")
+            self._flatten_items(value, out)
         result = digest(*out)
         self._remembered[id(value)] = (value, result)
         return result

@@ -137,8 +137,8 @@ def _build(config, options, progress, env, templates, cache, parse_key: str, own
     cache.store_related(site.reusable_related, remembered)
     # Plan: every output file and its fingerprint; those whose fingerprint changed are to be made.
     jobs = _planned_jobs(site, env, templates, loaded, scan)
-    todo = [job for job in jobs
-            if previous.get(job.path) != job.fingerprint or not os.path.isfile(os.path.join(output, job.path))]
+    present = _listed_files(str(output)) if output.is_dir() else set()
+    todo = [job for job in jobs if previous.get(job.path) != job.fingerprint or job.path not in present]
     # Render: make them in a staging folder, keeping only the files whose bytes changed.
     staging, changed = _render(todo, output, progress)
     # Commit: move the changes in, delete what the build made and no longer makes, remember it all.

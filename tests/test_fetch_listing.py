@@ -11,7 +11,7 @@ from hypothesis import given, settings, strategies as st
 from newsdigest.dates import CalendarDay
 from newsdigest.errors import SiteError
 from newsdigest.fetch.http import Response
-from newsdigest.fetch.listing import canonical_url, feed_link, kind_of, read_listing
+from newsdigest.fetch.listing import feed_link, kind_of, read_listing
 
 BASE = "https://news.example.org/section/"
 
@@ -153,17 +153,6 @@ def test_any_bytes_give_a_listing_or_one_error(body, kind, media):
     except SiteError:
         return
     assert all(item.url.startswith(("http://", "https://")) for item in listing.items)
-
-
-def test_canonical_urls_drop_tracking_parameters_and_fragments():
-    assert (
-        canonical_url("https://News.Example.org/a?utm_source=x&id=3&fbclid=y&gclid=z#top")
-        == "https://news.example.org/a?id=3"
-    )
-    assert canonical_url("https://news.example.org/a?b=2&a=1") == canonical_url(
-        "https://news.example.org/a?a=1&b=2"
-    )
-    assert canonical_url("https://news.example.org:443/a") == "https://news.example.org/a"
 
 
 SEEDS = [

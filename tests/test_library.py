@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, event, given, settings, strategies as st
 
 from newsdigest.config import load_config
 from newsdigest.ingest.contentfile import render_content_file
-from newsdigest.ingest.library import (LIBRARY_FILE, SAME_STORY_SIMILARITY, Library, similarity,
+from newsdigest.ingest.library import (LIBRARY_FILE, SAME_STORY_SIMILARITY, Library, canonical_url, similarity,
                                        story_shingles)
 
 WORDS = [f"{stem}{n}" for stem in ("rare", "earth", "magnet", "export", "china", "india", "talks", "port")
@@ -122,3 +122,14 @@ def test_a_dry_run_in_a_site_without_an_index_creates_none(tmp_path):
     finally:
         library.close()
     assert not (site / ".newsdigest-cache").exists()
+
+
+def test_canonical_urls_drop_tracking_parameters_and_fragments():
+    assert (
+        canonical_url("https://News.Example.org/a?utm_source=x&id=3&fbclid=y&gclid=z#top")
+        == "https://news.example.org/a?id=3"
+    )
+    assert canonical_url("https://news.example.org/a?b=2&a=1") == canonical_url(
+        "https://news.example.org/a?a=1&b=2"
+    )
+    assert canonical_url("https://news.example.org:443/a") == "https://news.example.org/a"
