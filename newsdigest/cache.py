@@ -12,11 +12,11 @@ import pickle
 import sqlite3
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from . import __version__
 
-SCHEMA = 6
+SCHEMA = 7
 CACHE_FILE = "cache.sqlite"
 
 
@@ -35,7 +35,6 @@ class CachedArticle:
     mtime_ns: int
     size: int
     sha: str
-    record: bytes
 
 
 class BuildCache:
@@ -72,7 +71,7 @@ class BuildCache:
         db.execute("PRAGMA synchronous=OFF")
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         db.execute("CREATE TABLE IF NOT EXISTS articles (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, "
-                   "sha TEXT, record BLOB, body TEXT)")
+                   "sha TEXT, record BLOB, body TEXT, words TEXT)")
         db.execute("CREATE TABLE IF NOT EXISTS related (prefix TEXT PRIMARY KEY, slugs TEXT)")
         db.execute("CREATE TABLE IF NOT EXISTS outputs (folder TEXT, path TEXT, fingerprint TEXT, "
                    "PRIMARY KEY (folder, path))")
@@ -92,13 +91,23 @@ class BuildCache:
         self.note = "the cache was damaged; rebuilt it from the sources"
 
     def articles(self) -> dict[str, CachedArticle]:
-        return {path: CachedArticle(m, s, sha, rec) for path, m, s, sha, rec in
-                self.db.execute("SELECT path, mtime_ns, size, sha, record FROM articles")}
+        """What the cache knows of each article file, without the articles themselves."""
+        return {path: CachedArticle(m, s, sha) for path, m, s, sha in
+                self.db.execute("SELECT path, mtime_ns, size, sha FROM articles")}
 
-    def store_articles(self, rows: Iterable[tuple[str, int, int, str, object, str]]) -> None:
-        self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?)",
-                            ((p, m, s, sha, pickle.dumps(rec, pickle.HIGHEST_PROTOCOL), body)
-                             for p, m, s, sha, rec, body in rows))
+    def records(self, paths: set[str]) -> Iterator[tuple[str, object]]:
+        """The cached articles of these files, read one row at a time: never all the stored bytes at once."""
+        for path, record in self.db.execute("SELECT path, record FROM articles"):
+            if path in paths:
+                yield path, pickle.loads(record)
+
+    def record(self, path: str) -> object:
+        return pickle.loads(self.db.execute("SELECT record FROM articles WHERE path = ?", (path,)).fetchone()[0])
+
+    def store_articles(self, rows: Iterable[tuple[str, int, int, str, object, str, str]]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            ((p, m, s, sha, pickle.dumps(rec, pickle.HIGHEST_PROTOCOL), body, words)
+                             for p, m, s, sha, rec, body, words in rows))
 
     def touch_articles(self, rows: Iterable[tuple[str, int, int]]) -> None:
         self.db.executemany("UPDATE articles SET mtime_ns = ?, size = ? WHERE path = ?",
@@ -136,8 +145,9 @@ class BuildCache:
     def store_inputs(self, folder: Path, record: InputsRecord) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"inputs:{folder}", json.dumps(asdict(record))))
 
-    def body_lookup(self) -> "BodyLookup":
-        return BodyLookup(self.folder / CACHE_FILE)
+    def text_lookup(self, column: str) -> "TextLookup":
+        """An article's body ("body") or search words ("words"), read from the cache when asked for."""
+        return TextLookup(self.folder / CACHE_FILE, column)
 
     def commit(self) -> None:
         self.db.commit()
@@ -146,26 +156,26 @@ class BuildCache:
         self.db.close()
 
 
-class BodyLookup:
-    """An article's body from the cache, for the pages and feeds that show one: bodies are kept out of the
-    site model's memory. Each process opens its own read-only connection (workers are forked)."""
+class TextLookup:
+    """An article's body or search words from the cache, for the pages, feeds and search pieces that need
+    them: texts are kept out of the site model's memory. Each process opens its own read-only connection
+    (workers are forked)."""
 
-    def __init__(self, path: Path):
-        self.path = path
+    def __init__(self, path: Path, column: str):
+        if column not in ("body", "words"):
+            raise ValueError(f"no such text column: {column}")
+        self.path, self.column = path, column
         self._connections: dict[int, sqlite3.Connection] = {}
 
     def __call__(self, article) -> str:
         connection = self._connections.get(os.getpid())
         if connection is None:
             connection = self._connections[os.getpid()] = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-        row = connection.execute("SELECT body FROM articles WHERE path = ?", (article.source_path,)).fetchone()
+        row = connection.execute(f"SELECT {self.column} FROM articles WHERE path = ?",
+                                 (article.source_path,)).fetchone()
         if row is None:
-            raise KeyError(f"no cached body for {article.source_path}")
+            raise KeyError(f"no cached {self.column} for {article.source_path}")
         return row[0]
-
-
-def unpickle(record: bytes) -> object:
-    return pickle.loads(record)
 
 
 LIBRARY_FILE = "library.sqlite"

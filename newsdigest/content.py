@@ -48,8 +48,9 @@ GUID_NAMESPACE = uuid.UUID("6f1c6a52-8f0e-4c55-9a4c-6e2b1d0f7a11")
 class Article:
     """One article, as every stage after loading sees it.
 
-    The site model holds light copies whose `body_html` is empty; the build's body store gives the body back
-    to the pages and feeds that show it.
+    The site model holds light copies whose `body_html` and `search_words` are empty: the build cache gives
+    the body back to the pages and feeds that show it, and the words to the search index, so that a site of a
+    hundred thousand articles does not hold every text in memory.
     """
 
     slug: str

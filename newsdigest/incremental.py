@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
-from .cache import BuildCache, unpickle
+from .cache import BuildCache
 from .config import Config
 from .content import Article, parse_article, relative_name, unique_articles
 from .errors import SiteError
@@ -27,6 +27,7 @@ class Loaded:
     errors: list[SiteError]
     parsed: int
     body_of: Callable[[Article], str]
+    words_of: Callable[[Article], str]
 
 
 @dataclass(frozen=True)
@@ -45,26 +46,39 @@ def scan_content(config: Config) -> tuple[list[ContentFile], list[SiteError]]:
     root = config.path("content")
     prefix = relative_name(root, config.root)
     found, skipped = [], []
-    for folder, folders, names in os.walk(root):
-        folders[:] = [name for name in folders if not name.startswith(".")]
-        inner = os.path.relpath(folder, root)
-        for name in names:
-            if name.endswith(".md") and not name.startswith("."):
-                relative = f"{prefix}/{name if inner == '.' else f'{inner}/{name}'}"
-                path = os.path.join(folder, name)
-                try:
-                    status = os.stat(path)
-                except OSError:
-                    skipped.append(SiteError(relative, "a link to a file that does not exist; skipped",
-                                             "remove the link or create the file it points to"))
-                    continue
-                if not stat.S_ISREG(status.st_mode):
-                    skipped.append(SiteError(relative, "not a regular file (a pipe, socket or device); skipped",
-                                             "remove it from the content folder"))
-                    continue
-                found.append(ContentFile(path, relative, status))
-    # The order of Path objects (part by part), which content_files gives too.
-    found.sort(key=lambda f: f.relative.split("/"))
+    folders = [(str(root), prefix)] if root.is_dir() else []
+    while folders:
+        folder, relative_folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:  # a folder that cannot be read is passed over, as os.walk does
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            relative = f"{relative_folder}/{entry.name}"
+            # A link to a folder is not followed, as os.walk does not.
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((entry.path, relative))
+                continue
+            if not entry.name.endswith(".md"):
+                continue
+            try:
+                status = entry.stat()
+            except OSError:
+                skipped.append(SiteError(relative, "a link to a file that does not exist; skipped",
+                                         "remove the link or create the file it points to"))
+                continue
+            if stat.S_ISDIR(status.st_mode):
+                continue
+            if not stat.S_ISREG(status.st_mode):
+                skipped.append(SiteError(relative, "not a regular file (a pipe, socket or device); skipped",
+                                         "remove it from the content folder"))
+                continue
+            found.append(ContentFile(entry.path, relative, status))
+    # The order of Path objects (part by part), which content_files gives too: with the separator as the
+    # least character, the names compare as their parts do.
+    found.sort(key=lambda f: f.relative.replace("/", "\0"))
     return found, sorted(skipped, key=lambda e: str(e.path))
 
 
@@ -75,13 +89,15 @@ def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCac
     cached = cache.articles()
     results: dict[str, Article | SiteError] = {}
     stale: list[ContentFile] = []
+    trusted: set[str] = set()
     for file in files:
         entry = cached.get(file.relative)
         if entry and entry.mtime_ns == file.status.st_mtime_ns and entry.size == file.status.st_size \
                 and entry.mtime_ns < trusted_before_ns:
-            results[file.relative] = unpickle(entry.record)
+            trusted.add(file.relative)
         else:
             stale.append(file)
+    results.update(cache.records(trusted))
 
     def parse(index: int):
         path, relative, status = stale[index].path, stale[index].relative, stale[index].status
@@ -94,14 +110,14 @@ def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCac
         sha = hashlib.sha256(data).hexdigest()
         entry = cached.get(relative)
         if entry and entry.sha == sha:
-            return "touched", relative, status.st_mtime_ns, status.st_size, unpickle(entry.record), None
+            return "touched", relative, status.st_mtime_ns, status.st_size, None, None
         try:
             # The file's name is part of what it means: it gives the slug, and reports name it.
             article = parse_article(Path(path), data, config, digest=digest(sha, relative, parse_signature))
         except SiteError as error:
             return "error", relative, 0, 0, error, None
-        return "parsed", relative, status.st_mtime_ns, status.st_size, replace(article, body_html=""), \
-            (sha, article.body_html)
+        return "parsed", relative, status.st_mtime_ns, status.st_size, \
+            replace(article, body_html="", search_words=""), (sha, article.body_html, article.search_words)
 
     parsed = 0
     for chunk in run_indexed(parse, len(stale), min_items=PARSE_PARALLEL_FROM):
@@ -109,10 +125,11 @@ def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCac
         for kind, relative, mtime, size, result, extra in chunk:
             results[relative] = result
             if kind == "touched":
+                results[relative] = cache.record(relative)
                 touched.append((relative, mtime, size))
             elif kind == "parsed":
-                sha, body = extra
-                stored.append((relative, mtime, size, sha, result, body))
+                sha, body, words = extra
+                stored.append((relative, mtime, size, sha, result, body, words))
         # Stored as results arrive, while the workers go on parsing.
         cache.touch_articles(touched)
         cache.store_articles(stored)
@@ -123,5 +140,5 @@ def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCac
     cache.commit()
     ordered = [results[file.relative] for file in files]
     articles, errors = unique_articles(ordered, config)
-    return Loaded(articles, errors, parsed, cache.body_lookup())
+    return Loaded(articles, errors, parsed, cache.text_lookup("body"), cache.text_lookup("words"))
 

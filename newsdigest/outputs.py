@@ -57,7 +57,7 @@ def static_files(static_dirs: list[Path]) -> dict[str, StaticFile]:
 
 
 def site_jobs(site: Site, env: Environment, templates: dict[str, str], body_of: Callable[[Article], str],
-              static: dict[str, StaticFile]) -> list[Job]:
+              words_of: Callable[[Article], str], static: dict[str, StaticFile]) -> list[Job]:
     config = site.config
     key = config_key(config)
     fingerprint = Fingerprints()
@@ -90,7 +90,7 @@ def site_jobs(site: Site, env: Environment, templates: dict[str, str], body_of: 
     # A block's word pieces depend on its articles' words alone: all are made again when one of them changed,
     # and written where their bytes changed.
     for block, articles in word_blocks(site):
-        index = BlockIndex(block, articles, site)
+        index = BlockIndex(block, articles, site, words_of)
         block_key = fingerprint(key, "search words", articles)
         jobs += [Job(word_piece_path(block, n), digest(block_key, str(n)), partial(index.piece, n))
                  for n in range(WORD_PIECES)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from typing import Callable, Iterator, TypeVar
@@ -34,6 +35,9 @@ def run_indexed(task: Callable[[int], T], count: int, workers: int | None = None
             yield [task(i) for i in range(start, min(count, start + step))]
         return
     _task = task
+    # Objects the collector tracks are written to when it runs: frozen, the forked workers leave the parent's
+    # pages shared instead of copying them (less memory, and less time spent copying).
+    gc.freeze()
     try:
         size = max(8, count // (workers * 16))
         chunks = [range(start, min(count, start + size)) for start in range(0, count, size)]
@@ -41,6 +45,7 @@ def run_indexed(task: Callable[[int], T], count: int, workers: int | None = None
             yield from pool.imap_unordered(_run_chunk, chunks)
     finally:
         _task = None
+        gc.unfreeze()
 
 
 def _run_chunk(indices: range) -> list:

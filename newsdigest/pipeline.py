@@ -7,11 +7,12 @@ import shutil
 import sqlite3
 import sys
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import partial
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Callable, Iterable, Protocol
 
 from . import __version__
 from .cache import BuildCache, InputsRecord
@@ -119,10 +120,10 @@ def _build(config, options, progress, env, templates, cache, parse_key: str, own
     # Scan: the content, static files, templates and settings, without reading the articles.
     scan = _scan(config, templates, options)
     # Unchanged: the last build read the same inputs and its files are all still there.
-    previous = cache.fingerprints(output) if output.exists() else {}
     last = cache.inputs(output)
-    if _nothing_changed(last, scan, now, previous, output):
-        return BuildResult(unchanged=len(previous), done=True, up_to_date=True, note=cache.note)
+    if _nothing_changed(last, scan, now, owned, output):
+        return BuildResult(unchanged=len(owned), done=True, up_to_date=True, note=cache.note)
+    previous = cache.fingerprints(output) if output.exists() else {}
     # Load: each article from the cache, parsed again only where its bytes changed.
     if progress:
         progress.start("reading", len(scan.files))
@@ -137,7 +138,7 @@ def _build(config, options, progress, env, templates, cache, parse_key: str, own
     cache.store_related(site.reusable_related, remembered)
     # Plan: every output file and its fingerprint; those whose fingerprint changed are to be made.
     jobs = _planned_jobs(site, env, templates, loaded, scan)
-    present = _listed_files(str(output)) if output.is_dir() else set()
+    present = _present(output, (job.path for job in jobs if previous.get(job.path) == job.fingerprint))
     todo = [job for job in jobs if previous.get(job.path) != job.fingerprint or job.path not in present]
     # Render: make them in a staging folder, keeping only the files whose bytes changed.
     staging, changed = _render(todo, output, progress)
@@ -163,7 +164,7 @@ def _scan(config: Config, templates: dict[str, str], options: BuildOptions) -> S
 
 def _planned_jobs(site, env, templates, loaded, scan: Scan) -> list[Job]:
     """Every file of the site, the manifest of them last."""
-    jobs = site_jobs(site, env, templates, loaded.body_of, scan.static)
+    jobs = site_jobs(site, env, templates, loaded.body_of, loaded.words_of, scan.static)
     produced = sorted(job.path for job in jobs) + [MANIFEST]
     return jobs + [Job(MANIFEST, digest(*produced), partial(manifest_bytes, produced))]
 
@@ -182,32 +183,34 @@ def _next_publication(articles, now: datetime) -> str:
     return min(upcoming).isoformat() if upcoming else ""
 
 
-def _nothing_changed(last: InputsRecord | None, scan: Scan, now: datetime, previous: dict[str, str],
+def _nothing_changed(last: InputsRecord | None, scan: Scan, now: datetime, owned: list[str],
                      output: Path) -> bool:
-    if not last or not last.signature or not previous or last.signature != scan.signature:
+    if not last or not last.signature or not owned or last.signature != scan.signature:
         return False
     if last.due and now >= datetime.fromisoformat(last.due):
         return False
     # A file changed within a clock tick of the last scan may keep its size and time: its bytes must be read.
     if any(f.status.st_mtime_ns >= last.scanned_ns - RACY_NS for f in scan.files):
         return False
-    return previous.keys() <= _listed_files(str(output))
+    return len(_present(output, owned)) == len(set(owned))
 
 
-def _listed_files(root: str) -> set[str]:
-    """Every file under root, by listing folders only: no stat of each of a hundred thousand files."""
-    found: set[str] = set()
-    folders = [("", root)]
-    while folders:
-        prefix, folder = folders.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                name = prefix + entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    folders.append((name + "/", entry.path))
-                else:
-                    found.add(name)
-    return found
+def _present(output: Path, paths: Iterable[str]) -> set[str]:
+    """Which of these files are in the output folder: one listing of each folder they lie in, and no stat of
+    each of a hundred thousand files."""
+    by_folder: dict[str, list[str]] = defaultdict(list)
+    for path in paths:
+        folder, _, name = path.rpartition("/")
+        by_folder[folder].append(name)
+    present: set[str] = set()
+    for folder, names in by_folder.items():
+        try:
+            listed = set(os.listdir(os.path.join(output, folder)))
+        except OSError:
+            continue
+        prefix = f"{folder}/" if folder else ""
+        present.update(prefix + name for name in names if name in listed)
+    return present
 
 
 def _render(todo: list[Job], output: Path, progress: Progress | None) -> tuple[Path, list[str]]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import operator
 from collections import defaultdict
-from typing import Iterator
+from typing import Callable, Iterator
 
 from . import urls
 from .content import Article, index_words
@@ -62,14 +62,19 @@ def word_piece_path(block: int, piece: int) -> str:
 class BlockIndex:
     """The word pieces of one block, worked out once when the first of them is made."""
 
-    def __init__(self, block: int, articles: tuple[Article, ...], site: Site):
-        self.block, self.articles, self.site = block, articles, site
-        self._pieces: list[bytes] | None = None
+    def __init__(self, block: int, articles: tuple[Article, ...], site: Site, words_of: Callable[[Article], str]):
+        self.block, self.articles, self.site, self.words_of = block, articles, site, words_of
+        self._pieces: list[bytes | None] | None = None
 
     def piece(self, number: int) -> bytes:
+        """One piece; a block's pieces are let go of as they are taken, each being asked for once."""
         if self._pieces is None:
-            self._pieces = self._invert()
-        return self._pieces[number]
+            self._pieces = list(self._invert())
+        made = self._pieces[number]
+        if made is None:
+            made = self._invert()[number]
+        self._pieces[number] = None
+        return made
 
     def _invert(self) -> list[bytes]:
         """Each word maps to four lists of the block's article numbers (the word in the headline, else in the
@@ -83,7 +88,7 @@ class BlockIndex:
             terms = set(index_words(" ".join([names[t] for t in article.topics] + list(article.tags) +
                                              [article.source]))) - title
             summary = set(index_words(article.summary)) - title - terms
-            text = set(article.search_words.split() if article.shows_text(site.config) else ())
+            text = set(self.words_of(article).split() if article.shows_text(site.config) else ())
             text -= title | terms | summary
             for field, words in enumerate((title, terms, summary, text)):
                 for word in words:
