@@ -185,7 +185,7 @@ LIBRARY_SCHEMA = 1
 @dataclass(frozen=True)
 class LibraryRecord:
     """What ingest keeps of one content file to find its story again without reading it: the file's size and
-    time, the sha256 of the input it was ingested from, the addresses it was read from, and its MinHash bands."""
+    time, the sha256 of the input it was ingested from, the addresses it was read from, its MinHash bands."""
 
     path: str
     mtime_ns: int
@@ -218,12 +218,14 @@ class LibraryIndex:
     def _connect(path: Path | str) -> sqlite3.Connection:
         db = sqlite3.connect(path)
         if db.execute("PRAGMA user_version").fetchone()[0] != LIBRARY_SCHEMA:
-            db.executescript("DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS urls; DROP TABLE IF EXISTS bands;")
+            db.executescript("DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS urls; "
+                             "DROP TABLE IF EXISTS bands;")
         db.executescript(f"""
             PRAGMA journal_mode=WAL;
             PRAGMA synchronous=OFF;
             PRAGMA user_version={LIBRARY_SCHEMA};
-            CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, sha256 TEXT);
+            CREATE TABLE IF NOT EXISTS files (
+                path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, sha256 TEXT);
             CREATE INDEX IF NOT EXISTS files_sha256 ON files (sha256);
             CREATE TABLE IF NOT EXISTS urls (url TEXT, path TEXT);
             CREATE INDEX IF NOT EXISTS urls_url ON urls (url);
@@ -236,7 +238,8 @@ class LibraryIndex:
 
     def stats(self) -> dict[str, tuple[int, int]]:
         """Each indexed file's (mtime_ns, size) when it was indexed."""
-        return {path: (mtime, size) for path, mtime, size in self.db.execute("SELECT path, mtime_ns, size FROM files")}
+        rows = self.db.execute("SELECT path, mtime_ns, size FROM files")
+        return {path: (mtime, size) for path, mtime, size in rows}
 
     def update(self, records: Iterable[LibraryRecord], removed: Iterable[str]) -> None:
         with self.db:
@@ -246,7 +249,8 @@ class LibraryIndex:
                 self._forget(record.path)
                 self.db.execute("INSERT INTO files VALUES (?, ?, ?, ?)",
                                 (record.path, record.mtime_ns, record.size, record.sha256))
-                self.db.executemany("INSERT INTO urls VALUES (?, ?)", ((url, record.path) for url in record.urls))
+                self.db.executemany("INSERT INTO urls VALUES (?, ?)",
+                                    ((url, record.path) for url in record.urls))
                 self.db.executemany("INSERT INTO bands VALUES (?, ?, ?)",
                                     ((band, key, record.path) for band, key in enumerate(record.bands)))
 
@@ -255,7 +259,8 @@ class LibraryIndex:
             self.db.execute(f"DELETE FROM {table} WHERE path = ?", (path,))
 
     def with_sha256(self, sha256: str) -> str | None:
-        row = self.db.execute("SELECT path FROM files WHERE sha256 = ? ORDER BY path LIMIT 1", (sha256,)).fetchone()
+        row = self.db.execute("SELECT path FROM files WHERE sha256 = ? ORDER BY path LIMIT 1",
+                              (sha256,)).fetchone()
         return row[0] if row else None
 
     def with_url(self, url: str) -> str | None:
@@ -263,7 +268,7 @@ class LibraryIndex:
         return row[0] if row else None
 
     def sharing_a_band(self, bands: tuple[bytes, ...]) -> list[str]:
-        """The files whose MinHash agrees with these bands in at least one band: the candidates for the same story."""
+        """The files whose MinHash agrees with these bands in one band or more: the candidates for the story."""
         found: set[str] = set()
         for band, key in enumerate(bands):
             found.update(path for (path,) in self.db.execute(

@@ -62,7 +62,8 @@ def word_piece_path(block: int, piece: int) -> str:
 class BlockIndex:
     """The word pieces of one block, worked out once when the first of them is made."""
 
-    def __init__(self, block: int, articles: tuple[Article, ...], site: Site, words_of: Callable[[Article], str]):
+    def __init__(self, block: int, articles: tuple[Article, ...], site: Site,
+                 words_of: Callable[[Article], str]):
         self.block, self.articles, self.site, self.words_of = block, articles, site, words_of
         self._pieces: list[bytes | None] | None = None
 

@@ -105,7 +105,8 @@ def test_sources_are_read_and_each_bad_one_carries_its_problem_and_line(tmp_path
 
     config = load_config(write_toml(tmp_path, SOURCES))
     plan = load_fetch_plan(config)
-    assert plan.settings.delay == 0.5 and plan.settings.user_agent == "mydigest/1.0" and plan.settings.hosts == 4
+    assert plan.settings.delay == 0.5 and plan.settings.user_agent == "mydigest/1.0"
+    assert plan.settings.hosts == 4
     good, *bad = plan.sources
     assert (good.url, good.topics, good.tags, good.include, good.limit, good.problem) == \
         ("https://news.example.org/feed", ("rare-earths",), ("wire",), "rare|magnet", 5, "")

@@ -259,7 +259,8 @@ def test_dry_run_lists_what_it_would_read_and_writes_nothing(faulty):
 def test_fetch_then_build_in_one_command(tmp_path):
     with NewsSite() as news:
         news.serve("/news/a.html", html(REAL_PAGES[A]))
-        news.serve("/go/a", Reply(301, b"", {"Location": "/news/a.html?utm_source=rss&utm_campaign=daily#top"}))
+        moved = "/news/a.html?utm_source=rss&utm_campaign=daily#top"
+        news.serve("/go/a", Reply(301, b"", {"Location": moved}))
         news.serve("/feed.xml", rss([(f"{news.url}/go/a", "A", None)]))
         site = make_site(tmp_path / "site", source(news.url + "/feed.xml"))
         result = fetch(site, "--build", "--quiet")
@@ -276,7 +277,8 @@ def test_include_exclude_and_limit_take_items_newest_first_and_leave_the_rest_fo
         for key in KEYS:
             news.serve(f"/news/{key}.html", html(REAL_PAGES[key]))
         items = [(f"{news.url}/news/{key}.html", f"Story {key}", None) for key in KEYS]
-        news.serve("/feed.xml", rss(items + [(f"{news.url}/video/1", "Watch: rare earths", None)], etag='"e"'))
+        video = (f"{news.url}/video/1", "Watch: rare earths", None)
+        news.serve("/feed.xml", rss(items + [video], etag='"e"'))
         site = make_site(tmp_path / "site", source(news.url + "/feed.xml", include="/news/|rare earths",
                                                    exclude=f"^Watch|{KEYS[1]}", limit=2))
         first, second = fetch(site), fetch(site)

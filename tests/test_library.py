@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, event, given, settings, strategies as st
 
 from newsdigest.config import load_config
 from newsdigest.ingest.contentfile import render_content_file
-from newsdigest.ingest.library import (LIBRARY_FILE, SAME_STORY_SIMILARITY, Library, canonical_url, similarity,
-                                       story_shingles)
+from newsdigest.ingest.library import (LIBRARY_FILE, SAME_STORY_SIMILARITY, Library, canonical_url,
+                                       similarity, story_shingles)
 
 WORDS = [f"{stem}{n}" for stem in ("rare", "earth", "magnet", "export", "china", "india", "talks", "port")
          for n in range(40)]
@@ -65,8 +65,10 @@ def edited(text: str, edits: list[tuple[int, int]]) -> str:
 @settings(max_examples=40, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(seeds=st.lists(st.integers(0, 10_000), min_size=1, max_size=12, unique=True),
-       pick=st.integers(0, 11), edits=st.lists(st.tuples(st.integers(0, 500), st.integers(0, 2)), max_size=30))
-def test_the_index_finds_the_story_that_comparing_with_every_article_finds(tmp_path_factory, seeds, pick, edits):
+       pick=st.integers(0, 11),
+       edits=st.lists(st.tuples(st.integers(0, 500), st.integers(0, 2)), max_size=30))
+def test_the_index_finds_the_story_that_comparing_with_every_article_finds(tmp_path_factory, seeds, pick,
+                                                                           edits):
     site = make_site(tmp_path_factory.mktemp("library"), {f"a{seed}": body(seed) for seed in seeds})
     query = edited(body(seeds[pick % len(seeds)]), edits)
     library = Library.load(load_config(site))

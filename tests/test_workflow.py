@@ -72,7 +72,7 @@ def named_step(steps: list[dict], name: str) -> dict:
 
 
 def test_the_daily_run_fetches_commits_and_pushes_new_articles(tmp_path):
-    """The fetch step's script, run as Actions runs it (bash -eo pipefail), in a clone with a remote to push to."""
+    """The fetch step's script, run as Actions runs it (bash -eo pipefail), in a clone with a remote."""
     steps = yaml.safe_load(WORKFLOW.read_text())["jobs"]["build"]["steps"]
     step = named_step(steps, "Fetch new articles")
     assert step["if"] == "github.event_name != 'push' && vars.NEWSDIGEST_FETCH != 'off'"
@@ -85,7 +85,8 @@ def test_the_daily_run_fetches_commits_and_pushes_new_articles(tmp_path):
     script = step["run"].replace("python build.py", f"{sys.executable} {ROOT / 'build.py'}")
     with NewsSite() as news:
         news.serve("/news/a.html", html(REAL_PAGES[sorted(REAL_PAGES)[0]]))
-        news.serve("/feed.xml", rss([(f"{news.url}/news/a.html", "A", None), (f"{news.url}/missing", "M", None)]))
+        items = [(f"{news.url}/news/a.html", "A", None), (f"{news.url}/missing", "M", None)]
+        news.serve("/feed.xml", rss(items))
         (clone / "site.toml").write_text(f'title = "Mine"\n[fetch]\ndelay = 0\nretries = 0\n'
                                          f'[[sources]]\nurl = "{news.url}/feed.xml"\n')
         (clone / ".gitignore").write_text(".newsdigest-cache/\noutput/\n")
@@ -94,15 +95,16 @@ def test_the_daily_run_fetches_commits_and_pushes_new_articles(tmp_path):
         subprocess.run(["git", "-C", str(clone), "push", "--quiet", "origin", "main"], check=True)
 
         def run_step() -> subprocess.CompletedProcess:
-            return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], cwd=clone,
-                                  env={**os.environ, "RUNNER_TEMP": str(tmp_path)}, capture_output=True, text=True)
+            return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+                                  cwd=clone, env={**os.environ, "RUNNER_TEMP": str(tmp_path)},
+                                  capture_output=True, text=True)
         first, second = run_step(), run_step()
     assert first.returncode == 0, first.stdout + first.stderr
     log = subprocess.run(["git", "-C", str(remote), "log", "--format=%s%n%b", "main"], capture_output=True,
                          text=True, check=True).stdout
     assert log.startswith("Fetch 1 new article from the sources (") and "\nwritten     " in log
-    pushed = subprocess.run(["git", "-C", str(remote), "ls-tree", "-r", "--name-only", "main"], capture_output=True,
-                            text=True, check=True).stdout.split()
+    pushed = subprocess.run(["git", "-C", str(remote), "ls-tree", "-r", "--name-only", "main"],
+                            capture_output=True, text=True, check=True).stdout.split()
     assert len([name for name in pushed if name.startswith("content/")]) == 1
     # The page that failed is a warning, and the edition is still built and published.
     assert "::warning title=fetch::" in first.stdout

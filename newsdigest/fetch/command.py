@@ -61,8 +61,8 @@ def fetch(config: Config, options: FetchOptions, say: Say) -> FetchSummary:
     plan = load_fetch_plan(config)
     summary = FetchSummary()
     if not plan.sources:
-        say("No [[sources]] in site.toml: add a [[sources]] table with the url of a feed, a sitemap or a list of "
-            "links (see the README's \"Follow sources\").", False)
+        say("No [[sources]] in site.toml: add a [[sources]] table with the url of a feed, a sitemap or a list "
+            "of links (see the README's \"Follow sources\").", False)
         return summary
     agent = plan.settings.user_agent or f"newsdigest/{__version__} (+{config.base_url})"
     state_path = config.path("cache") / STATE_FILE
@@ -108,8 +108,8 @@ def _read_sources(plan: FetchPlan, client: PoliteClient, state: FetchState, libr
     for source in plan.sources:
         if source.problem:
             summary.sources["failed"] += 1
-            say(f"{'failed':<11} source {source.url or '?'}{_line(source)}: {source.problem} -- {source.hint}",
-                True)
+            say(f"{'failed':<11} source {source.url or '?'}{_line(source)}: "
+                f"{source.problem} -- {source.hint}", True)
     usable = [source for source in plan.sources if not source.problem]
     validators = {source.url: state.validators(source.url) for source in usable}
     reads = by_host(usable, lambda source: source.url, plan.settings.hosts,
@@ -121,20 +121,21 @@ def _read_sources(plan: FetchPlan, client: PoliteClient, state: FetchState, libr
             wanted = _wanted(read.items, source)
             new, seen = [], 0
             for item in wanted:
-                if library.knows_url(item.url) or state.known(item.url) or any(item.url == n.url for n in new):
+                if library.knows_url(item.url) or state.known(item.url) or any(item.url == n.url
+                                                                                for n in new):
                     seen += 1
                 elif len(new) < source.limit:
                     new.append(item)
             left = len(wanted) - seen - len(new)
             if not options.dry_run:
-                # Items left for the next run must be listed again then: keep no validator that would hide them.
+                # Items left for the next run must be listed again then: no validator may hide them.
                 state.list_new(source.url, new, "" if left else read.etag, "" if left else read.last_modified)
             more = f", {left} more left for the next run (limit {source.limit})" if left else ""
             detail = f"{read.detail}, {len(new)} new, {seen} seen before{more}"
             new_items += new
         summary.sources[read.status] += 1
-        say(f"{read.status:<11} source {source.url}{_line(source) if read.status == 'failed' else ''}: {detail}",
-            read.status == "failed")
+        where = _line(source) if read.status == "failed" else ""
+        say(f"{read.status:<11} source {source.url}{where}: {detail}", read.status == "failed")
     return new_items
 
 

@@ -161,7 +161,8 @@ class Library:
     def knows_url(self, url: str) -> bool:
         """Whether an article here was read from this address (compared by canonical_url)."""
         url = canonical_url(url)
-        return any(url in map(canonical_url, e.urls) for e in self.added) or self.index.with_url(url) is not None
+        added = any(url in map(canonical_url, e.urls) for e in self.added)
+        return added or self.index.with_url(url) is not None
 
     def _entry(self, relative: str) -> Entry | None:
         return Entry.read(self.site_root / relative, self.root)
@@ -185,9 +186,10 @@ def _record(file: ContentFile) -> LibraryRecord | None:
         return None
     origin = post.metadata.get("ingested_from")
     origin = origin if isinstance(origin, dict) else {}
-    urls = tuple(url for url in (post.metadata.get("source_url"), origin.get("url")) if isinstance(url, str) and url)
-    entry = Entry(Path(file.path), file.relative, "", str(origin.get("sha256", "")), story_shingles(post.content),
-                  False, urls)
+    urls = tuple(url for url in (post.metadata.get("source_url"), origin.get("url"))
+                 if isinstance(url, str) and url)
+    entry = Entry(Path(file.path), file.relative, "", str(origin.get("sha256", "")),
+                  story_shingles(post.content), False, urls)
     return _record_of(entry, file.relative, file.status.st_mtime_ns, file.status.st_size)
 
 
