@@ -61,8 +61,8 @@ def fetch(config: Config, options: FetchOptions, say: Say) -> FetchSummary:
     plan = load_fetch_plan(config)
     summary = FetchSummary()
     if not plan.sources:
-        say("No [[sources]] in site.toml: add a [[sources]] table with the url of a feed, a sitemap or a list "
-            "of links (see the README's \"Follow sources\").", False)
+        say("No [[sources]] in site.toml: add a [[sources]] table with the url of a feed, a sitemap or a "
+            "list of links (see the README's \"Follow sources\").", False)
         return summary
     agent = plan.settings.user_agent or f"newsdigest/{__version__} (+{config.base_url})"
     state_path = config.path("cache") / STATE_FILE
@@ -161,8 +161,9 @@ def _read_source(source: Source, client: PoliteClient, validators: dict[str, str
 def _listing(client: PoliteClient, response: Response, source: Source) -> tuple[Listing, str]:
     """The source's items: a web page's feed found as readers find it, a sitemap index's sitemaps read."""
     kind = source.kind
-    if not kind and kind_of(response) == "html" and feed_link(response):
-        response = client.get(feed_link(response))
+    named_feed = feed_link(response) if not kind and kind_of(response) == "html" else ""
+    if named_feed:
+        response = client.get(named_feed)
         kind = "feed"
     listing = read_listing(response, kind, source.url)
     if not listing.sitemaps:

@@ -86,12 +86,9 @@ class Entry:
     @classmethod
     def of(cls, path: Path, text: str, root: Path) -> "Entry":
         post = frontmatter.loads(text, handler=YAML_HANDLER)
-        origin = post.metadata.get("ingested_from") or {}
-        origin = origin if isinstance(origin, dict) else {}
+        origin, urls = _origin(post.metadata)
         digest = origin.get("digest")
         edited = digest is None or digest != content_digest(post.metadata, post.content)
-        urls = tuple(url for url in (post.metadata.get("source_url"), origin.get("url"))
-                     if isinstance(url, str) and url)
         return cls(path, relative_name(path, root.parent), text, str(origin.get("sha256", "")),
                    story_shingles(post.content), edited, urls)
 
@@ -184,13 +181,19 @@ def _record(file: ContentFile) -> LibraryRecord | None:
         post = frontmatter.loads(text, handler=YAML_HANDLER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError):
         return None
-    origin = post.metadata.get("ingested_from")
-    origin = origin if isinstance(origin, dict) else {}
-    urls = tuple(url for url in (post.metadata.get("source_url"), origin.get("url"))
-                 if isinstance(url, str) and url)
+    origin, urls = _origin(post.metadata)
     entry = Entry(Path(file.path), file.relative, "", str(origin.get("sha256", "")),
                   story_shingles(post.content), False, urls)
     return _record_of(entry, file.relative, file.status.st_mtime_ns, file.status.st_size)
+
+
+def _origin(metadata: dict) -> tuple[dict, tuple[str, ...]]:
+    """A content file's `ingested_from` table (empty when it has none) and the addresses it was read from."""
+    origin = metadata.get("ingested_from")
+    origin = origin if isinstance(origin, dict) else {}
+    urls = tuple(url for url in (metadata.get("source_url"), origin.get("url"))
+                 if isinstance(url, str) and url)
+    return origin, urls
 
 
 def _record_of(entry: Entry, relative: str, mtime_ns: int, size: int) -> LibraryRecord:

@@ -18,7 +18,8 @@ TEXT_SUFFIXES = {".txt", ".text"}
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig", "UTF-8 with a byte-order mark"),
          (codecs.BOM_UTF16_LE, "utf-16", "UTF-16 (little-endian)"),
          (codecs.BOM_UTF16_BE, "utf-16", "UTF-16 (big-endian)"))
-_ONE_BYTE = {"cp1252", "latin_1", "iso8859-15", "cp1250", "cp1251", "iso8859-2", "ascii"}
+# One-byte charsets by the names _codec gives (it reads Latin-1 and ASCII as Windows-1252).
+_ONE_BYTE = {"cp1252", "iso8859-15", "cp1250", "cp1251", "iso8859-2"}
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
 
@@ -85,7 +86,7 @@ def _decoded_as_declared(data: bytes, charset: str) -> tuple[str, str] | None:
     codec = _codec(charset) if charset else None
     if not codec or any(data.startswith(bom) for bom, _, _ in _BOMS):
         return None
-    if codecs.lookup(codec).name in _ONE_BYTE and not data.isascii():
+    if codec in _ONE_BYTE and not data.isascii():
         try:
             return data.decode("utf-8"), \
                 f"UTF-8, detected: the server declared {charset}, but the bytes are UTF-8"
