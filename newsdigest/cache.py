@@ -16,7 +16,7 @@ from typing import Iterable, Iterator
 
 from . import __version__
 
-SCHEMA = 7
+SCHEMA = 8
 CACHE_FILE = "cache.sqlite"
 
 
@@ -75,6 +75,8 @@ class BuildCache:
         db.execute("CREATE TABLE IF NOT EXISTS related (prefix TEXT PRIMARY KEY, slugs TEXT)")
         db.execute("CREATE TABLE IF NOT EXISTS outputs (folder TEXT, path TEXT, fingerprint TEXT, "
                    "PRIMARY KEY (folder, path))")
+        db.execute("CREATE TABLE IF NOT EXISTS output_folders (output TEXT, folder TEXT, mtime_ns INTEGER, "
+                   "PRIMARY KEY (output, folder))")
         return db
 
     @staticmethod
@@ -136,6 +138,16 @@ class BuildCache:
         self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)",
                             ((str(folder), p, f) for p, f in changed.items()))
         self.db.executemany("DELETE FROM outputs WHERE folder = ? AND path = ?", ((str(folder), p) for p in removed))
+
+    def folder_times(self, output: Path) -> dict[str, int]:
+        """The time of each folder of an output folder when all the files the build made in it were seen there
+        (see presence.py)."""
+        return dict(self.db.execute("SELECT folder, mtime_ns FROM output_folders WHERE output = ?",
+                                    (str(output),)))
+
+    def store_folder_times(self, output: Path, times: dict[str, int]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO output_folders VALUES (?, ?, ?)",
+                            ((str(output), folder, mtime) for folder, mtime in times.items()))
 
     def inputs(self, folder: Path) -> InputsRecord | None:
         """What the last build into a folder read (see pipeline.inputs_signature), and when."""

@@ -10,15 +10,16 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from itertools import islice
-from typing import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 from urllib.parse import urljoin
-
-from feedgen.feed import FeedGenerator
 
 from . import __version__, urls
 from .content import Article
 from .pages import term_title
 from .site import Site
+
+if TYPE_CHECKING:
+    from feedgen.feed import FeedGenerator
 
 _LINK_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
 _ALREADY_ABSOLUTE = ("https://", "http://", "mailto:")
@@ -53,6 +54,9 @@ def site_feeds(site: Site) -> Iterator[Feed]:
 def render_feed(feed: Feed, fmt: str, site: Site, body_of: Callable[[Article], str]) -> bytes:
     """The feed as RSS ('rss') or Atom ('atom') bytes; its dates come from its articles, so it is stable."""
     config = site.config
+    # Imported here: feedgen and lxml are a tenth of the start-up of a build that makes no feed (an edit).
+    from feedgen.feed import FeedGenerator
+
     generator = FeedGenerator()
     generator.id(urls.absolute(config.base_url, urls.listing_path(feed.folder)))
     generator.title(feed.title)

@@ -7,7 +7,7 @@ import os
 import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from .cache import BuildCache
 from .config import Config
@@ -30,11 +30,14 @@ class Loaded:
     words_of: Callable[[Article], str]
 
 
-@dataclass(frozen=True)
-class ContentFile:
+class ContentFile(NamedTuple):
+    """A content file as the scan saw it (a tuple: a scan makes one per article, a hundred thousand at a
+    time)."""
+
     path: str
     relative: str
-    status: os.stat_result
+    mtime_ns: int
+    size: int
 
 
 def scan_content(config: Config) -> tuple[list[ContentFile], list[SiteError]]:
@@ -75,7 +78,7 @@ def scan_content(config: Config) -> tuple[list[ContentFile], list[SiteError]]:
                 skipped.append(SiteError(relative, "not a regular file (a pipe, socket or device); skipped",
                                          "remove it from the content folder"))
                 continue
-            found.append(ContentFile(entry.path, relative, status))
+            found.append(ContentFile(entry.path, relative, status.st_mtime_ns, status.st_size))
     # The order of Path objects (part by part), which content_files gives too: with the separator as the
     # least character, the names compare as their parts do.
     found.sort(key=lambda f: f.relative.replace("/", "\0"))
@@ -92,7 +95,7 @@ def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCac
     trusted: set[str] = set()
     for file in files:
         entry = cached.get(file.relative)
-        if entry and entry.mtime_ns == file.status.st_mtime_ns and entry.size == file.status.st_size \
+        if entry and entry.mtime_ns == file.mtime_ns and entry.size == file.size \
                 and entry.mtime_ns < trusted_before_ns:
             trusted.add(file.relative)
         else:
@@ -100,7 +103,8 @@ def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCac
     results.update(cache.records(trusted))
 
     def parse(index: int):
-        path, relative, status = stale[index].path, stale[index].relative, stale[index].status
+        file = stale[index]
+        path, relative, mtime, size = file.path, file.relative, file.mtime_ns, file.size
         try:
             with open(path, "rb") as handle:
                 data = handle.read()
@@ -110,13 +114,13 @@ def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCac
         sha = hashlib.sha256(data).hexdigest()
         entry = cached.get(relative)
         if entry and entry.sha == sha:
-            return "touched", relative, status.st_mtime_ns, status.st_size, None, None
+            return "touched", relative, mtime, size, None, None
         try:
             # The file's name is part of what it means: it gives the slug, and reports name it.
             article = parse_article(Path(path), data, config, digest=digest(sha, relative, parse_signature))
         except SiteError as error:
             return "error", relative, 0, 0, error, None
-        return "parsed", relative, status.st_mtime_ns, status.st_size, \
+        return "parsed", relative, mtime, size, \
             replace(article, body_html="", search_words=""), (sha, article.body_html, article.search_words)
 
     parsed = 0

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import operator
 from collections import defaultdict
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 from . import urls
 from .content import Article, index_words
@@ -83,20 +83,23 @@ class BlockIndex:
         between numbers, which keeps common words short."""
         site = self.site
         names = site.topic_names()
-        found: dict[str, list[list[int]]] = defaultdict(lambda: [[], [], [], []])
+        # One map per field: the word's list of article numbers in it.
+        found: list[dict[str, list[int]]] = [defaultdict(list) for _ in range(4)]
         for number, article in enumerate(self.articles, start=self.block * BLOCK_ARTICLES):
             title = set(index_words(article.title))
             terms = set(index_words(" ".join([names[t] for t in article.topics] + list(article.tags) +
                                              [article.source]))) - title
             summary = set(index_words(article.summary)) - title - terms
             text = set(self.words_of(article).split() if article.shows_text(site.config) else ())
-            text -= title | terms | summary
-            for field, words in enumerate((title, terms, summary, text)):
+            text -= title
+            text -= terms
+            text -= summary
+            for numbers, words in zip(found, (title, terms, summary, text)):
                 for word in words:
-                    found[word][field].append(number)
+                    numbers[word].append(number)
         tables: list[dict[str, list[str]]] = [{} for _ in range(WORD_PIECES)]
-        for word in sorted(found):
-            tables[word_piece(word)][word] = [_gaps(numbers) for numbers in found[word]]
+        for word in sorted(set().union(*found)):
+            tables[word_piece(word)][word] = [_gaps(numbers.get(word, ())) for numbers in found]
         return [_script("words", f"{self.block}-{number}", table) for number, table in enumerate(tables)]
 
 
@@ -126,7 +129,7 @@ def _shortened(text: str) -> str:
     return text if len(text) <= SUMMARY_CHARS else text[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
 
 
-def _gaps(numbers: list[int]) -> str:
+def _gaps(numbers: Sequence[int]) -> str:
     return ",".join(map(str, map(operator.sub, numbers, [0, *numbers])))
 
 

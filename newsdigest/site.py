@@ -97,11 +97,14 @@ def build_site(articles: Iterable[Article], config: Config, now: datetime, draft
 
 
 def _topics(articles: Sequence[Article], config: Config) -> tuple[Term, ...]:
-    return tuple(
-        Term("topics", topic.id, topic.name, topic.description,
-             tuple(a for a in articles if topic.id in a.topics))
-        for topic in config.topics
-    )
+    members: dict[str, list[Article]] = {topic.id: [] for topic in config.topics}
+    # One pass over the articles, not one per topic.
+    for article in articles:
+        for topic in set(article.topics):
+            if topic in members:
+                members[topic].append(article)
+    return tuple(Term("topics", topic.id, topic.name, topic.description, tuple(members[topic.id]))
+                 for topic in config.topics)
 
 
 def _tags(articles: Sequence[Article]) -> tuple[Term, ...]:

@@ -1,14 +1,17 @@
 """Cached builds equal cold builds, for templates that print every field of every object they are given.
 
 A Hypothesis state machine edits a small site step by step (add, delete, rename, retitle, re-tag, re-date, draft,
-a new topic, a template or static edit, time passing so a future article comes due); after each step the
-site is built from its cache and cold, and the two outputs must be the same bytes, file for file.
+a new topic, a template or static edit, time passing so a future article comes due, a built file lost, the
+output's folder times aged); after each step the site is built from its cache and cold, and the two outputs
+must be the same bytes, file for file.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -140,6 +143,23 @@ class EditsThenBuilds(RuleBasedStateMachine):
     @rule(days=st.integers(min_value=1, max_value=20))
     def time_passes(self, days):
         self.now += timedelta(days=days)
+
+    @rule(data=st.data())
+    def lose_output_file(self, data):
+        """A file of the built site deleted by hand: the next build makes it again, though it may have stopped
+        listing the folder (presence.py)."""
+        made = sorted(p for p in (self.work / "cached").rglob("*") if p.is_file()) if self.work.exists() else []
+        if made:
+            data.draw(st.sampled_from(made)).unlink()
+
+    @rule()
+    def output_ages(self):
+        """Folder times an hour old are trusted (those of the last seconds are not): the next build records them,
+        and the one after takes them for listings."""
+        hour_ago = time.time() - 3600
+        for path in (self.work / "cached").rglob("*") if self.work.exists() else ():
+            if path.is_dir():
+                os.utime(path, (hour_ago, hour_ago))
 
     # After every step: the cached build and a cold one write the same bytes.
 

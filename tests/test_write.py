@@ -4,9 +4,11 @@ import os
 import time
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from newsdigest.errors import SiteError
-from newsdigest.write import (JOURNAL, MANIFEST, check_output_folder, commit_changes, exclusive_lock, files_in,
+from newsdigest.write import (JOURNAL, MANIFEST, _stays_inside, check_output_folder, commit_changes,
+                              exclusive_lock, files_in,
                               manifest_bytes, new_staging, owned_files, recover, write_file_atomically,
                               write_if_changed)
 
@@ -62,6 +64,16 @@ def test_the_manifest_lists_what_the_build_owns_and_nothing_outside(tmp_path):
     (output / MANIFEST).write_bytes(manifest_bytes(["index.html", "a/b.html"]) + b"../../x\n/etc/passwd\n")
     (output / "CNAME").write_text("news.example.org")
     assert owned_files(output, clean=False) == ["a/b.html", "index.html"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(st.text(alphabet="ab./\\\0#", max_size=8), max_size=8))
+def test_a_manifest_read_in_one_search_keeps_exactly_the_paths_that_stay_inside(tmp_path_factory, lines):
+    output = tmp_path_factory.mktemp("output")
+    (output / MANIFEST).write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+
+    expected = [line for line in lines if line and not line.startswith("#") and _stays_inside(line)]
+    assert owned_files(output, clean=False) == expected
 
 
 def test_a_folder_with_files_and_no_manifest_is_refused_unless_clean(tmp_path):

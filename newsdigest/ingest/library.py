@@ -119,7 +119,7 @@ class Library:
         cache = config.path("cache")
         index = LibraryIndex(None if dry_run and not (cache / LIBRARY_FILE).exists() else cache)
         indexed = index.stats()
-        changed = [f for f in files if indexed.get(f.relative) != (f.status.st_mtime_ns, f.status.st_size)]
+        changed = [f for f in files if indexed.get(f.relative) != (f.mtime_ns, f.size)]
         present = {f.relative for f in files}
         records = [record for chunk in run_indexed(lambda i: _record(changed[i]), len(changed),
                                                    min_items=INDEX_PARALLEL_FROM)
@@ -184,7 +184,7 @@ def _record(file: ContentFile) -> LibraryRecord | None:
     origin, urls = _origin(post.metadata)
     entry = Entry(Path(file.path), file.relative, "", str(origin.get("sha256", "")),
                   story_shingles(post.content), False, urls)
-    return _record_of(entry, file.relative, file.status.st_mtime_ns, file.status.st_size)
+    return _record_of(entry, file.relative, file.mtime_ns, file.size)
 
 
 def _origin(metadata: dict) -> tuple[dict, tuple[str, ...]]:
