@@ -12,10 +12,8 @@ LATEST = "latest/index.html"
 
 def listing_path(folder: str, page: int = 0) -> str:
     """A listing's front page (folder/index.html, '' being the root) or its archive page `page` (1 the oldest)."""
-    parts = [folder] if folder else []
-    if page:
-        parts += ["page", str(page)]
-    return posixpath.join(*parts, INDEX)
+    prefix = f"{folder}/" if folder else ""
+    return f"{prefix}page/{page}/{INDEX}" if page else f"{prefix}{INDEX}"
 
 
 def article_path(slug: str) -> str:
