@@ -21,6 +21,8 @@ _MANIFEST_HEADER = "# Files written by newsdigest. A build deletes only files li
 KEPT = frozenset({"CNAME", ".git"})
 # Written into a staging folder once every file is staged: its presence means "commit this".
 JOURNAL = ".commit-journal"
+# Up to this many changed files are flushed one by one; more, by one sync of everything.
+FSYNC_EACH_UP_TO = 200
 
 
 def _inside(root: Path, relative: str) -> Path:
@@ -138,15 +140,28 @@ def commit_changes(staging: Path, output: Path, changed: list[str], stale: Itera
         staging.rename(output)
         return 0
     stale = [p for p in stale if _stays_inside(p)]
-    # One flush of everything staged, rather than an fsync per file: the journal must not reach the disk
-    # before the files it names.
-    os.sync()
+    _flush_staged(staging, changed)
     journal = staging / JOURNAL
     with open(journal, "w", encoding="utf-8") as handle:
         json.dump({"changed": changed, "stale": stale}, handle)
         handle.flush()
         os.fsync(handle.fileno())
     return _apply_journal(staging, output)
+
+
+def _flush_staged(staging: Path, changed: list[str]) -> None:
+    """The staged files on disk before the journal that names them: a few (an edit's) each by its own fsync,
+    many by one flush of the whole system, which also waits for whatever else is being written (after a cold
+    build, all of its output: a second at 10,000 articles)."""
+    if len(changed) > FSYNC_EACH_UP_TO:
+        os.sync()
+        return
+    for relative in changed:
+        descriptor = os.open(staging / relative, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def _apply_journal(staging: Path, output: Path) -> int:

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from newsdigest.errors import SiteError
-from newsdigest.write import (JOURNAL, MANIFEST, _stays_inside, check_output_folder, commit_changes,
+from newsdigest.write import (FSYNC_EACH_UP_TO, JOURNAL, MANIFEST, _stays_inside, check_output_folder, commit_changes,
                               exclusive_lock, files_in,
                               manifest_bytes, new_staging, owned_files, recover, write_file_atomically,
                               write_if_changed)
@@ -37,6 +37,30 @@ def test_a_rebuild_moves_in_changed_files_only_and_removes_stale_ones(tmp_path):
     assert (output / "old.html").read_bytes() == b"v2"
     assert (output / "same.html").stat().st_mtime_ns == same_time
     assert not (output / "gone").exists(), "emptied folders go too"
+
+
+@pytest.mark.parametrize("count", [2, FSYNC_EACH_UP_TO + 1])
+def test_staged_files_reach_the_disk_before_the_journal_that_names_them(tmp_path, monkeypatch, count):
+    output = tmp_path / "output"
+    output.mkdir()
+    staging = new_staging(output)
+    names = [f"f{n}.html" for n in range(count)]
+    for name in names:
+        write_if_changed(staging, output, name, name.encode())
+    events: list[str] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "sync", lambda: events.append("sync"))
+
+    def fsync(descriptor: int) -> None:
+        events.append(os.path.basename(os.readlink(f"/proc/self/fd/{descriptor}")))
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    commit_changes(staging, output, names, [])
+    flushed = events[:events.index(JOURNAL)]
+    # An edit's few files one by one (no wait for all the system is writing); many by one sync.
+    assert flushed == (sorted(names) if count <= FSYNC_EACH_UP_TO else ["sync"])
+    assert sorted(p.name for p in output.iterdir()) == sorted(names)
 
 
 def test_a_path_that_escapes_the_output_is_a_bug(tmp_path):
