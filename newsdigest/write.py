@@ -21,8 +21,9 @@ _MANIFEST_HEADER = "# Files written by newsdigest. A build deletes only files li
 KEPT = frozenset({"CNAME", ".git"})
 # Written into a staging folder once every file is staged: its presence means "commit this".
 JOURNAL = ".commit-journal"
-# Up to this many changed files are flushed one by one; more, by one sync of everything.
-FSYNC_EACH_UP_TO = 200
+# Up to this many changed files are flushed one by one (half a millisecond each here); more, by one sync of
+# everything, which also waits for whatever else the system has still to write.
+FSYNC_EACH_UP_TO = 1000
 
 
 def _inside(root: Path, relative: str) -> Path:
@@ -150,9 +151,9 @@ def commit_changes(staging: Path, output: Path, changed: list[str], stale: Itera
 
 
 def _flush_staged(staging: Path, changed: list[str]) -> None:
-    """The staged files on disk before the journal that names them: a few (an edit's) each by its own fsync,
-    many by one flush of the whole system, which also waits for whatever else is being written (after a cold
-    build, all of its output: a second at 10,000 articles)."""
+    """The staged files on disk before the journal that names them: a daily build's hundreds each by its own
+    fsync; thousands by one flush of the whole system, which also waits for whatever else is being written
+    (right after a cold build, all of its output: a second at 10,000 articles)."""
     if len(changed) > FSYNC_EACH_UP_TO:
         os.sync()
         return
