@@ -75,18 +75,7 @@ class Fingerprints:
         elif kind is list or (kind is tuple and len(value) < 16 and (not value or type(value[0]) in _INLINE)):
             self._flatten_items(value, out)
         elif kind is dict:
-            out.append("{")
-            for key in sorted(value):
-                out.append(key)
-                item = value[key]
-                item_kind = type(item)
-                if item_kind is str:
-                    out.append(item)
-                elif item_kind is Article:
-                    out.append(item.digest)
-                else:
-                    self._flatten(item, out)
-            out.append("}")
+            self._flatten_items([part for key in sorted(value) for part in (key, value[key])], out, "{}")
         elif kind in _SCALARS:
             out.append(repr(value))
         elif isinstance(value, (datetime, date)):
@@ -98,10 +87,11 @@ class Fingerprints:
         else:
             out.append(repr(value))
 
-    def _flatten_items(self, items: Any, out: list[str]) -> None:
+    def _flatten_items(self, items: Any, out: list[str], brackets: str = "[]") -> None:
         # Strings and articles, by far the most values, are appended where they are met, and a run of nothing
-        # but articles (a listing's, a related list) or strings in one go: a call each costs more.
-        out.append("[")
+        # but articles (a listing's, a related list) or strings in one go: a call each costs more. A mapping
+        # comes here as its keys and values in turn, between braces.
+        out.append(brackets[0])
         kinds = set(map(type, items))
         if kinds == _ARTICLE_ONLY:
             out.extend(map(_DIGEST, items))
@@ -116,7 +106,7 @@ class Fingerprints:
                     out.append(item.digest)
                 else:
                     self._flatten(item, out)
-        out.append("]")
+        out.append(brackets[1])
 
     def _remembered_digest(self, value: Any) -> str:
         known = self._remembered.get(id(value))
