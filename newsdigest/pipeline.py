@@ -154,7 +154,8 @@ def _build(config, options, progress, env, templates, cache, parse_key: str, own
     cache.store_related(site.reusable_related, remembered)
     # Plan: every output file and its fingerprint; those whose fingerprint changed are to be made.
     jobs = _planned_jobs(site, env, templates, loaded, scan)
-    missing = missing_files(output, (job.path for job in jobs if previous.get(job.path) == job.fingerprint), cache)
+    unchanged = (job.path for job in jobs if previous.get(job.path) == job.fingerprint)
+    missing = missing_files(output, unchanged, cache)
     todo = [job for job in jobs if previous.get(job.path) != job.fingerprint or job.path in missing]
     # Render: make them in a staging folder, keeping only the files whose bytes changed.
     staging, changed = _render(todo, output, progress)

@@ -148,14 +148,15 @@ class EditsThenBuilds(RuleBasedStateMachine):
     def lose_output_file(self, data):
         """A file of the built site deleted by hand: the next build makes it again, though it may have stopped
         listing the folder (presence.py)."""
-        made = sorted(p for p in (self.work / "cached").rglob("*") if p.is_file()) if self.work.exists() else []
+        built = self.work / "cached"
+        made = sorted(p for p in built.rglob("*") if p.is_file()) if built.exists() else []
         if made:
             data.draw(st.sampled_from(made)).unlink()
 
     @rule()
     def output_ages(self):
-        """Folder times an hour old are trusted (those of the last seconds are not): the next build records them,
-        and the one after takes them for listings."""
+        """Folder times an hour old are trusted (those of the last seconds are not): the next build records
+        them, and the one after takes them for listings."""
         hour_ago = time.time() - 3600
         for path in (self.work / "cached").rglob("*") if self.work.exists() else ():
             if path.is_dir():

@@ -1,4 +1,5 @@
-"""Which built files are still there: folders listed until their time can be trusted, then taken as they were."""
+"""Which built files are still there: folders listed until their time can be trusted, then taken as they
+were."""
 
 from __future__ import annotations
 

@@ -7,10 +7,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from newsdigest.errors import SiteError
-from newsdigest.write import (FSYNC_EACH_UP_TO, JOURNAL, MANIFEST, _stays_inside, check_output_folder, commit_changes,
-                              exclusive_lock, files_in,
-                              manifest_bytes, new_staging, owned_files, recover, write_file_atomically,
-                              write_if_changed)
+from newsdigest.write import (FSYNC_EACH_UP_TO, JOURNAL, MANIFEST, _stays_inside, check_output_folder,
+                              commit_changes, exclusive_lock, files_in, manifest_bytes, new_staging,
+                              owned_files, recover, write_file_atomically, write_if_changed)
 
 
 def test_a_first_build_moves_the_staging_folder_in_whole(tmp_path):
