@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -21,9 +22,12 @@ _MANIFEST_HEADER = "# Files written by newsdigest. A build deletes only files li
 KEPT = frozenset({"CNAME", ".git"})
 # Written into a staging folder once every file is staged: its presence means "commit this".
 JOURNAL = ".commit-journal"
-# Up to this many changed files are flushed one by one (half a millisecond each here); more, by one sync of
-# everything, which also waits for whatever else the system has still to write.
+# Up to this many changed files are flushed each by itself; more, by one sync of everything, which also waits
+# for whatever else the system has still to write.
 FSYNC_EACH_UP_TO = 1000
+# An fsync waits on the disk, not on Python, and the file system commits several together: 200 staged files
+# took 0.075 s one after another here, 0.033 s from 16 threads.
+FSYNC_THREADS = 16
 
 
 def _inside(root: Path, relative: str) -> Path:
@@ -152,17 +156,22 @@ def commit_changes(staging: Path, output: Path, changed: list[str], stale: Itera
 
 def _flush_staged(staging: Path, changed: list[str]) -> None:
     """The staged files on disk before the journal that names them: a daily build's hundreds each by its own
-    fsync; thousands by one flush of the whole system, which also waits for whatever else is being written
-    (right after a cold build, all of its output: a second at 10,000 articles)."""
+    fsync, several at a time; thousands by one flush of the whole system, which also waits for whatever else
+    is being written (right after a cold build, all of its output: a second at 10,000 articles)."""
     if len(changed) > FSYNC_EACH_UP_TO:
         os.sync()
         return
-    for relative in changed:
-        descriptor = os.open(staging / relative, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
+    with ThreadPoolExecutor(FSYNC_THREADS) as pool:
+        # Taken to the end, so that a failed fsync is raised here.
+        list(pool.map(_flush_file, [staging / relative for relative in changed]))
+
+
+def _flush_file(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _apply_journal(staging: Path, output: Path) -> int:
