@@ -243,14 +243,18 @@ def seconds(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f} s"
 
 
+def table_line(row: Row) -> str:
+    return (f"| {row.tool} | {row.size:,} | {seconds(row.median('cold'))} | {seconds(row.median('no-op'))} | "
+            f"{seconds(row.median('edit one'))} | {seconds(row.median('add 20 newest'))} | "
+            f"{seconds(row.median('add 20 anywhere'))} | {row.peak():.0f} MB | "
+            f"{row.output_mb:.0f} MB, {row.files:,} files |")
+
+
 def print_table(rows: list[Row]) -> None:
     print("\n| tool | articles | cold | no-op | edit one | add 20 newest | add 20 anywhere | peak memory | output |")
     print("|---|---|---|---|---|---|---|---|---|")
     for row in rows:
-        print(f"| {row.tool} | {row.size:,} | {seconds(row.median('cold'))} | {seconds(row.median('no-op'))} | "
-              f"{seconds(row.median('edit one'))} | {seconds(row.median('add 20 newest'))} | "
-              f"{seconds(row.median('add 20 anywhere'))} | {row.peak():.0f} MB | "
-              f"{row.output_mb:.0f} MB, {row.files:,} files |")
+        print(table_line(row))
     for size in sorted({row.size for row in rows}):
         ours = next(r for r in rows if r.size == size and r.tool == "newsdigest")
         for peer in (r for r in rows if r.size == size and r.tool != "newsdigest"):
@@ -275,12 +279,13 @@ def main() -> None:
     for size in args.sizes:
         runs = args.runs if size <= 10000 else 1
         rows.append(bench_newsdigest(size, args.work, runs))
-        print(f"newsdigest {size:,}: done", file=sys.stderr)
+        # Each row as it is done: a long run stopped part way keeps what it measured.
+        print(f"newsdigest {size:,}: done {table_line(rows[-1])}", file=sys.stderr, flush=True)
         if not args.no_peers and size in args.peer_sizes:
             for peer in (bench_hugo(size, args.work, runs), bench_pelican(size, args.work, runs, args.pelican)):
                 if peer:
                     rows.append(peer)
-                    print(f"{peer.tool} {size:,}: done", file=sys.stderr)
+                    print(f"{peer.tool} {size:,}: done {table_line(peer)}", file=sys.stderr, flush=True)
     print(f"\nMachine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; medians of {args.runs} runs "
           f"(1 at sizes over 10,000).")
     print_table(rows)
