@@ -71,6 +71,27 @@ def test_related_comes_from_earlier_coverage_so_new_articles_leave_old_pages_alo
     assert [a.slug for a in after["old0"]] == ["old2", "old1"], "with nothing earlier, the nearest later ones"
 
 
+@given(st.lists(st.tuples(st.lists(st.sampled_from(["rare-earths", "trade"]), max_size=2, unique=True),
+                          st.lists(st.sampled_from(["a", "b", "c", "d", "e"]), max_size=4, unique=True)),
+                min_size=1, max_size=14), st.integers(1, 4))
+def test_related_lists_equal_counting_what_each_pair_of_articles_shares(specs, limit):
+    """The bitset lists against the rule stated plainly: the earlier articles sharing most (newest first among
+    equals), filled up with the later ones sharing most (nearest first), shown most shared first."""
+    site = build_site([article(f"a{i}", i + 1, topics, tags) for i, (topics, tags) in enumerate(specs)],
+                      replace(CONFIG, related_items=limit), NOW)
+    ordered = site.openable
+
+    def keys(item: Article) -> set:
+        return {("topic", t) for t in item.topics} | {("tag", t) for t in item.tag_slugs}
+
+    for index, me in enumerate(ordered):
+        shared = {j: len(keys(me) & keys(other)) for j, other in enumerate(ordered) if j != index}
+        earlier = sorted((j for j in shared if j > index and shared[j]), key=lambda j: (-shared[j], j))[:limit]
+        later = sorted((j for j in shared if j < index and shared[j]), key=lambda j: (-shared[j], -j))
+        expected = sorted(earlier + later[:limit - len(earlier)], key=lambda j: (-shared[j], j))
+        assert [a.slug for a in site.related[me.slug]] == [ordered[j].slug for j in expected]
+
+
 @given(st.lists(st.integers(min_value=0, max_value=2**40 - 1), max_size=12), st.integers(1, 8), st.booleans())
 def test_most_shared_matches_counting_each_article(keys, limit, newest_first):
     """The bit-plane count against the plain one: most keys shared first, then by index."""
