@@ -30,6 +30,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -282,7 +283,10 @@ def main() -> None:
         # Each row as it is done: a long run stopped part way keeps what it measured.
         print(f"newsdigest {size:,}: done {table_line(rows[-1])}", file=sys.stderr, flush=True)
         if not args.no_peers and size in args.peer_sizes:
-            for peer in (bench_hugo(size, args.work, runs), bench_pelican(size, args.work, runs, args.pelican)):
+            # One after the other, each row printed before the next peer starts.
+            for run_peer in (partial(bench_hugo, size, args.work, runs),
+                             partial(bench_pelican, size, args.work, runs, args.pelican)):
+                peer = run_peer()
                 if peer:
                     rows.append(peer)
                     print(f"{peer.tool} {size:,}: done {table_line(peer)}", file=sys.stderr, flush=True)
