@@ -251,6 +251,14 @@ def table_line(row: Row) -> str:
             f"{row.output_mb:.0f} MB, {row.files:,} files |")
 
 
+def report_done(row: Row) -> Row:
+    """A row and its notes as soon as it is measured: a long run stopped part way keeps what it measured."""
+    print(f"{row.tool} {row.size:,}: done {table_line(row)}", file=sys.stderr, flush=True)
+    for note in row.notes:
+        print(f"{row.tool} {row.size:,}: {note}", file=sys.stderr, flush=True)
+    return row
+
+
 def print_table(rows: list[Row]) -> None:
     print("\n| tool | articles | cold | no-op | edit one | add 20 newest | add 20 anywhere | peak memory | output |")
     print("|---|---|---|---|---|---|---|---|---|")
@@ -279,17 +287,14 @@ def main() -> None:
     rows = []
     for size in args.sizes:
         runs = args.runs if size <= 10000 else 1
-        rows.append(bench_newsdigest(size, args.work, runs))
-        # Each row as it is done: a long run stopped part way keeps what it measured.
-        print(f"newsdigest {size:,}: done {table_line(rows[-1])}", file=sys.stderr, flush=True)
+        rows.append(report_done(bench_newsdigest(size, args.work, runs)))
         if not args.no_peers and size in args.peer_sizes:
             # One after the other, each row printed before the next peer starts.
             for run_peer in (partial(bench_hugo, size, args.work, runs),
                              partial(bench_pelican, size, args.work, runs, args.pelican)):
                 peer = run_peer()
                 if peer:
-                    rows.append(peer)
-                    print(f"{peer.tool} {size:,}: done {table_line(peer)}", file=sys.stderr, flush=True)
+                    rows.append(report_done(peer))
     print(f"\nMachine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; medians of {args.runs} runs "
           f"(1 at sizes over 10,000).")
     print_table(rows)
