@@ -148,8 +148,7 @@ class EditsThenBuilds(RuleBasedStateMachine):
     def lose_output_file(self, data):
         """A file of the built site deleted by hand: the next build makes it again, though it may have stopped
         listing the folder (presence.py)."""
-        built = self.work / "cached"
-        made = sorted(p for p in built.rglob("*") if p.is_file()) if built.exists() else []
+        made = [p for p in self._cached_output() if p.is_file()]
         if made:
             data.draw(st.sampled_from(made)).unlink()
 
@@ -158,9 +157,14 @@ class EditsThenBuilds(RuleBasedStateMachine):
         """Folder times an hour old are trusted (those of the last seconds are not): the next build records
         them, and the one after takes them for listings."""
         hour_ago = time.time() - 3600
-        for path in (self.work / "cached").rglob("*") if self.work.exists() else ():
+        for path in self._cached_output():
             if path.is_dir():
                 os.utime(path, (hour_ago, hour_ago))
+
+    def _cached_output(self) -> list[Path]:
+        """Everything in the cached build's output folder, in a fixed order (none before the first build)."""
+        built = self.work / "cached"
+        return sorted(built.rglob("*")) if built.exists() else []
 
     # After every step: the cached build and a cold one write the same bytes.
 
