@@ -16,7 +16,7 @@ from typing import Iterable, Iterator
 
 from . import __version__
 
-SCHEMA = 8
+SCHEMA = 9
 CACHE_FILE = "cache.sqlite"
 
 
@@ -70,8 +70,11 @@ class BuildCache:
         # A cache may be lost in a crash: it is checked on opening and rebuilt, so it need not wait for the disk.
         db.execute("PRAGMA synchronous=OFF")
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        # The texts apart from the records: a build reads every record and few texts, and a table scan reads
+        # each row's pages (10,000 articles' sizes, times and records: 0.10 s beside their texts, 0.03 s apart).
         db.execute("CREATE TABLE IF NOT EXISTS articles (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, "
-                   "sha TEXT, record BLOB, body TEXT, words TEXT)")
+                   "sha TEXT, record BLOB)")
+        db.execute("CREATE TABLE IF NOT EXISTS texts (path TEXT PRIMARY KEY, body TEXT, words TEXT)")
         db.execute("CREATE TABLE IF NOT EXISTS related (prefix TEXT PRIMARY KEY, slugs TEXT)")
         db.execute("CREATE TABLE IF NOT EXISTS outputs (folder TEXT, path TEXT, fingerprint TEXT, "
                    "PRIMARY KEY (folder, path))")
@@ -107,9 +110,12 @@ class BuildCache:
         return pickle.loads(self.db.execute("SELECT record FROM articles WHERE path = ?", (path,)).fetchone()[0])
 
     def store_articles(self, rows: Iterable[tuple[str, int, int, str, object, str, str]]) -> None:
-        self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            ((p, m, s, sha, pickle.dumps(rec, pickle.HIGHEST_PROTOCOL), body, words)
-                             for p, m, s, sha, rec, body, words in rows))
+        rows = list(rows)
+        self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)",
+                            ((p, m, s, sha, pickle.dumps(rec, pickle.HIGHEST_PROTOCOL))
+                             for p, m, s, sha, rec, _, _ in rows))
+        self.db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?)",
+                            ((p, body, words) for p, _, _, _, _, body, words in rows))
 
     def touch_articles(self, rows: Iterable[tuple[str, int, int]]) -> None:
         self.db.executemany("UPDATE articles SET mtime_ns = ?, size = ? WHERE path = ?",
@@ -118,6 +124,7 @@ class BuildCache:
     def forget_articles_except(self, paths: set[str]) -> None:
         gone = [(p,) for (p,) in self.db.execute("SELECT path FROM articles") if p not in paths]
         self.db.executemany("DELETE FROM articles WHERE path = ?", gone)
+        self.db.executemany("DELETE FROM texts WHERE path = ?", gone)
 
     def related(self) -> dict[str, tuple[str, ...]]:
         return {prefix: tuple(slugs.split("\n")) if slugs else () for prefix, slugs in
@@ -183,7 +190,7 @@ class TextLookup:
         connection = self._connections.get(os.getpid())
         if connection is None:
             connection = self._connections[os.getpid()] = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-        row = connection.execute(f"SELECT {self.column} FROM articles WHERE path = ?",
+        row = connection.execute(f"SELECT {self.column} FROM texts WHERE path = ?",
                                  (article.source_path,)).fetchone()
         if row is None:
             raise KeyError(f"no cached {self.column} for {article.source_path}")

@@ -78,7 +78,8 @@ class Article:
     search_words: str = ""
     # A hash of the file's bytes and the settings that shape parsing: what caches and fingerprints key on.
     digest: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    # Left out of the hash (a dict has none), not out of equality: an article can key a memo.
+    extra: dict[str, Any] = field(default_factory=dict, hash=False)
 
     def __reduce__(self):
         # Pickled (into the build cache, and between workers) as its values in field order, rebuilt without

@@ -19,7 +19,7 @@ from .pages import term_title
 from .site import Site
 
 if TYPE_CHECKING:
-    from feedgen.feed import FeedGenerator
+    from feedgen.entry import FeedEntry
 
 _LINK_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
 _ALREADY_ABSOLUTE = ("https://", "http://", "mailto:")
@@ -70,7 +70,8 @@ def render_feed(feed: Feed, fmt: str, site: Site, body_of: Callable[[Article], s
     generator.updated(feed.updated)
     names = site.topic_names()
     for article in feed.articles:
-        _add_entry(generator, article, body_of(article), config.base_url, names, fmt)
+        topic_names = tuple(names[t] for t in article.topics)
+        generator.add_entry(_entry(article, body_of(article), config.base_url, topic_names, fmt), order="append")
     if fmt == "rss":
         return generator.rss_str(pretty=True)
     return generator.atom_str(pretty=True)
@@ -106,9 +107,13 @@ def _json_item(article: Article, body: str, base_url: str, topic_names: dict[str
     return {key: value for key, value in item.items() if value not in ("", [])}
 
 
-def _add_entry(generator: FeedGenerator, article: Article, body: str, base_url: str,
-               topic_names: dict[str, str], fmt: str) -> None:
-    entry = generator.add_entry(order="append")
+# An article is an item of the site's feed and of those of its topics and tags: its entry is made once
+# (20 new articles at 10,000: 780 items of 39 feeds, of 408 articles).
+@lru_cache(maxsize=1024)
+def _entry(article: Article, body: str, base_url: str, topic_names: tuple[str, ...], fmt: str) -> FeedEntry:
+    from feedgen.entry import FeedEntry
+
+    entry = FeedEntry()
     entry.id(article.guid)
     entry.guid(article.guid, permalink=False)
     entry.title(article.title)
@@ -122,10 +127,11 @@ def _add_entry(generator: FeedGenerator, article: Article, body: str, base_url: 
         # Readers take an RSS description as HTML; Atom's summary is declared text. The summary is text.
         entry.summary(html.escape(article.summary, quote=False) if fmt == "rss" else article.summary)
     entry.content(item_html(article, body, link), type="html")
-    names = [topic_names[t] for t in article.topics] + list(article.tags)
+    names = list(topic_names) + list(article.tags)
     if names:
         # In one call: feedgen re-maps every category it holds on each call, quadratic in an article's tags.
         entry.category([{"term": name} for name in names])
+    return entry
 
 
 def item_html(article: Article, body: str, link: str) -> str:
