@@ -10,6 +10,7 @@ import traceback
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import urlsplit
 
 from newsdigest import __version__
@@ -265,6 +266,18 @@ def main(argv: list[str]) -> int:
         return 1
 
 
-def console() -> int:
-    """The `newsdigest` console command."""
-    return main(sys.argv[1:])
+def console() -> NoReturn:
+    """The `newsdigest` console command (and `python build.py`)."""
+    exit_without_teardown(main(sys.argv[1:]))
+
+
+def exit_without_teardown(status: int) -> NoReturn:
+    """End the process with the command's status once its output is flushed, skipping the interpreter's
+    teardown: it frees every object still alive one by one, 0.14 s after a build of 10,000 articles (of the
+    2.5 s a daily build took), when the command has written and closed all it writes."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        pass
+    os._exit(status)

@@ -72,10 +72,17 @@ class Fingerprints:
             out.append(value)
         elif kind is Article:
             out.append(value.digest)
+        elif kind is dict:
+            # A mapping is its keys and values in turn, between braces, the keys in order.
+            out.append("{")
+            for key in sorted(value):
+                self._flatten_item(key, out)
+                self._flatten_item(value[key], out)
+            out.append("}")
         elif kind is list or (kind is tuple and len(value) < 16 and (not value or type(value[0]) in _INLINE)):
             self._flatten_items(value, out)
-        elif kind is dict:
-            self._flatten_items([part for key in sorted(value) for part in (key, value[key])], out, "{}")
+        elif value is None:
+            out.append("None")
         elif kind in _SCALARS:
             out.append(repr(value))
         elif isinstance(value, (datetime, date)):
@@ -87,11 +94,19 @@ class Fingerprints:
         else:
             out.append(repr(value))
 
-    def _flatten_items(self, items: Any, out: list[str], brackets: str = "[]") -> None:
-        # Strings and articles, by far the most values, are appended where they are met, and a run of nothing
-        # but articles (a listing's, a related list) or strings in one go: a call each costs more. A mapping
-        # comes here as its keys and values in turn, between braces.
-        out.append(brackets[0])
+    def _flatten_item(self, item: Any, out: list[str]) -> None:
+        # Strings and articles, by far the most values, are appended here: a call to _flatten costs more.
+        kind = type(item)
+        if kind is str:
+            out.append(item)
+        elif kind is Article:
+            out.append(item.digest)
+        else:
+            self._flatten(item, out)
+
+    def _flatten_items(self, items: Any, out: list[str]) -> None:
+        # A run of nothing but articles (a listing's, a related list) or strings is appended in one go.
+        out.append("[")
         kinds = set(map(type, items))
         if kinds == _ARTICLE_ONLY:
             out.extend(map(_DIGEST, items))
@@ -99,14 +114,8 @@ class Fingerprints:
             out.extend(items)
         else:
             for item in items:
-                item_kind = type(item)
-                if item_kind is str:
-                    out.append(item)
-                elif item_kind is Article:
-                    out.append(item.digest)
-                else:
-                    self._flatten(item, out)
-        out.append(brackets[1])
+                self._flatten_item(item, out)
+        out.append("]")
 
     def _remembered_digest(self, value: Any) -> str:
         known = self._remembered.get(id(value))

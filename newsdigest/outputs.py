@@ -19,7 +19,7 @@ from .pages import Page, site_pages
 from .render import render_page
 from .search import WORD_PIECES, BlockIndex, doc_pieces, render_doc_piece, word_blocks, word_piece_path
 from .site import Site
-from .sitemap import (SITEMAP, last_modified, render_robots, render_sitemap, render_sitemap_index,
+from .sitemap import (SITEMAP, render_robots, render_sitemap, render_sitemap_index, sitemap_entries,
                       sitemap_files)
 
 
@@ -81,8 +81,9 @@ def site_jobs(site: Site, env: Environment, templates: dict[str, str], body_of: 
         Job(".nojekyll", digest("nojekyll"), lambda: b""),
     ]
     sitemaps = sitemap_files(indexed)
-    jobs += [Job(path, fingerprint(key, "sitemap", [(p.path, last_modified(p)) for p in listed]),
-                 partial(render_sitemap, listed, config.base_url)) for path, listed in sitemaps]
+    for path, listed in sitemaps:
+        entries = sitemap_entries(listed)
+        jobs.append(Job(path, fingerprint(key, "sitemap", entries), partial(render_sitemap, entries, config.base_url)))
     if sitemaps[0][0] != SITEMAP:
         paths = [path for path, _ in sitemaps]
         jobs.append(Job(SITEMAP, digest(key, "sitemap index", *paths),

@@ -32,12 +32,17 @@ def last_modified(page: Page) -> str:
     return iso_moment(article.last_change) if article is not None else ""
 
 
-def render_sitemap(pages: Iterable[Page], base_url: str) -> bytes:
+def sitemap_entries(pages: Iterable[Page]) -> list[tuple[str, str]]:
+    """Each page's path and last change: what its sitemap says, worked out once for its fingerprint and its
+    bytes."""
+    return [(page.path, last_modified(page)) for page in pages]
+
+
+def render_sitemap(entries: Iterable[tuple[str, str]], base_url: str) -> bytes:
     """Written as text: with tens of thousands of pages, a tree of elements is the slow way to the same XML."""
     lines = ["<?xml version='1.0' encoding='utf-8'?>", f'<urlset xmlns="{SITEMAP_NS}">']
-    for page in pages:
-        lines.append(f"  <url>\n    <loc>{_escape(urls.absolute(base_url, page.path))}</loc>")
-        changed = last_modified(page)
+    for path, changed in entries:
+        lines.append(f"  <url>\n    <loc>{_escape(urls.absolute(base_url, path))}</loc>")
         if changed:
             lines.append(f"    <lastmod>{changed}</lastmod>")
         lines.append("  </url>")

@@ -20,6 +20,7 @@ own configurations in ../shared/bench-peers/.
 from __future__ import annotations
 
 import argparse
+import compileall
 import gzip
 import os
 import re
@@ -273,6 +274,13 @@ def print_table(rows: list[Row]) -> None:
             print(f"At {size:,}: {note}")
 
 
+def compile_package() -> None:
+    """newsdigest's modules compiled beforehand, as installing a package does and as a user's Python does on
+    the first run: a machine that sets PYTHONDONTWRITEBYTECODE (this one does) would compile every module on
+    every run, 0.1 s of each build here."""
+    compileall.compile_dir(ROOT / "newsdigest", quiet=1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -284,6 +292,7 @@ def main() -> None:
     parser.add_argument("--pelican", help="the pelican command (default: from PATH)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
+    compile_package()
     rows = []
     for size in args.sizes:
         runs = args.runs if size <= 10000 else 1
