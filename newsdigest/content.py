@@ -12,8 +12,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from typing import Any
 
-import frontmatter
-import yaml
 from slugify import slugify
 
 from .config import Config
@@ -33,14 +31,22 @@ MAX_NAME_LENGTH = 100
 MAX_TAGS = 100
 
 
-class _FastYAMLHandler(frontmatter.YAMLHandler):
-    """python-frontmatter's YAML handler on libyaml's loader where PyYAML has it: the same YAML, faster."""
+@lru_cache(maxsize=None)
+def yaml_handler() -> Any:
+    """python-frontmatter's YAML handler on libyaml's loader where PyYAML has it: the same YAML, faster.
 
-    def load(self, fm: str, **kwargs: Any) -> Any:
-        return yaml.load(fm, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    Made, and the two libraries imported, when first needed: a build that parses nothing does without them.
+    """
+    import frontmatter
+    import yaml
+
+    class FastYAMLHandler(frontmatter.YAMLHandler):
+        def load(self, fm: str, **kwargs: Any) -> Any:
+            return yaml.load(fm, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+    return FastYAMLHandler()
 
 
-YAML_HANDLER = _FastYAMLHandler()
 GUID_NAMESPACE = uuid.UUID("6f1c6a52-8f0e-4c55-9a4c-6e2b1d0f7a11")
 
 
@@ -225,8 +231,11 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
     if not text.startswith("---"):
         raise SiteError(path, "no front matter", "start the file with a '---' line, then title: and "
                         "date:, then a closing '---' line", 1)
+    import frontmatter
+    import yaml
+
     try:
-        post = frontmatter.loads(text, handler=YAML_HANDLER)
+        post = frontmatter.loads(text, handler=yaml_handler())
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]

@@ -6,7 +6,6 @@ import math
 import re
 import threading
 
-import markdown
 import nh3
 from markupsafe import Markup
 
@@ -72,6 +71,9 @@ def markdown_to_html(text: str, raw_html: bool = False, typography: bool = False
         converters = _local.converters = {}
     converter = converters.get(typography)
     if converter is None:
+        # Imported here: a build that parses nothing (most rebuilds) does without it.
+        import markdown
+
         extensions = EXTENSIONS + [TYPOGRAPHY] if typography else EXTENSIONS
         converter = converters[typography] = markdown.Markdown(extensions=extensions, output_format="html")
     try:

@@ -18,7 +18,7 @@ from courlan import normalize_url
 
 from ..cache import LIBRARY_FILE, LibraryIndex, LibraryRecord
 from ..config import Config
-from ..content import YAML_HANDLER, relative_name
+from ..content import relative_name, yaml_handler
 from ..incremental import ContentFile, scan_content
 from ..parallel import run_indexed
 from .contentfile import content_digest
@@ -85,7 +85,7 @@ class Entry:
 
     @classmethod
     def of(cls, path: Path, text: str, root: Path) -> "Entry":
-        post = frontmatter.loads(text, handler=YAML_HANDLER)
+        post = frontmatter.loads(text, handler=yaml_handler())
         origin, urls = _origin(post.metadata)
         digest = origin.get("digest")
         edited = digest is None or digest != content_digest(post.metadata, post.content)
@@ -178,7 +178,7 @@ class Library:
 def _record(file: ContentFile) -> LibraryRecord | None:
     try:
         text = Path(file.path).read_text(encoding="utf-8-sig")
-        post = frontmatter.loads(text, handler=YAML_HANDLER)
+        post = frontmatter.loads(text, handler=yaml_handler())
     except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError):
         return None
     origin, urls = _origin(post.metadata)

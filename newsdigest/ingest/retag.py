@@ -9,7 +9,7 @@ import frontmatter
 import yaml
 
 from ..config import Config
-from ..content import YAML_HANDLER, relative_name
+from ..content import relative_name, yaml_handler
 from ..errors import SiteError
 from ..incremental import scan_content
 from .contentfile import content_digest, render_content_file
@@ -43,7 +43,7 @@ def retag(paths: list[str], config: Config, dry_run: bool = False) -> list[Retag
 def _retag_file(path: Path, config: Config, dry_run: bool) -> Retagged:
     name = relative_name(path, config.root)
     try:
-        post = frontmatter.loads(path.read_text(encoding="utf-8-sig"), handler=YAML_HANDLER)
+        post = frontmatter.loads(path.read_text(encoding="utf-8-sig"), handler=yaml_handler())
     except (OSError, UnicodeDecodeError, ValueError) as error:
         return Retagged(name, "failed", f"cannot read it: {error}")
     except yaml.YAMLError as error:
