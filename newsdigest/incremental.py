@@ -41,8 +41,8 @@ class ContentFile(NamedTuple):
 
 
 def scan_content(config: Config) -> tuple[list[ContentFile], list[SiteError]]:
-    """Every content file with its size and time, in the order content_files gives (run before every build),
-    and a warning for each .md entry that is not a readable regular file.
+    """Every content file with its size and time, in the order of their paths compared part by part (run
+    before every build and by ingest), and a warning for each .md entry that is not a readable regular file.
 
     Hidden files are skipped, as other generators do: editors keep their lock and swap files there.
     """
@@ -79,8 +79,8 @@ def scan_content(config: Config) -> tuple[list[ContentFile], list[SiteError]]:
                                          "remove it from the content folder"))
                 continue
             found.append(ContentFile(entry.path, relative, status.st_mtime_ns, status.st_size))
-    # The order of Path objects (part by part), which content_files gives too: with the separator as the
-    # least character, the names compare as their parts do.
+    # The order of Path objects (part by part): with the separator as the least character, the names compare
+    # as their parts do.
     found.sort(key=lambda f: f.relative.replace("/", "\0"))
     return found, sorted(skipped, key=lambda e: str(e.path))
 
