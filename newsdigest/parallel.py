@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections import deque
 from typing import Callable, Iterator, TypeVar
 
 T = TypeVar("T")
@@ -22,14 +21,11 @@ def worker_count() -> int:
 
 
 def run_indexed(task: Callable[[int], T], count: int, workers: int | None = None,
-                min_items: int = MIN_PARALLEL_ITEMS, also_here: bool = False) -> Iterator[list[T]]:
+                min_items: int = MIN_PARALLEL_ITEMS) -> Iterator[list[T]]:
     """task(0) ... task(count - 1), yielded in chunks as they finish (in no fixed order).
 
     The task is a closure over the parent's data; with the 'fork' start method each worker inherits it as it
-    was when the pool started. Where fork is not available, or the work is small, it runs here. With
-    `also_here` this process takes chunks too, beside one worker fewer: its reads of its own objects copy
-    nothing. Not for work under a limit of processor time (time_limit), which this process's pool threads
-    would count against.
+    was when the pool started. Where fork is not available, or the work is small, it runs here.
     """
     global _task
     workers = workers or worker_count()
@@ -44,34 +40,17 @@ def run_indexed(task: Callable[[int], T], count: int, workers: int | None = None
     gc.freeze()
     try:
         size = max(8, count // (workers * 16))
-        chunks = deque(range(start, min(count, start + size)) for start in range(0, count, size))
+        chunks = [range(start, min(count, start + size)) for start in range(0, count, size)]
         # A worker writes to each of the parent's objects it reads (their reference counts), and each page of
         # memory so written becomes its own copy: a worker that lived through a whole cold build at 100,000
         # articles held most of the parent's 500 MB again. Replaced after every chunk, workers give those copies
         # back (that build's peak: 1,429 MB with two workers for the whole build, 1,002 MB replacing them after
         # two chunks each; at 10,000 articles 221 MB, 176 MB, and 170 MB replaced after each chunk).
-        forked = workers - 1 if also_here else workers
-        with multiprocessing.get_context("fork").Pool(forked, maxtasksperchild=1) as pool:
-            yield from (_shared_with_here(pool, chunks, forked) if also_here
-                        else pool.imap_unordered(_run_chunk, chunks))
+        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1) as pool:
+            yield from pool.imap_unordered(_run_chunk, chunks)
     finally:
         _task = None
         gc.unfreeze()
-
-
-def _shared_with_here(pool, chunks: deque[range], forked: int) -> Iterator[list]:
-    """The chunks run by the pool and by this process: two queued for each worker (a worker replaced finds
-    the next one waiting), the next one taken here meanwhile, and what the pool finished yielded between."""
-    queued: deque = deque()
-    while chunks or queued:
-        while chunks and len(queued) < 2 * forked:
-            queued.append(pool.apply_async(_run_chunk, (chunks.popleft(),)))
-        while queued and queued[0].ready():
-            yield queued.popleft().get()
-        if chunks:
-            yield _run_chunk(chunks.popleft())
-        elif queued:
-            yield queued.popleft().get()
 
 
 def _run_chunk(indices: range) -> list:

@@ -231,7 +231,7 @@ def _render(todo: list[Job], output: Path, progress: Progress | None) -> tuple[P
         progress.start("writing", len(todo))
     changed: list[str] = []
     try:
-        for chunk in run_indexed(make, len(todo), min_items=RENDER_PARALLEL_FROM, also_here=True):
+        for chunk in run_indexed(make, len(todo), min_items=RENDER_PARALLEL_FROM):
             changed.extend(path for path in chunk if path)
             if progress:
                 progress.advance(len(chunk))
