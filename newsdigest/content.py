@@ -31,6 +31,14 @@ MAX_NAME_LENGTH = 100
 MAX_TAGS = 100
 
 
+def import_parsers() -> None:
+    """Import what parsing needs (Python-Markdown, python-frontmatter, PyYAML) in this process, before it forks
+    workers to parse: each worker is replaced after its share of the work and would import them again."""
+    import markdown  # noqa: F401
+
+    yaml_handler()
+
+
 @lru_cache(maxsize=None)
 def yaml_handler() -> Any:
     """python-frontmatter's YAML handler on libyaml's loader where PyYAML has it: the same YAML, faster.

@@ -121,6 +121,9 @@ class Library:
         indexed = index.stats()
         changed = [f for f in files if indexed.get(f.relative) != (f.mtime_ns, f.size)]
         present = {f.relative for f in files}
+        if changed:
+            # datasketch (and SciPy under it) imported before the workers fork, not again by each of them.
+            _band_ranges()
         records = [record for chunk in run_indexed(lambda i: _record(changed[i]), len(changed),
                                                    min_items=INDEX_PARALLEL_FROM)
                    for record in chunk if record is not None]
