@@ -76,8 +76,8 @@ class Fingerprints:
             # A mapping is its keys and values in turn, between braces, the keys in order.
             out.append("{")
             for key in sorted(value):
-                self._flatten_item(key, out)
-                self._flatten_item(value[key], out)
+                self._flatten(key, out)
+                self._flatten(value[key], out)
             out.append("}")
         elif kind is list or (kind is tuple and len(value) < 16 and (not value or type(value[0]) in _INLINE)):
             self._flatten_items(value, out)
@@ -94,16 +94,6 @@ class Fingerprints:
         else:
             out.append(repr(value))
 
-    def _flatten_item(self, item: Any, out: list[str]) -> None:
-        # Strings and articles, by far the most values, are appended here: a call to _flatten costs more.
-        kind = type(item)
-        if kind is str:
-            out.append(item)
-        elif kind is Article:
-            out.append(item.digest)
-        else:
-            self._flatten(item, out)
-
     def _flatten_items(self, items: Any, out: list[str]) -> None:
         # A run of nothing but articles (a listing's, a related list) or strings is appended in one go.
         out.append("[")
@@ -114,7 +104,7 @@ class Fingerprints:
             out.extend(items)
         else:
             for item in items:
-                self._flatten_item(item, out)
+                self._flatten(item, out)
         out.append("]")
 
     def _remembered_digest(self, value: Any) -> str:
