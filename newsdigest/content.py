@@ -32,8 +32,9 @@ MAX_TAGS = 100
 
 
 def import_parsers() -> None:
-    """Import what parsing needs (Python-Markdown, python-frontmatter, PyYAML) in this process, before it forks
-    workers to parse: each worker is replaced after its share of the work and would import them again."""
+    """Import what parsing needs (Python-Markdown, python-frontmatter, PyYAML) in this process, before it
+    forks workers to parse: each worker is replaced after its share of the work and would import them
+    again."""
     import markdown  # noqa: F401
 
     yaml_handler()

@@ -71,7 +71,8 @@ def render_feed(feed: Feed, fmt: str, site: Site, body_of: Callable[[Article], s
     names = site.topic_names()
     for article in feed.articles:
         topic_names = tuple(names[t] for t in article.topics)
-        generator.add_entry(_entry(article, body_of(article), config.base_url, topic_names, fmt), order="append")
+        entry = _entry(article, body_of(article), config.base_url, topic_names, fmt)
+        generator.add_entry(entry, order="append")
     if fmt == "rss":
         return generator.rss_str(pretty=True)
     return generator.atom_str(pretty=True)

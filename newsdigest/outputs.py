@@ -83,7 +83,8 @@ def site_jobs(site: Site, env: Environment, templates: dict[str, str], body_of: 
     sitemaps = sitemap_files(indexed)
     for path, listed in sitemaps:
         entries = sitemap_entries(listed)
-        jobs.append(Job(path, fingerprint(key, "sitemap", entries), partial(render_sitemap, entries, config.base_url)))
+        jobs.append(Job(path, fingerprint(key, "sitemap", entries),
+                        partial(render_sitemap, entries, config.base_url)))
     if sitemaps[0][0] != SITEMAP:
         paths = [path for path, _ in sitemaps]
         jobs.append(Job(SITEMAP, digest(key, "sitemap index", *paths),
