@@ -11,7 +11,7 @@ from typing import Callable, NamedTuple
 
 from .cache import BuildCache
 from .config import Config
-from .content import Article, import_parsers, parse_article, relative_name, unique_articles
+from .content import Article, parse_article, prepare_parsers, relative_name, unique_articles
 from .errors import SiteError
 from .fingerprint import digest
 from .parallel import run_indexed
@@ -102,7 +102,7 @@ def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCac
             stale.append(file)
     results.update(cache.records(trusted))
     if stale:
-        import_parsers()
+        prepare_parsers(config.typography)
 
     def parse(index: int):
         file = stale[index]

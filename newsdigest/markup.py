@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+from typing import Any
 
 import nh3
 from markupsafe import Markup
@@ -66,16 +67,8 @@ def markdown_to_html(text: str, raw_html: bool = False, typography: bool = False
     if size > MAX_MARKDOWN_BYTES:
         raise MarkupLimitError(f"the body is {size / 1e6:.1f} MB; an article may have at most "
                                f"{MAX_MARKDOWN_BYTES / 1e6:.0f} MB")
-    converters = getattr(_local, "converters", None)
-    if converters is None:
-        converters = _local.converters = {}
-    converter = converters.get(typography)
-    if converter is None:
-        # Imported here: a build that parses nothing (most rebuilds) does without it.
-        import markdown
-
-        extensions = EXTENSIONS + [TYPOGRAPHY] if typography else EXTENSIONS
-        converter = converters[typography] = markdown.Markdown(extensions=extensions, output_format="html")
+    converters = _converters()
+    converter = markdown_converter(typography)
     try:
         seconds = SECONDS_BASE + SECONDS_PER_MEGABYTE * size / 1e6
         with time_limit(seconds, lambda: MarkupLimitError(
@@ -89,6 +82,28 @@ def markdown_to_html(text: str, raw_html: bool = False, typography: bool = False
         converters.pop(typography)  # stopped mid-conversion, its state is not to be trusted
         raise
     return html if raw_html else _SANITIZER.clean(html)
+
+
+def markdown_converter(typography: bool = False) -> Any:
+    """This thread's Python-Markdown converter, made on first use (a converter is not for two threads at once).
+
+    The first one a process makes loads the extensions (50 ms here); workers forked after it skip that.
+    """
+    converters = _converters()
+    converter = converters.get(typography)
+    if converter is None:
+        # Imported here: a build that parses nothing (most rebuilds) does without it.
+        import markdown
+
+        extensions = EXTENSIONS + [TYPOGRAPHY] if typography else EXTENSIONS
+        converter = converters[typography] = markdown.Markdown(extensions=extensions, output_format="html")
+    return converter
+
+
+def _converters() -> dict[bool, Any]:
+    if not hasattr(_local, "converters"):
+        _local.converters = {}
+    return _local.converters
 
 
 def plain_text(html: str) -> str:
