@@ -5,11 +5,15 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import resource
 from typing import Callable, Iterator, TypeVar
 
 T = TypeVar("T")
 # Below this many items a pool costs more than it saves; callers with light items ask for more.
 MIN_PARALLEL_ITEMS = 64
+# A parent past this peak size (its resident memory in MB) has its workers replaced after each chunk (see
+# _tasks_per_worker); before rendering, a build peaks near 90 MB at 10,000 articles, 600 MB at 100,000.
+REPLACE_WORKERS_ABOVE_MB = 300
 _task: Callable[[int], object] | None = None
 
 
@@ -41,16 +45,23 @@ def run_indexed(task: Callable[[int], T], count: int, workers: int | None = None
     try:
         size = max(8, count // (workers * 16))
         chunks = [range(start, min(count, start + size)) for start in range(0, count, size)]
-        # A worker writes to each of the parent's objects it reads (their reference counts), and each page of
-        # memory so written becomes its own copy: a worker that lived through a whole cold build at 100,000
-        # articles held most of the parent's 500 MB again. Replaced after every chunk, workers give those copies
-        # back (that build's peak: 1,429 MB with two workers for the whole build, 1,002 MB replacing them after
-        # two chunks each; at 10,000 articles 221 MB, 176 MB, and 170 MB replaced after each chunk).
-        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=_tasks_per_worker()) as pool:
             yield from pool.imap_unordered(_run_chunk, chunks)
     finally:
         _task = None
         gc.unfreeze()
+
+
+def _tasks_per_worker() -> int | None:
+    """A worker writes to each of the parent's objects it reads (their reference counts), and each page of
+    memory so written becomes its own copy: a worker that lived through a whole cold build at 100,000
+    articles held most of the parent's 500 MB again. Replaced after every chunk, workers give those copies
+    back (that build's peak: 1,429 MB with two workers for the whole build, 1,002 MB replacing them after two
+    chunks each; at 10,000 articles 176 MB, and 170 MB replaced after each chunk). Replacing costs time (a
+    fork, and what the worker had made and kept: 0.5 s of a 3 s render at 1,000 articles), so a small parent
+    keeps its workers."""
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return 1 if peak_mb > REPLACE_WORKERS_ABOVE_MB else None
 
 
 def _run_chunk(indices: range) -> list:

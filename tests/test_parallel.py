@@ -29,3 +29,15 @@ def test_errors_in_workers_reach_the_caller():
         assert (str(error.path), error.problem, error.hint, error.line) == ("x.md", "broken", "fix it", 3)
     else:
         raise AssertionError("the error was lost")
+
+
+def test_workers_kept_by_a_small_parent_and_replaced_by_a_large_one(monkeypatch):
+    from newsdigest import parallel
+
+    def worker_pids() -> set[int]:
+        return {pid for chunk in run_indexed(lambda i: os.getpid(), 500, workers=2) for pid in chunk}
+
+    monkeypatch.setattr(parallel, "REPLACE_WORKERS_ABOVE_MB", 1 << 20)
+    assert len(worker_pids()) <= 2, "a small parent's two workers did all the chunks"
+    monkeypatch.setattr(parallel, "REPLACE_WORKERS_ABOVE_MB", 0)
+    assert len(worker_pids()) > 2, "a large parent's workers were replaced after their chunks"
