@@ -33,8 +33,8 @@ MAX_TAGS = 100
 
 def prepare_parsers(typography: bool) -> None:
     """Import what parsing needs (Python-Markdown and its extensions, python-frontmatter, PyYAML) in this
-    process, before it forks workers to parse: each worker is replaced after its share of the work and would
-    load them again (0.06 s a worker; 33 workers a cold build)."""
+    process, before it forks workers to parse: each would load them again (0.06 s a worker), and a large build
+    replaces its workers after each share of the work (33 a stage)."""
     markdown_converter(typography)
     yaml_handler()
 

@@ -67,7 +67,6 @@ def markdown_to_html(text: str, raw_html: bool = False, typography: bool = False
     if size > MAX_MARKDOWN_BYTES:
         raise MarkupLimitError(f"the body is {size / 1e6:.1f} MB; an article may have at most "
                                f"{MAX_MARKDOWN_BYTES / 1e6:.0f} MB")
-    converters = _converters()
     converter = markdown_converter(typography)
     try:
         seconds = SECONDS_BASE + SECONDS_PER_MEGABYTE * size / 1e6
@@ -76,10 +75,10 @@ def markdown_to_html(text: str, raw_html: bool = False, typography: bool = False
                 "unclosed links make Python-Markdown slow)")):
             html = converter.reset().convert(text)
     except RecursionError:
-        converters.pop(typography)
+        _converters().pop(typography)
         raise MarkupLimitError("lists or quotes are nested too deeply to convert") from None
     except MarkupLimitError:
-        converters.pop(typography)  # stopped mid-conversion, its state is not to be trusted
+        _converters().pop(typography)  # stopped mid-conversion, its state is not to be trusted
         raise
     return html if raw_html else _SANITIZER.clean(html)
 
