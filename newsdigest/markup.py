@@ -84,7 +84,7 @@ def markdown_to_html(text: str, raw_html: bool = False, typography: bool = False
 
 
 def markdown_converter(typography: bool = False) -> Any:
-    """This thread's Python-Markdown converter, made on first use (a converter is not for two threads at once).
+    """This thread's Python-Markdown converter, made on first use (a converter serves one thread at once).
 
     The first one a process makes loads the extensions (50 ms here); workers forked after it skip that.
     """

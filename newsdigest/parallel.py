@@ -57,9 +57,9 @@ def _tasks_per_worker() -> int | None:
     memory so written becomes its own copy: a worker that lived through a whole cold build at 100,000
     articles held most of the parent's 500 MB again. Replaced after every chunk, workers give those copies
     back (that build's peak: 1,429 MB with two workers for the whole build, 1,002 MB replacing them after two
-    chunks each; at 10,000 articles 176 MB, and 170 MB replaced after each chunk). Replacing costs time (a
-    fork, and what the worker had made and kept: 0.5 s of a 3 s render at 1,000 articles), so a small parent
-    keeps its workers."""
+    chunks each). Replacing costs time (a fork, and what the worker had made and kept: 0.7 s of a 3.7 s render
+    at 1,000 articles), so a small parent keeps its workers, for some memory (cold builds at 10,000 articles:
+    234-237 MB kept, 164-182 MB replaced)."""
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return 1 if peak_mb > REPLACE_WORKERS_ABOVE_MB else None
 

@@ -5,7 +5,8 @@ from newsdigest.parallel import MIN_PARALLEL_ITEMS, run_indexed
 
 def test_every_item_once_across_forked_workers():
     data = [i * i for i in range(500)]
-    results = [x for chunk in run_indexed(lambda i: (i, data[i], os.getpid()), len(data), workers=2) for x in chunk]
+    results = [x for chunk in run_indexed(lambda i: (i, data[i], os.getpid()), len(data), workers=2)
+               for x in chunk]
     assert sorted(r[:2] for r in results) == [(i, i * i) for i in range(500)]
     assert os.getpid() not in {r[2] for r in results}, "the work ran in workers"
 
