@@ -146,6 +146,15 @@ class BuildCache:
                             ((str(folder), p, f) for p, f in changed.items()))
         self.db.executemany("DELETE FROM outputs WHERE folder = ? AND path = ?", ((str(folder), p) for p in removed))
 
+    def page_groups(self, folder: Path) -> frozenset[str]:
+        """The keys of the page groups the last build into an output folder planned (see pages.PageGroup)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (f"page groups:{folder}",)).fetchone()
+        return frozenset(row[0].split("\n")) if row and row[0] else frozenset()
+
+    def store_page_groups(self, folder: Path, keys: Iterable[str]) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                        (f"page groups:{folder}", "\n".join(keys)))
+
     def folder_times(self, output: Path) -> dict[str, int]:
         """The time of each folder of an output folder when all the files the build made in it were seen there
         (see presence.py)."""

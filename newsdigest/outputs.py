@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 from jinja2 import Environment
 
@@ -15,7 +15,7 @@ from .config import Config
 from .content import Article
 from .feeds import render_feed, render_json_feed, render_opml, site_feeds
 from .fingerprint import Fingerprints, digest
-from .pages import Page, site_pages
+from .pages import Page, PageGroup, site_page_groups
 from .render import render_page
 from .search import WORD_PIECES, BlockIndex, doc_pieces, render_doc_piece, word_blocks, word_piece_path
 from .site import Site
@@ -56,17 +56,32 @@ def static_files(static_dirs: list[Path]) -> dict[str, StaticFile]:
     return files
 
 
+@dataclass(frozen=True)
+class LastPlan:
+    """What the last build into the output folder planned: each file's fingerprint, and the keys of its
+    page groups (see pages.PageGroup)."""
+
+    fingerprints: Mapping[str, str]
+    groups: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Plan:
+    jobs: list[Job]
+    groups: list[str]
+
+
 def site_jobs(site: Site, env: Environment, templates: dict[str, str], body_of: Callable[[Article], str],
-              words_of: Callable[[Article], str], static: dict[str, StaticFile]) -> list[Job]:
+              words_of: Callable[[Article], str], static: dict[str, StaticFile], last: LastPlan) -> Plan:
     config = site.config
     key = config_key(config)
     fingerprint = Fingerprints()
     body_of = partial(_published_body, body_of, config)
     names = site.topic_names()
-    pages = list(site_pages(site))
-    jobs = [Job(page.path, fingerprint(key, templates[page.template], page.path, page.template, page.title,
-                                       page.feeds, page.context),
-                partial(_page, env, page, config, names, body_of)) for page in pages]
+    groups = list(site_page_groups(site))
+    make_page = partial(_page, env, config, names, body_of)
+    jobs, group_keys = _page_jobs(groups, fingerprint, key, templates, last, make_page)
+    pages = [page for group in groups for page in group.pages]
     for feed in site_feeds(site):
         feed_key = fingerprint(key, feed.folder, feed.title, feed.description, feed.articles, feed.updated)
         for fmt in ("rss", "atom"):
@@ -100,7 +115,27 @@ def site_jobs(site: Site, env: Environment, templates: dict[str, str], body_of: 
                  partial(render_doc_piece, number, articles, site))
              for number, (path, articles) in enumerate(doc_pieces(site))]
     # static/ is copied as is; a file is copied again only when its bytes changed.
-    return jobs + [Job(name, digest(name, f.sha), f.path.read_bytes) for name, f in static.items()]
+    jobs += [Job(name, digest(name, f.sha), f.path.read_bytes) for name, f in static.items()]
+    return Plan(jobs, group_keys)
+
+
+def _page_jobs(groups: list[PageGroup], fingerprint: Fingerprints, key: str, templates: dict[str, str],
+               last: LastPlan, make_page: Callable[[Page], bytes]) -> tuple[list[Job], list[str]]:
+    """A job for each page, and the keys of the page groups. The pages of a group the last plan had (the same
+    inputs, config and templates) have the fingerprints they had; the others' are worked out."""
+    jobs, group_keys = [], []
+    for group in groups:
+        known: list[str | None] = [None] * len(group.pages)
+        if group.inputs is not None:
+            used = sorted({templates[page.template] for page in group.pages})
+            group_key = fingerprint(key, used, group.inputs)
+            group_keys.append(group_key)
+            if group_key in last.groups:
+                known = [last.fingerprints.get(page.path) for page in group.pages]
+        jobs += [Job(page.path, made or fingerprint(key, templates[page.template], page.path, page.template,
+                                                    page.title, page.feeds, page.context),
+                     partial(make_page, page)) for page, made in zip(group.pages, known)]
+    return jobs, group_keys
 
 
 def is_noindex_copy(page: Page, config: Config) -> bool:
@@ -115,8 +150,8 @@ def _published_body(body_of: Callable[[Article], str], config: Config, article: 
     return body_of(article) if article.shows_text(config) else ""
 
 
-def _page(env: Environment, page: Page, config: Config, names: dict[str, str],
-          body_of: Callable[[Article], str]) -> bytes:
+def _page(env: Environment, config: Config, names: dict[str, str], body_of: Callable[[Article], str],
+          page: Page) -> bytes:
     article = page.context.get("article")
     extra = {"body": body_of(article)} if article is not None else {}
     return render_page(env, page, config, names, **extra).encode("utf-8")

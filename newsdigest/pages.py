@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from . import urls
+from .config import Config
+from .content import Article
 from .dates import date_range, local_day
 from .search import DOCS_PER_PIECE, WORD_PIECES, block_count
 from .site import Site, Term, TermLabel
 
 FEED_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
 FEED_NAMES = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
+# Article pages are grouped in runs of about this many (see _article_runs).
+ARTICLE_RUN = 64
 
 
 @dataclass(frozen=True)
@@ -45,26 +50,58 @@ def term_title(term: Term | TermLabel) -> str:
     return term.name if term.kind == "topics" else f"Tagged “{term.name}”"
 
 
+@dataclass(frozen=True)
+class PageGroup:
+    """Pages one function made from what it was given besides the config: a listing's pages, or a run of
+    article pages. `inputs` names the function and holds all it was given, so equal inputs (and config) mean
+    equal pages: a rebuild finding a group's inputs as they were need not work out its pages' fingerprints
+    again. A page made from the whole site (the front page, an index of terms) is a group without inputs."""
+
+    inputs: tuple[Any, ...] | None
+    pages: tuple[Page, ...]
+
+
+def made_from(config: Config, make: Callable[..., Iterator[Page]], *inputs: Any) -> PageGroup:
+    """The group of pages `make` makes from the config and `inputs`, and nothing else."""
+    return PageGroup((make.__qualname__, *inputs), tuple(make(config, *inputs)))
+
+
 def site_pages(site: Site) -> Iterator[Page]:
     """Every HTML page of the site, in a fixed order."""
-    site_feeds = feed_links(site.config.title, "")
-    yield _front_page(site, site_feeds)
-    yield from _listing(site, "", "Latest news", site.config.title, site.articles, site_feeds, {},
-                        urls.LATEST)
+    for group in site_page_groups(site):
+        yield from group.pages
+
+
+def site_page_groups(site: Site) -> Iterator[PageGroup]:
+    """Every HTML page of the site in groups, in a fixed order."""
+    config = site.config
+    site_feeds = feed_links(config.title, "")
+
+    def alone(page: Page) -> PageGroup:
+        return PageGroup(None, (page,))
+
+    yield alone(_front_page(site, site_feeds))
+    yield made_from(config, _listing, "", "Latest news", config.title, site.articles, site_feeds, {},
+                    urls.LATEST)
     for term in site.topics + site.tags:
-        own = feed_links(f"{site.config.title}: {term_title(term)}", urls.term_folder(term.kind, term.slug))
-        yield from _listing(site, urls.term_folder(term.kind, term.slug), term_title(term), term_title(term),
-                            term.articles, own + site_feeds, {"term": term.label})
-    yield Page("topics/index.html", "terms.html", "Topics", {"terms": site.topics, "kind": "topics"}, site_feeds)
-    yield Page("tags/index.html", "terms.html", "Tags", {"terms": site.tags, "kind": "tags"}, site_feeds)
-    yield from _articles(site, site_feeds)
-    yield from _editions(site, site_feeds)
-    yield Page("archive/index.html", "archive.html", "Archive", {"editions": site.editions}, site_feeds)
-    yield Page("feeds/index.html", "feeds.html", "Feeds", {"feed_groups": _feed_groups(site)}, site_feeds)
-    yield Page("search/index.html", "search.html", "Search",
-               {"word_blocks": block_count(site), "word_pieces": WORD_PIECES, "docs_per_piece": DOCS_PER_PIECE},
-               site_feeds)
-    yield Page("404.html", "404.html", "Page not found", {}, site_feeds)
+        folder, title = urls.term_folder(term.kind, term.slug), term_title(term)
+        own = feed_links(f"{config.title}: {title}", folder)
+        yield made_from(config, _listing, folder, title, title, term.articles, own + site_feeds,
+                        {"term": term.label})
+    for kind, terms in (("topics", site.topics), ("tags", site.tags)):
+        yield alone(Page(f"{kind}/index.html", "terms.html", kind.title(), {"terms": terms, "kind": kind},
+                         site_feeds))
+    for window, related in _article_runs(site):
+        yield made_from(config, _article_pages, window, related, site_feeds)
+    yield from map(alone, _editions(site, site_feeds))
+    yield alone(Page("archive/index.html", "archive.html", "Archive", {"editions": site.editions},
+                     site_feeds))
+    yield alone(Page("feeds/index.html", "feeds.html", "Feeds", {"feed_groups": _feed_groups(site)},
+                     site_feeds))
+    yield alone(Page("search/index.html", "search.html", "Search",
+                     {"word_blocks": block_count(site), "word_pieces": WORD_PIECES,
+                      "docs_per_piece": DOCS_PER_PIECE}, site_feeds))
+    yield alone(Page("404.html", "404.html", "Page not found", {}, site_feeds))
 
 
 def _front_page(site: Site, feeds: tuple[FeedLink, ...]) -> Page:
@@ -85,7 +122,7 @@ def _front_page(site: Site, feeds: tuple[FeedLink, ...]) -> Page:
                 {"day": day, "lead": lead, "sections": tuple(sections), "other": other}, feeds)
 
 
-def _listing(site: Site, folder: str, title: str, archive_name: str, articles, feeds, extra,
+def _listing(config: Config, folder: str, title: str, archive_name: str, articles, feeds, extra,
              first_path: str = "") -> Iterator[Page]:
     """A listing's first page with the newest articles, then archive pages of fixed groups numbered from the
     oldest; the first page is at `first_path` when given, else the folder's index.
@@ -94,7 +131,7 @@ def _listing(site: Site, folder: str, title: str, archive_name: str, articles, f
     a daily rebuild rewrites a few files, not every page of every listing. A group that is all on the front
     page (the newest, when the count is a multiple of per_page) is not an archive page: it would be a copy.
     """
-    per_page = site.config.per_page
+    per_page = config.per_page
     total = len(articles)
     archive_pages = total // per_page - (1 if total % per_page == 0 and total else 0)
     first_path = first_path or urls.listing_path(folder)
@@ -104,7 +141,7 @@ def _listing(site: Site, folder: str, title: str, archive_name: str, articles, f
                 **extra}, feeds)
     for number in range(1, archive_pages + 1):
         items = tuple(articles[total - number * per_page: total - (number - 1) * per_page])
-        zone = site.config.zone
+        zone = config.zone
         label = date_range(local_day(items[-1].date, zone), local_day(items[0].date, zone))
         pagination = {
             "newer": urls.listing_path(folder, number + 1) if number < archive_pages else first_path,
@@ -120,26 +157,47 @@ def listing_path_or_none(folder: str, page: int) -> str | None:
     return urls.listing_path(folder, page) if page >= 1 else None
 
 
-def _articles(site: Site, site_feeds) -> Iterator[Page]:
-    topics = {term.slug: term for term in site.topics}
+ArticleRun = tuple[tuple[Article | None, ...], tuple[tuple[Article, ...], ...]]
+
+
+def _article_runs(site: Site) -> Iterator[ArticleRun]:
+    """The article pages in runs: each run's articles between their newer and older neighbours (None at the
+    ends of the site), and each article's related articles.
+
+    A run ends after an article whose slug's hash is a multiple of ARTICLE_RUN: runs average that many
+    articles, and an article added, edited or removed changes its own run (and a neighbour's), never where
+    the others begin, as runs cut by count would."""
     articles = site.openable
+    ends = [index + 1 for index, article in enumerate(articles)
+            if zlib.crc32(article.slug.encode("utf-8")) % ARTICLE_RUN == 0]
+    start = 0
+    for end in ends + ([len(articles)] if not ends or ends[-1] != len(articles) else []):
+        if end > start:
+            window = (articles[start - 1] if start else None, *articles[start:end],
+                      articles[end] if end < len(articles) else None)
+            yield window, tuple(site.related[article.slug] for article in articles[start:end])
+        start = end
 
-    @lru_cache(maxsize=None)
-    def topic_feeds(article_topics: tuple[str, ...]) -> tuple[FeedLink, ...]:
-        """One tuple for the articles of the same topics, whose fingerprint is then worked out once."""
-        return tuple(link for topic in article_topics
-                     for link in feed_links(f"{site.config.title}: {topics[topic].name}",
-                                            urls.term_folder("topics", topic))) + site_feeds
 
-    for index, article in enumerate(articles):
-        context = {
-            "article": article,
-            "related": site.related[article.slug],
-            "newer": articles[index - 1] if index > 0 else None,
-            "older": articles[index + 1] if index + 1 < len(articles) else None,
-        }
+def _article_pages(config: Config, window: tuple[Article | None, ...], related: tuple[tuple[Article, ...], ...],
+                   site_feeds: tuple[FeedLink, ...]) -> Iterator[Page]:
+    """The pages of a run of articles (see _article_runs), each with its neighbours and related articles."""
+    names = tuple((topic.id, topic.name) for topic in config.topics)
+    for index in range(1, len(window) - 1):
+        article = window[index]
+        context = {"article": article, "related": related[index - 1], "newer": window[index - 1],
+                   "older": window[index + 1]}
         yield Page(urls.article_path(article.slug), "article.html", article.title, context,
-                   topic_feeds(tuple(article.topics)))
+                   _topic_feeds(config.title, names, tuple(article.topics), site_feeds))
+
+
+@lru_cache(maxsize=None)
+def _topic_feeds(title: str, names: tuple[tuple[str, str], ...], topics: tuple[str, ...],
+                 site_feeds: tuple[FeedLink, ...]) -> tuple[FeedLink, ...]:
+    """One tuple for the articles of the same topics, whose fingerprint is then worked out once."""
+    name_of = dict(names)
+    own = (feed_links(f"{title}: {name_of[topic]}", urls.term_folder("topics", topic)) for topic in topics)
+    return tuple(link for links in own for link in links) + site_feeds
 
 
 def _editions(site: Site, site_feeds) -> Iterator[Page]:

@@ -8,7 +8,7 @@ import sqlite3
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,7 +21,7 @@ from .errors import SiteError
 from .fingerprint import digest, template_digests
 from .incremental import ContentFile, load_through_cache, scan_content
 from .markup import EXTENSIONS
-from .outputs import Job, StaticFile, config_key, site_jobs, static_files
+from .outputs import Job, LastPlan, Plan, StaticFile, config_key, site_jobs, static_files
 from .parallel import run_indexed
 from .presence import RACY_NS, missing_files, record_new_output
 from .render import DEFAULT_TEMPLATES, make_environment
@@ -139,7 +139,9 @@ def _build(config, options, progress, env, templates, cache, parse_key: str, own
     if _nothing_changed(last, scan, now, owned, output, cache):
         cache.commit()
         return BuildResult(unchanged=len(owned), done=True, up_to_date=True, note=cache.note)
-    previous = cache.fingerprints(output) if output.exists() else {}
+    last_plan = LastPlan(cache.fingerprints(output), cache.page_groups(output)) if output.exists() \
+        else LastPlan({}, frozenset())
+    previous = last_plan.fingerprints
     # Load: each article from the cache, parsed again only where its bytes changed.
     if progress:
         progress.start("reading", len(scan.files))
@@ -153,7 +155,8 @@ def _build(config, options, progress, env, templates, cache, parse_key: str, own
     site = build_site(loaded.articles, config, now, drafts=options.drafts, reusable_related=remembered)
     cache.store_related(site.reusable_related, remembered)
     # Plan: every output file and its fingerprint; those whose fingerprint changed are to be made.
-    jobs = _planned_jobs(site, env, templates, loaded, scan)
+    plan = _planned(site, env, templates, loaded, scan, last_plan)
+    jobs = plan.jobs
     unchanged = (job.path for job in jobs if previous.get(job.path) == job.fingerprint)
     missing = missing_files(output, unchanged, cache)
     todo = [job for job in jobs if previous.get(job.path) != job.fingerprint or job.path in missing]
@@ -166,6 +169,7 @@ def _build(config, options, progress, env, templates, cache, parse_key: str, own
     if new_output:
         record_new_output(output, (job.path for job in jobs), cache, committed_ns)
     cache.update_fingerprints(output, {job.path: job.fingerprint for job in todo}, stale)
+    cache.store_page_groups(output, plan.groups)
     # Without errors or warnings to report again, an identical next build has nothing to do.
     cache.store_inputs(output, InputsRecord("" if loaded.errors or scan.skipped else scan.signature,
                                             _next_publication(loaded.articles, now), scan.scanned_ns))
@@ -182,11 +186,12 @@ def _scan(config: Config, templates: dict[str, str], options: BuildOptions) -> S
     return Scan(files, skipped, static, inputs_signature(config, templates, static, options, files), scanned_ns)
 
 
-def _planned_jobs(site, env, templates, loaded, scan: Scan) -> list[Job]:
+def _planned(site, env, templates, loaded, scan: Scan, last: LastPlan) -> Plan:
     """Every file of the site, the manifest of them last."""
-    jobs = site_jobs(site, env, templates, loaded.body_of, loaded.words_of, scan.static)
-    produced = sorted(job.path for job in jobs) + [MANIFEST]
-    return jobs + [Job(MANIFEST, digest(*produced), partial(manifest_bytes, produced))]
+    plan = site_jobs(site, env, templates, loaded.body_of, loaded.words_of, scan.static, last)
+    produced = sorted(job.path for job in plan.jobs) + [MANIFEST]
+    manifest = Job(MANIFEST, digest(*produced), partial(manifest_bytes, produced))
+    return replace(plan, jobs=plan.jobs + [manifest])
 
 
 def inputs_signature(config: Config, templates: dict[str, str], static: dict[str, StaticFile],

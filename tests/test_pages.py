@@ -1,0 +1,80 @@
+"""The plan of pages: article pages in runs cut by their slugs; page groups a rebuild finds as they were."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from unittest.mock import patch
+
+from hypothesis import given, settings, strategies as st
+
+from conftest import NOW
+from newsdigest import pages
+from newsdigest.config import Config, Topic
+from newsdigest.content import Article
+from newsdigest.fingerprint import template_digests
+from newsdigest.outputs import LastPlan, site_jobs
+from newsdigest.render import make_environment
+from newsdigest.site import build_site
+
+CONFIG = Config(topics=(Topic("rare-earths", "Rare earths"), Topic("trade", "Trade")), related_items=2)
+
+
+def article(number: int, topics=("trade",), tags=("Ports",)) -> Article:
+    return Article(slug=f"story-{number}", title=f"Story {number}", summary="In brief.",
+                   date=datetime(2025, 1, 1, tzinfo=timezone.utc) + timedelta(hours=number),
+                   source_path=f"content/story-{number}.md", topics=tuple(topics), tags=tuple(tags),
+                   body_html="<p>x</p>", digest=f"digest of {number}")
+
+
+def runs_of(articles: list[Article]) -> list[tuple[str, ...]]:
+    site = build_site(articles, CONFIG, NOW)
+    return [tuple(a.slug for a in window[1:-1]) for window, _ in pages._article_runs(site)]
+
+
+@given(st.sets(st.integers(0, 400), max_size=120), st.integers(0, 400))
+@settings(max_examples=60, deadline=None)
+def test_runs_hold_every_article_once_and_an_added_one_changes_its_own_run_alone(numbers, added):
+    articles = [article(n) for n in sorted(numbers - {added})]
+    site = build_site(articles, CONFIG, NOW)
+    with patch.object(pages, "ARTICLE_RUN", 4):
+        runs = list(pages._article_runs(site))
+        before, after = runs_of(articles), runs_of(articles + [article(added)])
+    assert [a for window, _ in runs for a in window[1:-1]] == list(site.openable)
+    for window, related in runs:
+        first, last = site.openable.index(window[1]), site.openable.index(window[-2])
+        assert window[0] == (site.openable[first - 1] if first else None)
+        assert window[-1] == (site.openable[last + 1] if last + 1 < len(site.openable) else None)
+        assert related == tuple(site.related[a.slug] for a in window[1:-1])
+    # Wherever it lands, the new article joins one run (or splits it in two): the others are as they were.
+    assert len(set(before) - set(after)) <= 1
+    assert len([run for run in after if f"story-{added}" not in run]) >= len(before) - 1
+
+
+def plan(articles: list[Article], last: LastPlan):
+    env = make_environment(CONFIG)
+    site = build_site(articles, CONFIG, NOW)
+    return site_jobs(site, env, template_digests(env), lambda a: "<p>x</p>", lambda a: "x", {}, last)
+
+
+def test_a_rebuild_takes_the_fingerprints_of_page_groups_found_as_they_were_from_the_last_plan():
+    articles = [article(n, tags=(f"Tag {n % 3}",)) for n in range(300)]
+    first = plan(articles, LastPlan({}, frozenset()))
+    remembered = {job.path: "as last built" for job in first.jobs}
+    retitled = replace(articles[7], title="Story 7, retitled", digest="digest of 7, edited")
+    edited = articles[:7] + [retitled] + articles[8:]
+    second = plan(edited, LastPlan(remembered, frozenset(first.groups)))
+    cold = {job.path: job.fingerprint for job in plan(edited, LastPlan({}, frozenset())).jobs}
+    reused = {job.path for job in second.jobs if job.fingerprint == "as last built"}
+    for job in second.jobs:
+        assert job.fingerprint in (cold[job.path], "as last built")
+    # The edited article's page and its neighbours', its listings, and the pages relating it are worked out
+    # again; most article pages and the listings of other tags are taken from the last plan.
+    assert not {"articles/story-7.html", "articles/story-6.html", "articles/story-8.html",
+                "latest/index.html", "topics/trade/index.html", f"tags/tag-{7 % 3}/index.html"} & reused
+    assert {f"tags/tag-{(7 + 1) % 3}/index.html", f"tags/tag-{(7 + 2) % 3}/index.html"} <= reused
+    relating = build_site(edited, CONFIG, NOW).related.items()
+    related_to_seven = {f"articles/{slug}.html" for slug, related in relating if retitled in related}
+    assert not related_to_seven & reused
+    assert len([p for p in reused if p.startswith("articles/")]) > 200
+    assert second.groups != first.groups and len(second.groups) == len(first.groups)
