@@ -179,8 +179,8 @@ def _article_runs(site: Site) -> Iterator[ArticleRun]:
         start = end
 
 
-def _article_pages(config: Config, window: tuple[Article | None, ...], related: tuple[tuple[Article, ...], ...],
-                   site_feeds: tuple[FeedLink, ...]) -> Iterator[Page]:
+def _article_pages(config: Config, window: tuple[Article | None, ...],
+                   related: tuple[tuple[Article, ...], ...], site_feeds: tuple[FeedLink, ...]) -> Iterator[Page]:
     """The pages of a run of articles (see _article_runs), each with its neighbours and related articles."""
     names = tuple((topic.id, topic.name) for topic in config.topics)
     for index in range(1, len(window) - 1):
