@@ -17,8 +17,10 @@ from .site import Site, Term, TermLabel
 
 FEED_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
 FEED_NAMES = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
-# Article pages are grouped in runs of about this many (see _article_runs).
+# Article pages are grouped in runs of about this many (see _article_runs); archive pages in runs of this
+# many (see _listing).
 ARTICLE_RUN = 64
+ARCHIVE_RUN = 16
 
 
 @dataclass(frozen=True)
@@ -81,13 +83,12 @@ def site_page_groups(site: Site) -> Iterator[PageGroup]:
         return PageGroup(None, (page,))
 
     yield alone(_front_page(site, site_feeds))
-    yield made_from(config, _listing, "", "Latest news", config.title, site.articles, site_feeds, {},
-                    urls.LATEST)
+    yield from _listing(config, "", "Latest news", config.title, site.articles, site_feeds, {}, urls.LATEST)
     for term in site.topics + site.tags:
         folder, title = urls.term_folder(term.kind, term.slug), term_title(term)
         own = feed_links(f"{config.title}: {title}", folder)
-        yield made_from(config, _listing, folder, title, title, term.articles, own + site_feeds,
-                        {"term": term.label})
+        yield from _listing(config, folder, title, title, term.articles, own + site_feeds,
+                            {"term": term.label})
     for kind, terms in (("topics", site.topics), ("tags", site.tags)):
         yield alone(Page(f"{kind}/index.html", "terms.html", kind.title(), {"terms": terms, "kind": kind},
                          site_feeds))
@@ -123,9 +124,10 @@ def _front_page(site: Site, feeds: tuple[FeedLink, ...]) -> Page:
 
 
 def _listing(config: Config, folder: str, title: str, archive_name: str, articles, feeds, extra,
-             first_path: str = "") -> Iterator[Page]:
+             first_path: str = "") -> Iterator[PageGroup]:
     """A listing's first page with the newest articles, then archive pages of fixed groups numbered from the
-    oldest; the first page is at `first_path` when given, else the folder's index.
+    oldest, in runs of ARCHIVE_RUN pages; the first page is at `first_path` when given, else the folder's
+    index.
 
     New articles change the front page and the newest archive page only; older pages keep their bytes, so
     a daily rebuild rewrites a few files, not every page of every listing. A group that is all on the front
@@ -135,22 +137,36 @@ def _listing(config: Config, folder: str, title: str, archive_name: str, article
     total = len(articles)
     archive_pages = total // per_page - (1 if total % per_page == 0 and total else 0)
     first_path = first_path or urls.listing_path(folder)
-    yield Page(first_path, "list.html", title,
-               {"articles": tuple(articles[:per_page]), "heading": title,
-                "pagination": {"newer": None, "older": listing_path_or_none(folder, archive_pages), "label": ""},
-                **extra}, feeds)
-    for number in range(1, archive_pages + 1):
-        items = tuple(articles[total - number * per_page: total - (number - 1) * per_page])
-        zone = config.zone
-        label = date_range(local_day(items[-1].date, zone), local_day(items[0].date, zone))
+    yield PageGroup(None, (Page(first_path, "list.html", title, {
+        "articles": tuple(articles[:per_page]), "heading": title,
+        "pagination": {"newer": None, "older": listing_path_or_none(folder, archive_pages), "label": ""},
+        **extra}, feeds),))
+    for first in range(1, archive_pages + 1, ARCHIVE_RUN):
+        last = min(first + ARCHIVE_RUN - 1, archive_pages)
+        items = tuple(articles[total - last * per_page: total - (first - 1) * per_page])
+        newest_newer = urls.listing_path(folder, last + 1) if last < archive_pages else first_path
+        yield made_from(config, _archive_pages, folder, archive_name, feeds, first, items, newest_newer)
+
+
+def _archive_pages(config: Config, folder: str, archive_name: str, feeds: tuple[FeedLink, ...], first: int,
+                   items: tuple[Article, ...], newest_newer: str) -> Iterator[Page]:
+    """Archive pages from number `first` on, of `items` (newest first, per_page to a page); the newest of them
+    leads to `newest_newer`."""
+    per_page, zone = config.per_page, config.zone
+    count = len(items) // per_page
+    for offset in range(count):
+        number = first + offset
+        shown = items[(count - 1 - offset) * per_page: (count - offset) * per_page]
+        label = date_range(local_day(shown[-1].date, zone), local_day(shown[0].date, zone))
         pagination = {
-            "newer": urls.listing_path(folder, number + 1) if number < archive_pages else first_path,
+            "newer": urls.listing_path(folder, number + 1) if offset < count - 1 else newest_newer,
             "older": listing_path_or_none(folder, number - 1),
             "label": label,
         }
-        # Not given the term's count or anything that changes with new articles: old archive pages keep their bytes.
+        # Not given the term's count or anything that changes with new articles: old archive pages keep their
+        # bytes.
         yield Page(urls.listing_path(folder, number), "list.html", f"{archive_name}, {label}",
-                   {"articles": items, "heading": archive_name, "pagination": pagination}, feeds)
+                   {"articles": shown, "heading": archive_name, "pagination": pagination}, feeds)
 
 
 def listing_path_or_none(folder: str, page: int) -> str | None:
@@ -180,7 +196,8 @@ def _article_runs(site: Site) -> Iterator[ArticleRun]:
 
 
 def _article_pages(config: Config, window: tuple[Article | None, ...],
-                   related: tuple[tuple[Article, ...], ...], site_feeds: tuple[FeedLink, ...]) -> Iterator[Page]:
+                   related: tuple[tuple[Article, ...], ...],
+                   site_feeds: tuple[FeedLink, ...]) -> Iterator[Page]:
     """The pages of a run of articles (see _article_runs), each with its neighbours and related articles."""
     names = tuple((topic.id, topic.name) for topic in config.topics)
     for index in range(1, len(window) - 1):

@@ -75,13 +75,15 @@ class EditsThenBuilds(RuleBasedStateMachine):
         self.counter = 0
         self.topics = ["rare-earths", "trade"]
 
-        # Article pages in runs of two or so (see pages._article_runs), so that a few articles make several.
-        self.runs = patch.object(pages, "ARTICLE_RUN", 2)
-        self.runs.start()
+        # Article pages in runs of two or so (see pages._article_runs) and archive pages in runs of two, so
+        # that a few articles make several.
+        self.runs = [patch.object(pages, "ARTICLE_RUN", 2), patch.object(pages, "ARCHIVE_RUN", 2)]
+        for run in self.runs:
+            run.start()
 
     def teardown(self):
-        if hasattr(self, "runs"):
-            self.runs.stop()
+        for run in getattr(self, "runs", ()):
+            run.stop()
         shutil.rmtree(self.work, ignore_errors=True)
 
     # The edits.

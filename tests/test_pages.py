@@ -59,20 +59,25 @@ def plan(articles: list[Article], last: LastPlan):
 
 def test_a_rebuild_takes_the_fingerprints_of_page_groups_found_as_they_were_from_the_last_plan():
     articles = [article(n, tags=(f"Tag {n % 3}",)) for n in range(300)]
-    first = plan(articles, LastPlan({}, frozenset()))
-    remembered = {job.path: "as last built" for job in first.jobs}
     retitled = replace(articles[7], title="Story 7, retitled", digest="digest of 7, edited")
     edited = articles[:7] + [retitled] + articles[8:]
-    second = plan(edited, LastPlan(remembered, frozenset(first.groups)))
-    cold = {job.path: job.fingerprint for job in plan(edited, LastPlan({}, frozenset())).jobs}
+    with patch.object(pages, "ARCHIVE_RUN", 4):
+        first = plan(articles, LastPlan({}, frozenset()))
+        remembered = {job.path: "as last built" for job in first.jobs}
+        second = plan(edited, LastPlan(remembered, frozenset(first.groups)))
+        cold = {job.path: job.fingerprint for job in plan(edited, LastPlan({}, frozenset())).jobs}
     reused = {job.path for job in second.jobs if job.fingerprint == "as last built"}
     for job in second.jobs:
         assert job.fingerprint in (cold[job.path], "as last built")
-    # The edited article's page and its neighbours', its listings, and the pages relating it are worked out
-    # again; most article pages and the listings of other tags are taken from the last plan.
+    # The edited article's page and its neighbours', the archive pages that list it (the oldest of the latest
+    # news, of its topic and its tag: 7 is among the first twenty) and the pages relating it are worked out
+    # again; most article pages, and the archive pages of other runs and other tags, are taken from the last
+    # plan.
     assert not {"articles/story-7.html", "articles/story-6.html", "articles/story-8.html",
-                "latest/index.html", "topics/trade/index.html", f"tags/tag-{7 % 3}/index.html"} & reused
-    assert {f"tags/tag-{(7 + 1) % 3}/index.html", f"tags/tag-{(7 + 2) % 3}/index.html"} <= reused
+                "page/1/index.html", "page/4/index.html", "topics/trade/page/1/index.html",
+                "tags/tag-1/page/1/index.html"} & reused
+    assert {"page/5/index.html", "page/14/index.html", "topics/trade/page/5/index.html",
+            "tags/tag-0/page/1/index.html", "tags/tag-2/page/1/index.html"} <= reused
     relating = build_site(edited, CONFIG, NOW).related.items()
     related_to_seven = {f"articles/{slug}.html" for slug, related in relating if retitled in related}
     assert not related_to_seven & reused
