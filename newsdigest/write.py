@@ -4,6 +4,7 @@ and commits them through a journal, so that a killed build is finished or rolled
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -22,6 +23,8 @@ _MANIFEST_HEADER = "# Files written by newsdigest. A build deletes only files li
 KEPT = frozenset({"CNAME", ".git"})
 # Written into a staging folder once every file is staged: its presence means "commit this".
 JOURNAL = ".commit-journal"
+# Where a build into an existing output folder stages its files, each by a flat name (see _staged_path).
+FLAT = ".staged"
 # Up to this many changed files are flushed each by itself; more, by one sync of everything, which also waits
 # for whatever else the system has still to write.
 FSYNC_EACH_UP_TO = 1000
@@ -121,7 +124,7 @@ def _staging_prefix(output: Path) -> str:
 
 def write_if_changed(staging: Path, output: Path, relative: str, data: bytes) -> bool:
     """Stage a file unless output/ already holds these very bytes; returns whether it was staged."""
-    target = _inside(staging, relative)
+    target = _staged_path(staging, relative, flat=os.path.isdir(output))
     current = os.path.join(output, relative)
     if os.path.isfile(current) and os.path.getsize(current) == len(data):
         with open(current, "rb") as handle:
@@ -133,6 +136,24 @@ def write_if_changed(staging: Path, output: Path, relative: str, data: bytes) ->
     return True
 
 
+def _staged_path(staging: Path, relative: str, flat: bool) -> Path:
+    """Where a file is staged: for a new output folder, at its own path (the staging folder becomes the output
+    folder); for an existing one, by a flat name, since copying the output's folders into the staging folder
+    cost a mkdir for each folder a changed file is in (0.7 ms each in one part of this machine's disk: 0.45 s
+    of a rebuild writing 239 files)."""
+    target = _inside(staging, relative)
+    if not flat:
+        return target
+    name = hashlib.blake2b(relative.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return staging / FLAT / name
+
+
+def _staged_source(staging: Path, relative: str) -> Path:
+    """Where a file was staged, by either layout (an output folder may have appeared while the build ran)."""
+    flat = _staged_path(staging, relative, flat=True)
+    return flat if flat.exists() else _inside(staging, relative)
+
+
 def commit_changes(staging: Path, output: Path, changed: list[str], stale: Iterable[str]) -> int:
     """Move the staged files into output/ and delete the stale ones; returns how many were deleted.
 
@@ -142,8 +163,10 @@ def commit_changes(staging: Path, output: Path, changed: list[str], stale: Itera
     """
     output = output.resolve()
     if not output.exists():
-        staging.rename(output)
-        return 0
+        if not (staging / FLAT).exists():
+            staging.rename(output)
+            return 0
+        output.mkdir()  # removed while the build ran: its files are made again next time (presence.py)
     stale = [p for p in stale if _stays_inside(p)]
     _flush_staged(staging, changed)
     journal = staging / JOURNAL
@@ -163,7 +186,7 @@ def _flush_staged(staging: Path, changed: list[str]) -> None:
         return
     with ThreadPoolExecutor(FSYNC_THREADS) as pool:
         # Taken to the end, so that a failed fsync is raised here.
-        list(pool.map(_flush_file, [staging / relative for relative in changed]))
+        list(pool.map(_flush_file, [_staged_source(staging, relative) for relative in changed]))
 
 
 def _flush_file(path: Path) -> None:
@@ -178,7 +201,7 @@ def _apply_journal(staging: Path, output: Path) -> int:
     """Carry out a staging folder's journal; every step may be repeated, so a second run finishes the first."""
     plan = json.loads((staging / JOURNAL).read_text(encoding="utf-8"))
     for relative in plan["changed"]:
-        source = _inside(staging, relative)
+        source = _staged_source(staging, relative)
         if source.exists():
             target = _inside(output, relative)
             # Not remembered: the last commit may have removed a folder it emptied.

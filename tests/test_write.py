@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from newsdigest.errors import SiteError
-from newsdigest.write import (FSYNC_EACH_UP_TO, JOURNAL, MANIFEST, _stays_inside, check_output_folder,
-                              commit_changes, exclusive_lock, files_in, manifest_bytes, new_staging,
-                              owned_files, recover, write_file_atomically, write_if_changed)
+from newsdigest.write import (FLAT, FSYNC_EACH_UP_TO, JOURNAL, MANIFEST, _staged_path, _stays_inside,
+                              check_output_folder, commit_changes, exclusive_lock, files_in, manifest_bytes,
+                              new_staging, owned_files, recover, write_file_atomically, write_if_changed)
 
 
 def test_a_first_build_moves_the_staging_folder_in_whole(tmp_path):
@@ -59,7 +59,8 @@ def test_staged_files_reach_the_disk_before_the_journal_that_names_them(tmp_path
     flushed = events[:events.index(JOURNAL)]
     # An edit's few files each by itself, in no fixed order (no wait for all the system is writing); many by
     # one sync.
-    assert sorted(flushed) == (sorted(names) if count <= FSYNC_EACH_UP_TO else ["sync"])
+    staged = [_staged_path(staging, name, flat=True).name for name in names]
+    assert sorted(flushed) == (sorted(staged) if count <= FSYNC_EACH_UP_TO else ["sync"])
     assert sorted(p.name for p in output.iterdir()) == sorted(names)
 
 
@@ -135,10 +136,37 @@ def test_a_commit_killed_half_way_is_finished_by_the_next_run(tmp_path):
     for name in ("a.html", "b.html", "c/new.html"):
         write_if_changed(staging, output, name, b"new")
     (staging / JOURNAL).write_text(json.dumps({"changed": ["a.html", "b.html", "c/new.html"], "stale": ["old.html"]}))
-    os.replace(staging / "a.html", output / "a.html")  # the kill came after the first move
+    os.replace(_staged_path(staging, "a.html", flat=True), output / "a.html")  # killed after the first move
     assert "finished" in recover(output)
     assert {p: (output / p).read_text() for p in files_in(output)} == {"a.html": "new", "b.html": "new",
                                                                         "c/new.html": "new"}
+    assert [p.name for p in tmp_path.iterdir()] == ["output"]
+
+
+def test_a_rebuild_stages_files_flat_and_commits_them_to_their_folders(tmp_path):
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "tags").mkdir()
+    staging = new_staging(output)
+    for name in ("tags/a/page/2/index.html", "tags/b/index.html", "index.html"):
+        assert write_if_changed(staging, output, name, name.encode())
+    # No copy of the output's folders: one folder of staged files.
+    assert sorted(p.name for p in staging.iterdir()) == [FLAT]
+    commit_changes(staging, output, ["index.html", "tags/a/page/2/index.html", "tags/b/index.html"], [])
+    assert {p: (output / p).read_text() for p in files_in(output)} == {
+        "index.html": "index.html", "tags/a/page/2/index.html": "tags/a/page/2/index.html",
+        "tags/b/index.html": "tags/b/index.html"}
+    assert [p.name for p in tmp_path.iterdir()] == ["output"]
+
+
+def test_an_output_folder_removed_while_the_build_ran_gets_the_staged_files(tmp_path):
+    output = tmp_path / "output"
+    output.mkdir()
+    staging = new_staging(output)
+    assert write_if_changed(staging, output, "a/b.html", b"new")
+    output.rmdir()
+    commit_changes(staging, output, ["a/b.html"], [])
+    assert (output / "a" / "b.html").read_bytes() == b"new"
     assert [p.name for p in tmp_path.iterdir()] == ["output"]
 
 
