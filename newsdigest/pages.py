@@ -54,13 +54,19 @@ def term_title(term: Term | TermLabel) -> str:
 
 @dataclass(frozen=True)
 class PageGroup:
-    """Pages one function made from what it was given besides the config: a listing's pages, or a run of
-    article pages. `inputs` names the function and holds all it was given, so equal inputs (and config) mean
+    """Pages one function made from what it was given besides the config: a run of a listing's archive pages,
+    or a run of article pages. `inputs` names the function and holds all it was given, so equal inputs (and config) mean
     equal pages: a rebuild finding a group's inputs as they were need not work out its pages' fingerprints
     again. A page made from the whole site (the front page, an index of terms) is a group without inputs."""
 
     inputs: tuple[Any, ...] | None
     pages: tuple[Page, ...]
+
+
+def alone(page: Page) -> PageGroup:
+    """A page in a group of its own, made from more than a group's inputs (its fingerprint is always worked
+    out)."""
+    return PageGroup(None, (page,))
 
 
 def made_from(config: Config, make: Callable[..., Iterator[Page]], *inputs: Any) -> PageGroup:
@@ -78,10 +84,6 @@ def site_page_groups(site: Site) -> Iterator[PageGroup]:
     """Every HTML page of the site in groups, in a fixed order."""
     config = site.config
     site_feeds = feed_links(config.title, "")
-
-    def alone(page: Page) -> PageGroup:
-        return PageGroup(None, (page,))
-
     yield alone(_front_page(site, site_feeds))
     yield from _listing(config, "", "Latest news", config.title, site.articles, site_feeds, {}, urls.LATEST)
     for term in site.topics + site.tags:
@@ -137,10 +139,10 @@ def _listing(config: Config, folder: str, title: str, archive_name: str, article
     total = len(articles)
     archive_pages = total // per_page - (1 if total % per_page == 0 and total else 0)
     first_path = first_path or urls.listing_path(folder)
-    yield PageGroup(None, (Page(first_path, "list.html", title, {
+    yield alone(Page(first_path, "list.html", title, {
         "articles": tuple(articles[:per_page]), "heading": title,
         "pagination": {"newer": None, "older": listing_path_or_none(folder, archive_pages), "label": ""},
-        **extra}, feeds),))
+        **extra}, feeds))
     for first in range(1, archive_pages + 1, ARCHIVE_RUN):
         last = min(first + ARCHIVE_RUN - 1, archive_pages)
         items = tuple(articles[total - last * per_page: total - (first - 1) * per_page])
