@@ -74,12 +74,6 @@ def made_from(config: Config, make: Callable[..., Iterator[Page]], *inputs: Any)
     return PageGroup((make.__qualname__, *inputs), tuple(make(config, *inputs)))
 
 
-def site_pages(site: Site) -> Iterator[Page]:
-    """Every HTML page of the site, in a fixed order."""
-    for group in site_page_groups(site):
-        yield from group.pages
-
-
 def site_page_groups(site: Site) -> Iterator[PageGroup]:
     """Every HTML page of the site in groups, in a fixed order."""
     config = site.config
