@@ -55,9 +55,10 @@ def term_title(term: Term | TermLabel) -> str:
 @dataclass(frozen=True)
 class PageGroup:
     """Pages one function made from what it was given besides the config: a run of a listing's archive pages,
-    or a run of article pages. `inputs` names the function and holds all it was given, so equal inputs (and config) mean
-    equal pages: a rebuild finding a group's inputs as they were need not work out its pages' fingerprints
-    again. A page made from the whole site (the front page, an index of terms) is a group without inputs."""
+    or a run of article pages. `inputs` names the function and holds all it was given, so equal inputs (and
+    config) mean equal pages: a rebuild finding a group's inputs as they were need not work out its pages'
+    fingerprints again. A page made from the whole site (the front page, an index of terms) is a group
+    without inputs."""
 
     inputs: tuple[Any, ...] | None
     pages: tuple[Page, ...]
@@ -183,7 +184,8 @@ def _article_runs(site: Site) -> Iterator[ArticleRun]:
     ends = [index + 1 for index, article in enumerate(articles)
             if zlib.crc32(article.slug.encode("utf-8")) % ARTICLE_RUN == 0]
     start = 0
-    for end in ends + ([len(articles)] if not ends or ends[-1] != len(articles) else []):
+    # The site's end closes the last run, unless its oldest article closed it already.
+    for end in ends + [len(articles)]:
         if end > start:
             window = (articles[start - 1] if start else None, *articles[start:end],
                       articles[end] if end < len(articles) else None)
