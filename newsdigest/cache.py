@@ -10,6 +10,7 @@ import json
 import os
 import pickle
 import sqlite3
+from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -18,6 +19,8 @@ from . import __version__
 
 SCHEMA = 9
 CACHE_FILE = "cache.sqlite"
+# Texts a lookup keeps (see TextLookup): more than the items of the feeds that one page of articles updates.
+RECENT_TEXTS = 256
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,17 @@ class BuildCache:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                         (f"page groups:{folder}", "\n".join(keys)))
 
+    def template_references(self) -> dict[str, tuple[str, ...]]:
+        """What the templates named, by the digest of each source (see fingerprint.template_references)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'template references'").fetchone()
+        return {key: tuple(names) for key, names in json.loads(row[0]).items()} if row else {}
+
+    def store_template_references(self, references: dict[str, tuple[str, ...]]) -> None:
+        """Those of today's templates, where they differ from what was stored."""
+        if references != self.template_references():
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('template references', ?)",
+                            (json.dumps(references, sort_keys=True),))
+
     def folder_times(self, output: Path) -> dict[str, int]:
         """The time of each folder of an output folder when all the files the build made in it were seen there
         (see presence.py)."""
@@ -187,15 +201,25 @@ class BuildCache:
 class TextLookup:
     """An article's body or search words from the cache, for the pages, feeds and search pieces that need
     them: texts are kept out of the site model's memory. Each process opens its own read-only connection
-    (workers are forked)."""
+    (workers are forked). The last few texts are kept: an article's body goes into its page and into the
+    three formats of each feed that lists it, one after another."""
 
     def __init__(self, path: Path, column: str):
         if column not in ("body", "words"):
             raise ValueError(f"no such text column: {column}")
         self.path, self.column = path, column
         self._connections: dict[int, sqlite3.Connection] = {}
+        self._recent: OrderedDict[str, str] = OrderedDict()
 
     def __call__(self, article) -> str:
+        text = self._recent.get(article.source_path)
+        if text is None:
+            text = self._recent[article.source_path] = self._read(article)
+            if len(self._recent) > RECENT_TEXTS:
+                self._recent.popitem(last=False)
+        return text
+
+    def _read(self, article) -> str:
         connection = self._connections.get(os.getpid())
         if connection is None:
             connection = self._connections[os.getpid()] = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)

@@ -8,9 +8,11 @@ from datetime import date, datetime
 from operator import attrgetter
 from typing import Any, Mapping
 
-from jinja2 import Environment, meta
+import jinja2
+from jinja2 import Environment, TemplateSyntaxError, meta
 
 from .content import Article
+from .errors import SiteError
 from .render import ENTRY_TEMPLATE
 
 
@@ -20,16 +22,36 @@ _ARTICLE_ONLY, _STRING_ONLY = {Article}, {str}
 _DIGEST = attrgetter("digest")
 
 
-def template_digests(env: Environment) -> dict[str, str]:
-    """Each template's digest, covering the templates it extends, includes or imports."""
-    sources = {name: env.loader.get_source(env, name)[0] for name in env.list_templates()
-               if name.endswith((".html", ".xml", ".txt"))}
-    references = {name: set(meta.find_referenced_templates(env.parse(source))) - {None}
-                  for name, source in sources.items()}
-    for name, source in sources.items():
-        # entry() renders its template by name at run time, where Jinja's reference scan cannot see it.
-        if "entry(" in source:
-            references[name].add(ENTRY_TEMPLATE)
+def template_references(env: Environment, remembered: Mapping[str, tuple[str, ...]] | None = None
+                        ) -> dict[str, tuple[str, ...]]:
+    """The templates each template names (extends, includes, imports), by the digest of its source. Parsed
+    only where `remembered` (what an earlier build found) lacks the source: parsing them all is a sixth of a
+    no-op build. A template Jinja cannot parse is the user's to fix: a SiteError naming its file and line."""
+    remembered = remembered or {}
+    references = {}
+    for source, filename in _template_sources(env).values():
+        key = _source_key(source)
+        references[key] = remembered[key] if key in remembered else _referenced(env, source, filename)
+    return references
+
+
+def _referenced(env: Environment, source: str, filename: str) -> tuple[str, ...]:
+    try:
+        found = set(meta.find_referenced_templates(env.parse(source))) - {None}
+    except TemplateSyntaxError as error:
+        raise SiteError(filename, f"template error: {error.message}", "fix the template", error.lineno) from None
+    # entry() renders its template by name at run time, where Jinja's reference scan cannot see it.
+    if "entry(" in source:
+        found.add(ENTRY_TEMPLATE)
+    return tuple(sorted(found))
+
+
+def template_digests(env: Environment, references: Mapping[str, tuple[str, ...]] | None = None
+                     ) -> dict[str, str]:
+    """Each template's digest, covering the templates it extends, includes or imports (`references` as
+    template_references gives them, worked out here when not given)."""
+    sources = {name: source for name, (source, _) in _template_sources(env).items()}
+    references = references if references is not None else template_references(env)
     digests = {}
     for name in sources:
         closure, todo = set(), [name]
@@ -38,9 +60,24 @@ def template_digests(env: Environment) -> dict[str, str]:
             if current in closure or current not in sources:
                 continue
             closure.add(current)
-            todo.extend(references[current])
+            todo.extend(references[_source_key(sources[current])])
         digests[name] = digest(*(sources[n] for n in sorted(closure)))
     return digests
+
+
+def _template_sources(env: Environment) -> dict[str, tuple[str, str]]:
+    """Each template's source and file, by its name."""
+    found = {}
+    for name in env.list_templates():
+        if name.endswith((".html", ".xml", ".txt")):
+            source, filename, _ = env.loader.get_source(env, name)
+            found[name] = (source, filename or name)
+    return found
+
+
+def _source_key(source: str) -> str:
+    """What a template's references are known by: its source, and the Jinja version that parses it."""
+    return digest(jinja2.__version__, source)
 
 
 def digest(*parts: str) -> str:

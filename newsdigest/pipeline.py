@@ -18,7 +18,7 @@ from . import __version__
 from .cache import BuildCache, InputsRecord
 from .config import Config
 from .errors import SiteError
-from .fingerprint import digest, template_digests
+from .fingerprint import digest, template_digests, template_references
 from .incremental import ContentFile, load_through_cache, scan_content
 from .markup import EXTENSIONS
 from .outputs import Job, LastPlan, Plan, StaticFile, config_key, site_jobs, static_files
@@ -81,13 +81,15 @@ def build(config: Config, options: BuildOptions = BuildOptions(), progress: Prog
     output = (options.output or config.path("output")).resolve()
     check_output_folder(output, config.root, config.path("content"))
     env = make_environment(config)
-    templates = template_digests(env)
     signature = parse_signature(config)
     with exclusive_lock(config.path("cache") / "build.lock", options.on_wait):
         recovered = recover(output)
         owned = owned_files(output, options.clean)
         cache = BuildCache(config.path("cache"), signature)
         try:
+            references = template_references(env, cache.template_references())
+            cache.store_template_references(references)
+            templates = template_digests(env, references)
             with _collector_paused():
                 try:
                     result = _build(config, options, progress, env, templates, cache, signature, owned)

@@ -76,6 +76,12 @@ def test_a_broken_config_or_template_leaves_the_previous_output_whole(fixture_si
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "template error while rendering articles/" in result.stderr
     assert snapshot(fixture_site / "output") == before
+    # A template Jinja cannot parse at all is found before anything renders, and named by its line.
+    (fixture_site / "templates" / "article.html").write_text("{% extends 'base.html' %}\n{{ page.title }\n")
+    result = run_cli("--site", str(fixture_site))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "templates/article.html:2: template error: unexpected '}' -- fix the template" in result.stderr
+    assert snapshot(fixture_site / "output") == before
 
 
 def test_site_templates_override_the_defaults(fixture_site):

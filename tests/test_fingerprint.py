@@ -2,7 +2,10 @@ from newsdigest.config import Config
 from datetime import datetime, timezone
 
 from newsdigest.content import Article
-from newsdigest.fingerprint import Fingerprints, digest, template_digests
+import pytest
+
+from newsdigest.errors import SiteError
+from newsdigest.fingerprint import Fingerprints, digest, template_digests, template_references
 from newsdigest.site import Term
 from newsdigest.render import make_environment
 
@@ -23,6 +26,32 @@ def test_a_template_digest_covers_what_it_extends_and_imports(tmp_path):
     assert entry_only["list.html"] != before["list.html"]
     assert entry_only["edition.html"] != before["edition.html"]
     assert entry_only["archive.html"] == before["archive.html"]
+
+
+def test_template_references_are_parsed_once_and_remembered_by_source(tmp_path):
+    env = make_environment(Config(root=tmp_path))
+    found = template_references(env)
+    assert template_references(env, found) == found
+    # What is remembered is taken as it is, not parsed again: a remembered reference the source does not
+    # make changes the digest of the templates that name it.
+    base_key = next(key for key, names in found.items() if names == ())
+    planted = {**found, base_key: ("article.html",)}
+    assert template_references(env, planted) == planted
+    assert template_digests(env, planted) != template_digests(env, found)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "terms.html").write_text("{% extends 'base.html' %}{% block main %}x{% endblock %}")
+    edited = make_environment(Config(root=tmp_path))
+    assert set(template_references(edited, found)) - set(found)
+    assert template_digests(edited, template_references(edited, found)) == template_digests(edited)
+
+
+def test_a_template_jinja_cannot_parse_is_a_site_error_with_its_line(tmp_path):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "list.html").write_text("{% extends 'base.html' %}\n\n{% block main %}{{ x }\n")
+    with pytest.raises(SiteError) as raised:
+        template_references(make_environment(Config(root=tmp_path)))
+    assert str(raised.value.path).endswith("list.html") and raised.value.line == 3
+    assert "template error" in raised.value.problem
 
 
 def test_fingerprints_differ_with_their_parts():
