@@ -10,7 +10,8 @@ from types import MappingProxyType
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import SiteError
+from .errors import SiteError, not_utf8
+from .markup import CONTROL_CHARACTERS
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REPUBLISH = ("full", "summary")
@@ -175,18 +176,46 @@ _TYPE_NAMES = {str: "a string", int: "a whole number", float: "a number", list: 
 def load_config(root: Path, base_url: str | None = None) -> Config:
     """Read `root/site.toml` (a missing file means all defaults) and validate it."""
     path = root / "site.toml"
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    text = _site_toml_text(path)
     try:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         line = re.search(r"line (\d+)", str(error))
         raise SiteError(path, f"not valid TOML: {error}", "fix the syntax at that line",
                         int(line.group(1)) if line else None) from None
+    _check_characters(table, path, text)
     config = _config_from_table(table, path, text)
     if base_url:
         config = replace(config, base_url=base_url)
     config = _validated(replace(config, root=root), path, text)
     return replace(config, base_url=_with_slash(config.base_url))
+
+
+def _site_toml_text(path: Path) -> str:
+    """site.toml's text, '' where there is none."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        return ""
+    except UnicodeDecodeError as error:
+        raise not_utf8(path, error, "save site.toml as UTF-8") from None
+    except OSError as error:
+        raise SiteError(path, f"cannot be read: {error.strerror}",
+                        "check that it is a file you may read") from None
+
+
+def _check_characters(value: Any, path: Path, text: str, key: str = "") -> None:
+    """No setting holds a control character (TOML's escapes write them: "\\u0001"): feeds are XML, which
+    cannot carry them, and no page is helped by one."""
+    if isinstance(value, dict):
+        for name, item in value.items():
+            _check_characters(item, path, text, name)
+    elif isinstance(value, list):
+        for item in value:
+            _check_characters(item, path, text, key)
+    elif isinstance(value, str) and (found := CONTROL_CHARACTERS.search(value)):
+        raise SiteError(path, f"setting '{key}' holds a control character (U+{ord(found.group()):04X})",
+                        "remove it (in TOML an escape such as \\u0001 writes one)", _line_of(text, key))
 
 
 def _config_from_table(table: dict[str, Any], path: Path, text: str) -> Config:
@@ -208,7 +237,7 @@ class FetchPlan:
 def load_fetch_plan(config: Config) -> FetchPlan:
     """The [[sources]] and [fetch] of site.toml (load_config has checked the file's syntax)."""
     path = config.root / "site.toml"
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    text = _site_toml_text(path)
     table = tomllib.loads(text)
     topic_ids = {topic.id for topic in config.topics}
     sources = tuple(_source(entry, number, text, topic_ids)
@@ -310,7 +339,7 @@ def _check_keys(table: dict[str, Any], types: dict[str, tuple[type, ...]], path:
 
 
 def _validated(config: Config, path: Path, text: str) -> Config:
-    if not re.match(r"^https?://[^/]+", config.base_url):
+    if not re.match(r"^https?://[^/\s]+\S*$", config.base_url) or CONTROL_CHARACTERS.search(config.base_url):
         raise SiteError(path, f"base_url '{config.base_url}' is not an absolute http(s) URL",
                         "write it like https://USER.github.io/REPO/", _line_of(text, "base_url"))
     try:
@@ -326,6 +355,17 @@ def _validated(config: Config, path: Path, text: str) -> Config:
         if getattr(config, name) < 1:
             raise SiteError(path, f"{name} must be at least 1", f"set {name} to a positive number",
                             _line_of(text, name))
+    if not config.title.strip():
+        raise SiteError(path, "title is empty", 'name the digest: title = "…"', _line_of(text, "title"))
+    if config.related_items < 0:
+        raise SiteError(path, "related_items must be at least 0", "set related_items to 0 (none) or more",
+                        _line_of(text, "related_items"))
+    # The cache folder must not lie in a file (cache_dir = "/dev/null"); the output is checked where it is
+    # built, since --output may name it.
+    blocked = not_a_folder(config.path("cache"))
+    if blocked is not None:
+        raise SiteError(path, f"cache_dir '{config.cache_dir}' cannot be a folder: {blocked} is not one",
+                        "set cache_dir to a folder", _line_of(text, "cache_dir"))
     seen: set[str] = set()
     for topic in config.topics:
         if not SLUG_PATTERN.match(topic.id) or len(topic.id) > MAX_ID_LENGTH or topic.id in seen:
@@ -336,6 +376,13 @@ def _validated(config: Config, path: Path, text: str) -> Config:
                             _line_of(text, f'"{topic.id}"'))
         seen.add(topic.id)
     return config
+
+
+def not_a_folder(path: Path) -> Path | None:
+    """What stops a folder being made at `path`: the path itself, or the nearest of its parents that
+    exists, when that is not a folder (None when nothing does)."""
+    existing = next((p for p in (path, *path.parents) if p.exists()), None)
+    return existing if existing is not None and not existing.is_dir() else None
 
 
 def _with_slash(url: str) -> str:

@@ -16,7 +16,7 @@ from slugify import slugify
 
 from .config import Config
 from .dates import calendar_day
-from .errors import SiteError, line_of_key
+from .errors import SiteError, line_of_key, not_utf8
 from .markup import (MarkupLimitError, first_paragraph, markdown_converter, markdown_to_html, plain_text,
                      reading_minutes, without_control_characters)
 
@@ -29,6 +29,11 @@ _WORD = re.compile(r"\w+")
 MAX_NAME_LENGTH = 100
 # Each tag is a page and three feeds that list the article with all its tags: past this, no reader is helped.
 MAX_TAGS = 100
+# Front matter nested deeper than this is refused before YAML composes it (see _check_nesting).
+MAX_YAML_DEPTH = 100
+# Front matter newsdigest does not know is given to templates as it is: these bound how deep and how large.
+MAX_EXTRA_DEPTH = 20
+MAX_EXTRA_VALUES = 10_000
 
 
 def prepare_parsers(typography: bool) -> None:
@@ -50,9 +55,32 @@ def yaml_handler() -> Any:
 
     class FastYAMLHandler(frontmatter.YAMLHandler):
         def load(self, fm: str, **kwargs: Any) -> Any:
-            return yaml.load(fm, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            _check_nesting(fm, loader)
+            return yaml.load(fm, Loader=loader)
 
     return FastYAMLHandler()
+
+
+def _check_nesting(fm: str, loader: Any) -> None:
+    """Refuse front matter nested deeper than MAX_YAML_DEPTH as a YAML error: libyaml composes nodes by
+    recursion in C, and nesting a hundred thousand levels deep overflows its stack and kills the process."""
+    import yaml
+
+    # Each level opens with a bracket, a dash, a question mark or a new line: text with fewer of them
+    # than the limit cannot reach it, and needs no scan (nearly all front matter).
+    if sum(fm.count(mark) for mark in "[{-?\n") < MAX_YAML_DEPTH:
+        return
+    opening = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken, yaml.BlockSequenceStartToken,
+               yaml.BlockMappingStartToken)
+    closing = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken, yaml.BlockEndToken)
+    depth = 0
+    for token in yaml.scan(fm, Loader=loader):
+        depth += isinstance(token, opening) - isinstance(token, closing)
+        if depth > MAX_YAML_DEPTH:
+            raise yaml.MarkedYAMLError(problem=f"nested more than {MAX_YAML_DEPTH} levels deep",
+                                       problem_mark=token.start_mark,
+                                       note="nest its lists and maps less deep")
 
 
 GUID_NAMESPACE = uuid.UUID("6f1c6a52-8f0e-4c55-9a4c-6e2b1d0f7a11")
@@ -219,7 +247,7 @@ def parse_article(path: Path, data: bytes, config: Config, digest: str = "") -> 
         dateline_in_body=bool(dateline) and first_paragraph(body_html).startswith(dateline),
         search_words=" ".join(index_words(text)),
         digest=digest,
-        extra={k: v for k, v in meta.items() if k not in KNOWN_FIELDS},
+        extra=fields.extra(),
     )
 
 
@@ -230,9 +258,7 @@ def _decode(path: Path, data: bytes) -> str:
     try:
         return without_control_characters(data.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise SiteError(path, f"not UTF-8 text (byte 0x{data[error.start]:02x})",
-                        "save the file as UTF-8, e.g. iconv -f cp1252 -t utf-8", line) from None
+        raise not_utf8(path, error, "save the file as UTF-8, e.g. iconv -f cp1252 -t utf-8") from None
 
 
 def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
@@ -249,7 +275,7 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         # python-frontmatter hands YAML the text from the end of the '---' line, so the marks are file lines.
         raise SiteError(path, f"front matter is not valid YAML: {problem}",
-                        "fix the YAML (quote values that contain ': ')",
+                        getattr(error, "note", None) or "fix the YAML (quote values that contain ': ')",
                         mark.line + 1 if mark else None) from None
     if not isinstance(post.metadata, dict) or not post.metadata:
         raise SiteError(path, "front matter is empty or not a set of 'key: value' lines",
@@ -300,6 +326,27 @@ class _Fields:
             raise self.error(key, f"{key} '{value}' is outside the years 1000 to 9999",
                              "check the year: write it as YYYY-MM-DD")
         return parsed
+
+    def extra(self) -> dict[str, Any]:
+        """The fields newsdigest does not know, for templates (`article.extra.KEY`). Each is walked here once,
+        as the cache and the fingerprints will walk it: past MAX_EXTRA_DEPTH levels, or past MAX_EXTRA_VALUES
+        values counted as often as they appear (YAML's anchors can repeat one list inside another, over and
+        over), it is no data a page shows, and it would stall or break the build."""
+        extra = {key: value for key, value in self.meta.items() if key not in KNOWN_FIELDS}
+        for key, value in extra.items():
+            todo, seen = [(value, 1)], 0
+            while todo:
+                current, depth = todo.pop()
+                seen += 1
+                if depth > MAX_EXTRA_DEPTH or seen > MAX_EXTRA_VALUES:
+                    raise self.error(key, f"'{key}' is nested more than {MAX_EXTRA_DEPTH} levels deep or "
+                                     f"holds more than {MAX_EXTRA_VALUES:,} values",
+                                     f"simplify {key}: or remove it")
+                if isinstance(current, dict):
+                    todo.extend((item, depth + 1) for item in (*current.keys(), *current.values()))
+                elif isinstance(current, (list, tuple, set)):
+                    todo.extend((item, depth + 1) for item in current)
+        return extra
 
     def flag(self, key: str) -> bool:
         value = self.meta.get(key, False)

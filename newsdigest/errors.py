@@ -25,6 +25,13 @@ class SiteError(Exception):
         return f"{text} -- {self.hint}" if self.hint else text
 
 
+def not_utf8(path: Path | str, error: UnicodeDecodeError, hint: str) -> SiteError:
+    """The error for a file that is not UTF-8: its first bad byte, and the line it is on."""
+    data = error.object
+    return SiteError(path, f"not UTF-8 text (byte 0x{data[error.start]:02x})", hint,
+                     data[:error.start].count(b"\n") + 1)
+
+
 def line_of_key(text: str, key: str) -> int | None:
     """The 1-based line of a top-level YAML key in a front matter file, if it is there."""
     for number, line in enumerate(text.splitlines(), start=1):

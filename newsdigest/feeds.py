@@ -42,7 +42,8 @@ def site_feeds(site: Site) -> Iterator[Feed]:
     limit = config.feed_items
     # A feed with no items yet is dated by the site's newest change, never by the clock.
     site_updated = newest_change(site.openable)
-    yield Feed("", config.title, config.description, site.openable[:limit], site_updated)
+    # RSS requires a description: a site without one is described by its title.
+    yield Feed("", config.title, config.description.strip() or config.title, site.openable[:limit], site_updated)
     for term in site.topics + site.tags:
         description = term.description or f"{term_title(term)}: articles from {config.title}."
         # A headline alone is no feed item: a reader gets articles it can open.

@@ -6,13 +6,14 @@ import hashlib
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from operator import attrgetter
+from pathlib import Path
 from typing import Any, Mapping
 
 import jinja2
 from jinja2 import Environment, TemplateSyntaxError, meta
 
 from .content import Article
-from .errors import SiteError
+from .errors import SiteError, not_utf8
 from .render import ENTRY_TEMPLATE
 
 
@@ -39,7 +40,8 @@ def _referenced(env: Environment, source: str, filename: str) -> tuple[str, ...]
     try:
         found = set(meta.find_referenced_templates(env.parse(source))) - {None}
     except TemplateSyntaxError as error:
-        raise SiteError(filename, f"template error: {error.message}", "fix the template", error.lineno) from None
+        raise SiteError(filename, f"template error: {error.message}", "fix the template",
+                        error.lineno) from None
     # entry() renders its template by name at run time, where Jinja's reference scan cannot see it.
     if "entry(" in source:
         found.add(ENTRY_TEMPLATE)
@@ -70,9 +72,22 @@ def _template_sources(env: Environment) -> dict[str, tuple[str, str]]:
     found = {}
     for name in env.list_templates():
         if name.endswith((".html", ".xml", ".txt")):
-            source, filename, _ = env.loader.get_source(env, name)
+            try:
+                source, filename, _ = env.loader.get_source(env, name)
+            except UnicodeDecodeError as error:
+                raise not_utf8(_template_file(env, name), error, "save the template as UTF-8") from None
+            except OSError as error:
+                raise SiteError(_template_file(env, name), f"cannot be read: {error.strerror}",
+                                "check the file's permissions") from None
             found[name] = (source, filename or name)
     return found
+
+
+def _template_file(env: Environment, name: str) -> str:
+    """Where the loader finds a template: the first of its folders that has the name."""
+    loaders = getattr(env.loader, "loaders", [env.loader])
+    folders = [Path(folder) for loader in loaders for folder in getattr(loader, "searchpath", [])]
+    return str(next((folder / name for folder in folders if (folder / name).exists()), name))
 
 
 def _source_key(source: str) -> str:

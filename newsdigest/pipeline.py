@@ -80,6 +80,10 @@ def build(config: Config, options: BuildOptions = BuildOptions(), progress: Prog
     """
     output = (options.output or config.path("output")).resolve()
     check_output_folder(output, config.root, config.path("content"))
+    if not config.path("content").is_dir():
+        # A mistyped content_dir would otherwise publish an empty site over the last one.
+        raise SiteError(config.path("content"), "the content folder does not exist",
+                        "create it, or set content_dir in site.toml to the folder holding the articles")
     env = make_environment(config)
     signature = parse_signature(config)
     with exclusive_lock(config.path("cache") / "build.lock", options.on_wait):

@@ -65,6 +65,11 @@ def render_page(env: Environment, page: Page, config: Config, topic_names: dict[
         name = getattr(error, "filename", None) or page.template
         raise SiteError(name, f"template error while rendering {page.path}: {error}",
                         "fix the template", getattr(error, "lineno", None)) from None
+    except RecursionError:
+        raise SiteError(page.template, f"template error while rendering {page.path}: templates extend, "
+                        "include or import one another in a loop without end",
+                        "break the loop (a template that extends or includes itself, or through others)") \
+            from None
 
 
 def _link(context: Any, path: str) -> str:

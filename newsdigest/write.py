@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from .config import not_a_folder
 from .errors import SiteError
 
 # The list of files the build wrote into an output folder: the only files it will ever replace or delete.
@@ -74,6 +75,10 @@ def check_output_folder(output: Path, site_root: Path, content: Path) -> None:
     if output == site_root or site_root.is_relative_to(output) or content.is_relative_to(output):
         raise SiteError(output, "the output folder holds the site itself (site.toml, content/)",
                         "build into a folder of its own, e.g. --output output")
+    blocked = not_a_folder(output)
+    if blocked is not None:
+        raise SiteError(output, f"the output folder cannot be made: {blocked} is not a folder",
+                        "build into a folder, e.g. --output output")
 
 
 def owned_files(output: Path, clean: bool) -> list[str]:

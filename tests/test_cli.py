@@ -82,6 +82,27 @@ def test_a_broken_config_or_template_leaves_the_previous_output_whole(fixture_si
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "templates/article.html:2: template error: unexpected '}' -- fix the template" in result.stderr
     assert snapshot(fixture_site / "output") == before
+    (fixture_site / "templates" / "article.html").write_bytes(b"{% extends 'base.html' %}\n\xff\n")
+    result = run_cli("--site", str(fixture_site))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "templates/article.html:2: not UTF-8 text (byte 0xff) -- save the template as UTF-8" \
+        in result.stderr
+    assert snapshot(fixture_site / "output") == before
+
+
+def test_an_output_in_a_file_or_a_missing_content_folder_stops_the_build(fixture_site):
+    assert run_cli("--site", str(fixture_site)).returncode == 0
+    before = snapshot(fixture_site / "output")
+    result = run_cli("--site", str(fixture_site), "--output", str(fixture_site / "site.toml" / "out"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "the output folder cannot be made:" in result.stderr and "site.toml is not a folder" in result.stderr
+    toml = fixture_site / "site.toml"
+    toml.write_text('content_dir = "artcles"\n' + toml.read_text())
+    result = run_cli("--site", str(fixture_site))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "artcles: the content folder does not exist" in result.stderr
+    # A mistyped content folder does not publish an empty site over the last one.
+    assert snapshot(fixture_site / "output") == before
 
 
 def test_site_templates_override_the_defaults(fixture_site):

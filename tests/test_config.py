@@ -50,6 +50,8 @@ def test_base_url_from_the_command_line_wins(tmp_path):
     ('[[topics]]\nid = "a"\nname = "A"\n[[topics]]\nid = "a"\nname = "B"\n', "topic id 'a' is used twice", 2),
     ('[[topics]]\nid = "a"\nname = "A"\nkeywords = { "x" = "heavy" }\n', "keyword 'x' has weight 'heavy'", 4),
     ('per_page = 0\n', "per_page must be at least 1", 1),
+    ('title = "x"\nrelated_items = -1\n', "related_items must be at least 0", 2),
+    ('cache_dir = "site.toml/cache"\n', "cache_dir 'site.toml/cache' cannot be a folder", 1),
     ('title = "x"\nrepublish = "teaser"\n', "republish 'teaser' is not one of full, summary", 2),
     ('section_items = 0\n', "section_items must be at least 1", 1),
     ('noindex_copies = "yes"\n', "setting 'noindex_copies' is 'yes', which is not true or false", 1),
@@ -62,6 +64,14 @@ def test_bad_settings_are_reported_by_name_and_line(tmp_path, text, problem, lin
     assert caught.value.line == line
     assert caught.value.hint
     assert str(caught.value).startswith(f"{tmp_path / 'site.toml'}:{line}: ")
+
+
+def test_a_site_toml_that_is_not_utf8_is_reported_by_line(tmp_path):
+    (tmp_path / "site.toml").write_bytes('title = "Digest"\ndescription = "Café"\n'.encode("cp1252"))
+    with pytest.raises(SiteError) as caught:
+        load_config(tmp_path)
+    assert str(caught.value) == \
+        f"{tmp_path / 'site.toml'}:2: not UTF-8 text (byte 0xe9) -- save site.toml as UTF-8"
 
 
 SOURCES = '''[[topics]]

@@ -79,6 +79,31 @@ def test_each_bad_file_is_one_clear_error(fixture_config, name):
     assert name in str(error)
 
 
+LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi"))
+HOSTILE_FRONT_MATTER = {
+    # libyaml composes by recursion in C: this deep, it crashed the process before the check.
+    "flow lists": ("x: " + "[" * 200_000 + "]" * 200_000 + "\n", "nested more than 100 levels deep", 4),
+    "flow maps": ("x: " + "{a: " * 50_000 + "1" + "}" * 50_000 + "\n", "nested more than 100 levels deep", 4),
+    "dashes": ("x:\n  " + "- " * 50_000 + "1\n", "nested more than 100 levels deep", 5),
+    "indents": ("".join(" " * i + f"k{i}:\n" for i in range(3000)), "nested more than 100 levels deep", 104),
+    "within YAML's limit": ("x: " + "[" * 50 + "]" * 50 + "\n", "'x' is nested more than 20 levels deep", 4),
+    # Anchors repeat one list inside the next: nine to the fifth values already in e, were they walked.
+    "aliases": (LAUGHS, "'e' is nested more than 20 levels deep or holds more than 10,000 values", 8),
+    "itself": ("loop: &l [1, *l]\n", "'loop' is nested more than 20 levels deep", 4),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_FRONT_MATTER))
+def test_front_matter_too_deep_or_too_large_is_one_clear_error(tmp_path, fixture_config, case):
+    extra, problem, line = HOSTILE_FRONT_MATTER[case]
+    path = tmp_path / "hostile.md"
+    path.write_text(f"---\ntitle: Hostile\ndate: 2025-01-01\n{extra}---\nBody.\n")
+    with pytest.raises(SiteError) as caught:
+        load_article(path, fixture_config)
+    assert problem in caught.value.problem and caught.value.line == line and caught.value.hint
+
+
 def load_articles(config):
     """Every article the build's content scan finds, parsed without the cache, and the errors."""
     results = []

@@ -39,7 +39,8 @@ def test_template_references_are_parsed_once_and_remembered_by_source(tmp_path):
     assert template_references(env, planted) == planted
     assert template_digests(env, planted) != template_digests(env, found)
     (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "terms.html").write_text("{% extends 'base.html' %}{% block main %}x{% endblock %}")
+    (tmp_path / "templates" / "terms.html").write_text(
+        "{% extends 'base.html' %}{% block main %}x{% endblock %}")
     edited = make_environment(Config(root=tmp_path))
     assert set(template_references(edited, found)) - set(found)
     assert template_digests(edited, template_references(edited, found)) == template_digests(edited)
