@@ -73,28 +73,21 @@ class Plan:
 
 def site_jobs(site: Site, env: Environment, templates: dict[str, str], body_of: Callable[[Article], str],
               words_of: Callable[[Article], str], static: dict[str, StaticFile], last: LastPlan) -> Plan:
+    """Every file of the site: its pages and sitemap, and its other files."""
+    pages = page_plan(site, env, templates, body_of, last)
+    return Plan(pages.jobs + file_jobs(site, body_of, words_of, static), pages.groups)
+
+
+def page_plan(site: Site, env: Environment, templates: dict[str, str], body_of: Callable[[Article], str],
+              last: LastPlan) -> Plan:
+    """The HTML pages and the sitemap that lists them."""
     config = site.config
     key = config_key(config)
     fingerprint = Fingerprints()
-    body_of = partial(_published_body, body_of, config)
-    names = site.topic_names()
+    make_page = partial(_page, env, config, site.topic_names(), partial(_published_body, body_of, config))
     groups = list(site_page_groups(site))
-    make_page = partial(_page, env, config, names, body_of)
     jobs, group_keys = _page_jobs(groups, fingerprint, key, templates, last, make_page)
-    pages = [page for group in groups for page in group.pages]
-    for feed in site_feeds(site):
-        feed_key = fingerprint(key, feed.folder, feed.title, feed.description, feed.articles, feed.updated)
-        for fmt in ("rss", "atom"):
-            jobs.append(Job(urls.feed_path(feed.folder, fmt), digest(feed_key, fmt),
-                            partial(render_feed, feed, fmt, site, body_of)))
-        jobs.append(Job(urls.feed_path(feed.folder, "json"), digest(feed_key, "json"),
-                        partial(render_json_feed, feed, site, body_of)))
-    indexed = [page for page in pages if not is_noindex_copy(page, config)]
-    jobs += [
-        Job("feeds.opml", fingerprint(key, "opml", site.topics), partial(render_opml, site)),
-        Job("robots.txt", digest(key, "robots"), partial(render_robots, config.base_url)),
-        Job(".nojekyll", digest("nojekyll"), lambda: b""),
-    ]
+    indexed = [page for group in groups for page in group.pages if not is_noindex_copy(page, config)]
     sitemaps = sitemap_files(indexed)
     for path, listed in sitemaps:
         entries = sitemap_entries(listed)
@@ -104,6 +97,29 @@ def site_jobs(site: Site, env: Environment, templates: dict[str, str], body_of: 
         paths = [path for path, _ in sitemaps]
         jobs.append(Job(SITEMAP, digest(key, "sitemap index", *paths),
                         partial(render_sitemap_index, paths, config.base_url)))
+    return Plan(jobs, group_keys)
+
+
+def file_jobs(site: Site, body_of: Callable[[Article], str], words_of: Callable[[Article], str],
+              static: dict[str, StaticFile]) -> list[Job]:
+    """The site's files but its pages: feeds, the search index, static files, robots.txt."""
+    config = site.config
+    key = config_key(config)
+    fingerprint = Fingerprints()
+    body_of = partial(_published_body, body_of, config)
+    jobs = []
+    for feed in site_feeds(site):
+        feed_key = fingerprint(key, feed.folder, feed.title, feed.description, feed.articles, feed.updated)
+        for fmt in ("rss", "atom"):
+            jobs.append(Job(urls.feed_path(feed.folder, fmt), digest(feed_key, fmt),
+                            partial(render_feed, feed, fmt, site, body_of)))
+        jobs.append(Job(urls.feed_path(feed.folder, "json"), digest(feed_key, "json"),
+                        partial(render_json_feed, feed, site, body_of)))
+    jobs += [
+        Job("feeds.opml", fingerprint(key, "opml", site.topics), partial(render_opml, site)),
+        Job("robots.txt", digest(key, "robots"), partial(render_robots, config.base_url)),
+        Job(".nojekyll", digest("nojekyll"), lambda: b""),
+    ]
     # A block's word pieces depend on its articles' words alone: all are made again when one of them changed,
     # and written where their bytes changed.
     for block, articles in word_blocks(site):
@@ -116,7 +132,7 @@ def site_jobs(site: Site, env: Environment, templates: dict[str, str], body_of: 
              for number, (path, articles) in enumerate(doc_pieces(site))]
     # static/ is copied as is; a file is copied again only when its bytes changed.
     jobs += [Job(name, digest(name, f.sha), f.path.read_bytes) for name, f in static.items()]
-    return Plan(jobs, group_keys)
+    return jobs
 
 
 def _page_jobs(groups: list[PageGroup], fingerprint: Fingerprints, key: str, templates: dict[str, str],

@@ -5,7 +5,12 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
 import resource
+import signal
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
 T = TypeVar("T")
@@ -66,3 +71,63 @@ def _tasks_per_worker() -> int | None:
 
 def _run_chunk(indices: range) -> list:
     return [_task(i) for i in indices]
+
+
+@contextmanager
+def alongside(work: Callable[[], T], folder: Path, apart: bool = True) -> Iterator[Callable[[], T]]:
+    """Run `work` in a forked child while the block runs here, where `apart` asks for it and there are cores
+    and fork to do it; the block is given a function that returns what `work` returned (or raises what it
+    raised), waiting for the child if need be. Without a child, `work` runs here when its result is asked for.
+
+    The child writes its result to a file in `folder` (a pipe would fill and block it if the block failed
+    before reading); a child still running when the block fails is stopped.
+    """
+    if not apart or worker_count() <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield work
+        return
+    handle, name = tempfile.mkstemp(prefix=".alongside-", dir=folder)
+    os.close(handle)
+    pid = os.fork()
+    if pid == 0:
+        _run_in_child(work, name)
+    outcome: list = []
+    running = [True]
+
+    def result() -> T:
+        if not outcome:
+            _, status = os.waitpid(pid, 0)
+            running.clear()
+            with open(name, "rb") as source:
+                data = source.read()
+            if not data:
+                raise RuntimeError(f"the work run alongside ended without a result (status {status})")
+            outcome.append(pickle.loads(data))
+        done, value = outcome[0]
+        if not done:
+            raise value
+        return value
+
+    try:
+        yield result
+    finally:
+        if running:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        Path(name).unlink(missing_ok=True)
+
+
+def _run_in_child(work: Callable[[], object], name: str) -> None:
+    """In a forked child: run the work, write its outcome, and end without the parent's exit handlers."""
+    try:
+        try:
+            outcome = (True, work())
+        except BaseException as error:  # handed to the parent, which raises it
+            outcome = (False, error)
+        try:
+            data = pickle.dumps(outcome)
+        except Exception as error:
+            data = pickle.dumps((False, RuntimeError(f"{outcome[1]!r} ({error})")))
+        with open(name, "wb") as target:
+            target.write(data)
+    finally:
+        os._exit(0)

@@ -21,8 +21,8 @@ from .errors import SiteError
 from .fingerprint import digest, template_digests, template_references
 from .incremental import ContentFile, load_through_cache, scan_content
 from .markup import EXTENSIONS
-from .outputs import Job, LastPlan, Plan, StaticFile, config_key, site_jobs, static_files
-from .parallel import run_indexed
+from .outputs import Job, LastPlan, Plan, StaticFile, config_key, file_jobs, page_plan, static_files
+from .parallel import alongside, run_indexed
 from .presence import RACY_NS, missing_files, record_new_output
 from .render import DEFAULT_TEMPLATES, make_environment
 from .site import build_site
@@ -147,7 +147,6 @@ def _build(config, options, progress, env, templates, cache, parse_key: str, own
         return BuildResult(unchanged=len(owned), done=True, up_to_date=True, note=cache.note)
     last_plan = LastPlan(cache.fingerprints(output), cache.page_groups(output)) if output.exists() \
         else LastPlan({}, frozenset())
-    previous = last_plan.fingerprints
     # Load: each article from the cache, parsed again only where its bytes changed.
     if progress:
         progress.start("reading", len(scan.files))
@@ -160,14 +159,16 @@ def _build(config, options, progress, env, templates, cache, parse_key: str, own
     remembered = cache.related()
     site = build_site(loaded.articles, config, now, drafts=options.drafts, reusable_related=remembered)
     cache.store_related(site.reusable_related, remembered)
-    # Plan: every output file and its fingerprint; those whose fingerprint changed are to be made.
-    plan = _planned(site, env, templates, loaded, scan, last_plan)
+    # Plan and render: every output file and its fingerprint; those whose fingerprint changed (or that are
+    # missing) are made in a staging folder, which keeps only the files whose bytes changed.
+    staging = new_staging(output)
+    try:
+        plan, todo, changed = _plan_and_render(site, env, templates, loaded, scan, last_plan, output, staging,
+                                               cache, progress)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     jobs = plan.jobs
-    unchanged = (job.path for job in jobs if previous.get(job.path) == job.fingerprint)
-    missing = missing_files(output, unchanged, cache)
-    todo = [job for job in jobs if previous.get(job.path) != job.fingerprint or job.path in missing]
-    # Render: make them in a staging folder, keeping only the files whose bytes changed.
-    staging, changed = _render(todo, output, progress)
     # Commit: move the changes in, delete what the build made and no longer makes, remember it all.
     stale = sorted(set(owned) - {job.path for job in jobs})
     new_output, committed_ns = not output.exists(), time.time_ns()
@@ -192,12 +193,39 @@ def _scan(config: Config, templates: dict[str, str], options: BuildOptions) -> S
     return Scan(files, skipped, static, inputs_signature(config, templates, static, options, files), scanned_ns)
 
 
-def _planned(site, env, templates, loaded, scan: Scan, last: LastPlan) -> Plan:
-    """Every file of the site, the manifest of them last."""
-    plan = site_jobs(site, env, templates, loaded.body_of, loaded.words_of, scan.static, last)
-    produced = sorted(job.path for job in plan.jobs) + [MANIFEST]
+def _plan_and_render(site, env, templates, loaded, scan: Scan, last: LastPlan, output: Path, staging: Path,
+                     cache: BuildCache, progress: Progress | None) -> tuple[Plan, list[Job], list[str]]:
+    """The plan, the jobs it had to do, and the paths of the files they staged.
+
+    The files but the pages (feeds, search, static) are planned first: a rebuild makes those that changed in
+    a forked child while this process plans and makes the pages, each half of the work on a core of its own
+    (a cold build, or one remaking many files, renders everything on all cores together instead)."""
+    previous = last.fingerprints
+    files = file_jobs(site, loaded.body_of, loaded.words_of, scan.static)
+    files_changed = [job for job in files if previous.get(job.path) != job.fingerprint]
+    apart = files_changed if previous and len(files_changed) < RENDER_PARALLEL_FROM else []
+    with alongside(partial(_render, apart, staging, output), staging, bool(apart)) as made_apart:
+        plan = _planned(site, env, templates, loaded, last, files)
+        unchanged = (job.path for job in plan.jobs if previous.get(job.path) == job.fingerprint)
+        missing = missing_files(output, unchanged, cache)
+        todo = [job for job in plan.jobs if previous.get(job.path) != job.fingerprint or job.path in missing]
+        if progress:
+            progress.start("writing", len(todo))
+        made_there = {job.path for job in apart}
+        changed = _render([job for job in todo if job.path not in made_there], staging, output, progress)
+        changed += made_apart()
+        if progress:
+            progress.advance(len(apart))
+    return plan, todo, sorted(changed)
+
+
+def _planned(site, env, templates, loaded, last: LastPlan, files: list[Job]) -> Plan:
+    """Every file of the site: the pages, the other files, and the manifest of them last."""
+    pages = page_plan(site, env, templates, loaded.body_of, last)
+    jobs = pages.jobs + files
+    produced = sorted(job.path for job in jobs) + [MANIFEST]
     manifest = Job(MANIFEST, digest(*produced), partial(manifest_bytes, produced))
-    return replace(plan, jobs=plan.jobs + [manifest])
+    return replace(pages, jobs=jobs + [manifest])
 
 
 def inputs_signature(config: Config, templates: dict[str, str], static: dict[str, StaticFile],
@@ -226,27 +254,21 @@ def _nothing_changed(last: InputsRecord | None, scan: Scan, now: datetime, owned
     return not missing_files(output, owned, cache)
 
 
-def _render(todo: list[Job], output: Path, progress: Progress | None) -> tuple[Path, list[str]]:
-    """Make each job's file into a staging folder, unless output/ has those bytes already."""
+def _render(todo: list[Job], staging: Path, output: Path, progress: Progress | None = None) -> list[str]:
+    """Make each job's file into the staging folder, unless output/ has those bytes already; the paths of
+    those made."""
     # Rendering makes short-lived cycles (Jinja's contexts), collected again; the site model, planned jobs and
     # loaded articles are frozen first, so no collection walks them.
     gc.freeze()
     gc.enable()
-    staging = new_staging(output)
 
     def make(index: int) -> str | None:
         job = todo[index]
         return job.path if write_if_changed(staging, output, job.path, job.make()) else None
 
-    if progress:
-        progress.start("writing", len(todo))
     changed: list[str] = []
-    try:
-        for chunk in run_indexed(make, len(todo), min_items=RENDER_PARALLEL_FROM):
-            changed.extend(path for path in chunk if path)
-            if progress:
-                progress.advance(len(chunk))
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return staging, sorted(changed)
+    for chunk in run_indexed(make, len(todo), min_items=RENDER_PARALLEL_FROM):
+        changed.extend(path for path in chunk if path)
+        if progress:
+            progress.advance(len(chunk))
+    return changed

@@ -42,3 +42,44 @@ def test_workers_kept_by_a_small_parent_and_replaced_by_a_large_one(monkeypatch)
     assert len(worker_pids()) <= 2, "a small parent's two workers did all the chunks"
     monkeypatch.setattr(parallel, "REPLACE_WORKERS_ABOVE_MB", 0)
     assert len(worker_pids()) > 2, "a large parent's workers were replaced after their chunks"
+
+
+def test_work_alongside_runs_in_a_child_while_the_block_runs_here(tmp_path, monkeypatch):
+    from newsdigest.parallel import alongside
+    monkeypatch.setenv("NEWSDIGEST_WORKERS", "2")
+    parent = os.getpid()
+    with alongside(lambda: (os.getpid(), [n * n for n in range(1000)]), tmp_path) as result:
+        here = sum(range(1000))
+        child, squares = result()
+    assert child != parent and squares[999] == 998001 and here == 499500
+    assert list(tmp_path.iterdir()) == [], "the result file is removed"
+
+
+def test_work_alongside_runs_here_without_cores_or_when_not_asked(tmp_path, monkeypatch):
+    from newsdigest.parallel import alongside
+    with alongside(os.getpid, tmp_path, apart=False) as result:
+        assert result() == os.getpid()
+    monkeypatch.setenv("NEWSDIGEST_WORKERS", "1")
+    with alongside(os.getpid, tmp_path) as result:
+        assert result() == os.getpid()
+
+
+def test_errors_alongside_reach_the_caller_and_a_failed_block_stops_the_child(tmp_path, monkeypatch):
+    import time
+
+    import pytest
+
+    from newsdigest.errors import SiteError
+    from newsdigest.parallel import alongside
+    monkeypatch.setenv("NEWSDIGEST_WORKERS", "2")
+
+    def fail():
+        raise SiteError("x.md", "broken", "fix it", 3)
+    with pytest.raises(SiteError) as caught, alongside(fail, tmp_path) as result:
+        result()
+    assert (str(caught.value.path), caught.value.problem, caught.value.line) == ("x.md", "broken", 3)
+    started = time.monotonic()
+    with pytest.raises(KeyError), alongside(lambda: time.sleep(30), tmp_path):
+        raise KeyError("the block failed")
+    assert time.monotonic() - started < 5, "the child was stopped, not waited for"
+    assert list(tmp_path.iterdir()) == []
