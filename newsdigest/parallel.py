@@ -80,7 +80,10 @@ def alongside(work: Callable[[], T], folder: Path, apart: bool = True) -> Iterat
     raised), waiting for the child if need be. Without a child, `work` runs here when its result is asked for.
 
     The child writes its result to a file in `folder` (a pipe would fill and block it if the block failed
-    before reading); a child still running when the block fails is stopped.
+    before reading); a child still running when the block fails is stopped. In a process with other threads
+    (serve's server), the child has this one alone, and a lock another held at the fork stays held in it:
+    the work must need none of theirs. A build's files need none that serve's threads take (those import
+    nothing once started, and the child reads texts through an SQLite connection of its own).
     """
     if not apart or worker_count() <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield work
