@@ -1,4 +1,5 @@
 import json
+import re
 import shutil
 from pathlib import Path
 from datetime import date, datetime, timedelta, timezone
@@ -81,12 +82,14 @@ def test_each_bad_file_is_one_clear_error(fixture_config, name):
 
 LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi"))
+TOO_DEEP = re.compile("nested more than 100 levels deep|exceeded maximum nesting depth")
 HOSTILE_FRONT_MATTER = {
-    # libyaml composes by recursion in C: this deep, it crashed the process before the check.
-    "flow lists": ("x: " + "[" * 200_000 + "]" * 200_000 + "\n", "nested more than 100 levels deep", 4),
-    "flow maps": ("x: " + "{a: " * 50_000 + "1" + "}" * 50_000 + "\n", "nested more than 100 levels deep", 4),
-    "dashes": ("x:\n  " + "- " * 50_000 + "1\n", "nested more than 100 levels deep", 5),
-    "indents": ("".join(" " * i + f"k{i}:\n" for i in range(3000)), "nested more than 100 levels deep", 104),
+    # libyaml composed by recursion in C: this deep, it crashed the process before the check (PyYAML 6.0.3;
+    # 6.0.4's scanner stops past 1,000 levels itself, with its own words).
+    "flow lists": ("x: " + "[" * 200_000 + "]" * 200_000 + "\n", TOO_DEEP, 4),
+    "flow maps": ("x: " + "{a: " * 50_000 + "1" + "}" * 50_000 + "\n", TOO_DEEP, 4),
+    "dashes": ("x:\n  " + "- " * 50_000 + "1\n", TOO_DEEP, 5),
+    "indents": ("".join(" " * i + f"k{i}:\n" for i in range(3000)), TOO_DEEP, 104),
     "within YAML's limit": ("x: " + "[" * 50 + "]" * 50 + "\n", "'x' is nested more than 20 levels deep", 4),
     # Anchors repeat one list inside the next: nine to the fifth values already in e, were they walked.
     "aliases": (LAUGHS, "'e' is nested more than 20 levels deep or holds more than 10,000 values", 8),
@@ -101,7 +104,7 @@ def test_front_matter_too_deep_or_too_large_is_one_clear_error(tmp_path, fixture
     path.write_text(f"---\ntitle: Hostile\ndate: 2025-01-01\n{extra}---\nBody.\n")
     with pytest.raises(SiteError) as caught:
         load_article(path, fixture_config)
-    assert problem in caught.value.problem and caught.value.line == line and caught.value.hint
+    assert re.search(problem, caught.value.problem) and caught.value.line == line and caught.value.hint
 
 
 def load_articles(config):
