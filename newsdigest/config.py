@@ -183,6 +183,9 @@ def load_config(root: Path, base_url: str | None = None) -> Config:
         line = re.search(r"line (\d+)", str(error))
         raise SiteError(path, f"not valid TOML: {error}", "fix the syntax at that line",
                         int(line.group(1)) if line else None) from None
+    except RecursionError:  # tomllib reads arrays and inline tables by recursion
+        raise SiteError(path, "not valid TOML: arrays or tables nested too deep to read",
+                        "nest them less deep") from None
     _check_characters(table, path, text)
     config = _config_from_table(table, path, text)
     if base_url:

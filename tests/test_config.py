@@ -74,6 +74,14 @@ def test_a_site_toml_that_is_not_utf8_is_reported_by_line(tmp_path):
         f"{tmp_path / 'site.toml'}:2: not UTF-8 text (byte 0xe9) -- save site.toml as UTF-8"
 
 
+def test_a_site_toml_nested_too_deep_for_tomllib_is_a_site_error(tmp_path):
+    # tomllib reads nested arrays by recursion: 500 levels ended in a RecursionError's traceback.
+    write_toml(tmp_path, 'title = "x"\nx = ' + "[" * 500 + "]" * 500 + "\n")
+    with pytest.raises(SiteError) as caught:
+        load_config(tmp_path)
+    assert "nested too deep" in caught.value.problem and caught.value.hint
+
+
 SOURCES = '''[[topics]]
 id = "rare-earths"
 name = "Rare earths"
