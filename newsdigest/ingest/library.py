@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from urllib.parse import urldefrag
 
@@ -61,6 +61,8 @@ def _band_ranges() -> tuple[tuple[int, int], ...]:
     return tuple(MinHashLSH(threshold=CANDIDATE_THRESHOLD, num_perm=MINHASH_PERMUTATIONS).hashranges)
 
 
+# A story's bands are wanted when it is compared with the library and again when the file written is indexed.
+@lru_cache(maxsize=8)
 def story_bands(shingles: frozenset) -> tuple[bytes, ...]:
     """The MinHash of the shingles (datasketch), cut into the bands that candidates must share one of."""
     from datasketch import MinHash
@@ -82,6 +84,13 @@ class Entry:
     edited: bool
     # The addresses the story was read from, as its front matter gives them (source_url, ingested_from.url).
     urls: tuple[str, ...] = ()
+
+    @cached_property
+    def bands(self) -> tuple[bytes, ...]:
+        return story_bands(self.shingles)
+
+    def shares_a_band(self, bands: tuple[bytes, ...]) -> bool:
+        return any(mine == theirs for mine, theirs in zip(self.bands, bands))
 
     @classmethod
     def of(cls, path: Path, text: str, root: Path) -> "Entry":
@@ -151,9 +160,13 @@ class Library:
         if path and (entry := self._entry(path)):
             return entry
         shingles = story_shingles(body)
+        bands = story_bands(shingles)
+        # This run's articles are candidates by the same rule as the index's (a folder of pages is not
+        # compared pair by pair); in a dry run they are not in the index.
         added = {e.relative for e in self.added}
-        candidates = self.added + [entry for path in self.index.sharing_a_band(story_bands(shingles))
-                                   if path not in added and (entry := self._entry(path))]
+        candidates = [e for e in self.added if e.shares_a_band(bands)] + [
+            entry for path in self.index.sharing_a_band(bands)
+            if path not in added and (entry := self._entry(path))]
         scored = [(similarity(e.shingles, shingles), e.relative, e) for e in candidates]
         best = max((s for s in scored if s[0] >= SAME_STORY_SIMILARITY), default=None, key=lambda s: s[:2])
         return best[2] if best else None
@@ -201,4 +214,4 @@ def _origin(metadata: dict) -> tuple[dict, tuple[str, ...]]:
 
 def _record_of(entry: Entry, relative: str, mtime_ns: int, size: int) -> LibraryRecord:
     urls = tuple(dict.fromkeys(canonical_url(url) for url in entry.urls))
-    return LibraryRecord(relative, mtime_ns, size, entry.sha256, urls, story_bands(entry.shingles))
+    return LibraryRecord(relative, mtime_ns, size, entry.sha256, urls, entry.bands)
