@@ -165,7 +165,8 @@ def _restored_article(*values: Any) -> Article:
 def index_words(text: str) -> list[str]:
     """The words search finds an article by: lowercased, each once, but numbers and words of one or two
     letters, which would make the index much larger for little use."""
-    return list(dict.fromkeys(w for w in _WORD.findall(text.lower()) if len(w) > 2 and not w.isdigit()))
+    # Each word once before the test of it: a body repeats most of its words.
+    return [w for w in dict.fromkeys(_WORD.findall(text.lower())) if len(w) > 2 and not w.isdigit()]
 
 
 def relative_name(path: Path, root: Path) -> str:

@@ -1,6 +1,7 @@
 """Time newsdigest at scale, and Hugo and Pelican beside it on the same corpus.
 
-    python bench/speed/run.py [--sizes 1000 10000 100000] [--runs 3] [--no-peers] [--work DIR]
+    python bench/speed/run.py [--sizes 1000 10000 100000] [--runs 3] [--no-peers | --peers hugo pelican]
+                              [--peer-sizes 1000 10000] [--work DIR]
 
 For each size N it generates the corpus with ../shared/bench-peers/make_corpus.py (deterministic: the first N
 articles of a larger corpus are the same articles), then times, each as a fresh process:
@@ -294,6 +295,8 @@ def main() -> None:
     parser.add_argument("--no-peers", action="store_true", help="time newsdigest only")
     parser.add_argument("--peer-sizes", type=int, nargs="*", default=[1000, 10000],
                         help="the sizes at which the peers are timed too")
+    parser.add_argument("--peers", nargs="*", choices=["hugo", "pelican"], default=["hugo", "pelican"],
+                        help="the peers to time (Pelican's cold build at 100,000 takes over 17 minutes here)")
     parser.add_argument("--pelican", help="the pelican command (default: from PATH)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -304,9 +307,10 @@ def main() -> None:
         rows.append(report_done(bench_newsdigest(size, args.work, runs)))
         if not args.no_peers and size in args.peer_sizes:
             # One after the other, each row printed before the next peer starts.
-            for run_peer in (partial(bench_hugo, size, args.work, runs),
-                             partial(bench_pelican, size, args.work, runs, args.pelican)):
-                peer = run_peer()
+            peers = {"hugo": partial(bench_hugo, size, args.work, runs),
+                     "pelican": partial(bench_pelican, size, args.work, runs, args.pelican)}
+            for name in args.peers:
+                peer = peers[name]()
                 if peer:
                     rows.append(report_done(peer))
     print(f"\nMachine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; medians of {args.runs} runs "
