@@ -86,7 +86,10 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
 
 def _site_config(args: argparse.Namespace):
     """site.toml, with the base URL from --base-url, else $NEWSDIGEST_BASE_URL, else the file."""
-    return load_config(_site_folder(args), base_url=args.base_url or os.environ.get(BASE_URL_VARIABLE))
+    if args.base_url:
+        return load_config(_site_folder(args), base_url=args.base_url)
+    return load_config(_site_folder(args), base_url=os.environ.get(BASE_URL_VARIABLE),
+                       base_url_from=f"${BASE_URL_VARIABLE}")
 
 
 def _site_folder(args: argparse.Namespace) -> Path:

@@ -173,8 +173,9 @@ _TYPE_NAMES = {str: "a string", int: "a whole number", float: "a number", list: 
                bool: "true or false"}
 
 
-def load_config(root: Path, base_url: str | None = None) -> Config:
-    """Read `root/site.toml` (a missing file means all defaults) and validate it."""
+def load_config(root: Path, base_url: str | None = None, base_url_from: str = "--base-url") -> Config:
+    """Read `root/site.toml` (a missing file means all defaults) and validate it; `base_url`, where given,
+    overrides the file's, and an error in it names `base_url_from` (the flag or variable it came from)."""
     path = root / "site.toml"
     text = _site_toml_text(path)
     try:
@@ -189,6 +190,7 @@ def load_config(root: Path, base_url: str | None = None) -> Config:
     _check_characters(table, path, text)
     config = _config_from_table(table, path, text)
     if base_url:
+        _check_base_url(base_url, base_url_from, None)
         config = replace(config, base_url=base_url)
     config = _validated(replace(config, root=root), path, text)
     return replace(config, base_url=_with_slash(config.base_url))
@@ -341,10 +343,14 @@ def _check_keys(table: dict[str, Any], types: dict[str, tuple[type, ...]], path:
                             f"write {key} as {_TYPE_NAMES[wanted[-1]]}", _line_of(text, key))
 
 
+def _check_base_url(url: str, where: Path | str, line: int | None) -> None:
+    if not re.match(r"^https?://[^/\s]+\S*$", url) or CONTROL_CHARACTERS.search(url):
+        raise SiteError(where, f"base_url '{url}' is not an absolute http(s) URL",
+                        "write it like https://USER.github.io/REPO/", line)
+
+
 def _validated(config: Config, path: Path, text: str) -> Config:
-    if not re.match(r"^https?://[^/\s]+\S*$", config.base_url) or CONTROL_CHARACTERS.search(config.base_url):
-        raise SiteError(path, f"base_url '{config.base_url}' is not an absolute http(s) URL",
-                        "write it like https://USER.github.io/REPO/", _line_of(text, "base_url"))
+    _check_base_url(config.base_url, path, _line_of(text, "base_url"))
     try:
         config.zone
     except (ZoneInfoNotFoundError, ValueError):

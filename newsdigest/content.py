@@ -31,6 +31,7 @@ MAX_NAME_LENGTH = 100
 MAX_TAGS = 100
 # Front matter nested deeper than this is refused before YAML composes it (see _check_nesting).
 MAX_YAML_DEPTH = 100
+NESTING_HINT = "nest its lists and maps less deep"
 # Front matter newsdigest does not know is given to templates as it is: these bound how deep and how large.
 MAX_EXTRA_DEPTH = 20
 MAX_EXTRA_VALUES = 10_000
@@ -80,7 +81,7 @@ def _check_nesting(fm: str, loader: Any) -> None:
         if depth > MAX_YAML_DEPTH:
             raise yaml.MarkedYAMLError(problem=f"nested more than {MAX_YAML_DEPTH} levels deep",
                                        problem_mark=token.start_mark,
-                                       note="nest its lists and maps less deep")
+                                       note=NESTING_HINT)
 
 
 GUID_NAMESPACE = uuid.UUID("6f1c6a52-8f0e-4c55-9a4c-6e2b1d0f7a11")
@@ -275,8 +276,10 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         # python-frontmatter hands YAML the text from the end of the '---' line, so the marks are file lines.
-        raise SiteError(path, f"front matter is not valid YAML: {problem}",
-                        getattr(error, "note", None) or "fix the YAML (quote values that contain ': ')",
+        # PyYAML 6.0.4 and later stop deep nesting in their scanner, in their own words and without a note.
+        hint = getattr(error, "note", None) or (NESTING_HINT if "nesting depth" in problem else
+                                                "fix the YAML (quote values that contain ': ')")
+        raise SiteError(path, f"front matter is not valid YAML: {problem}", hint,
                         mark.line + 1 if mark else None) from None
     if not isinstance(post.metadata, dict) or not post.metadata:
         raise SiteError(path, "front matter is empty or not a set of 'key: value' lines",

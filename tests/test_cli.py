@@ -132,6 +132,17 @@ def test_base_url_from_the_environment_and_the_flag_wins(fixture_site, monkeypat
     assert "https://flag.example/articles/second.html" in (fixture_site / "output/feed.xml").read_text()
 
 
+def test_a_bad_base_url_is_blamed_on_where_it_came_from(fixture_site, monkeypatch):
+    result = run_cli("--site", str(fixture_site), "--base-url", "news.example.org/x y")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "--base-url: base_url 'news.example.org/x y' is not an absolute http(s) URL" in result.stderr
+    monkeypatch.setenv("NEWSDIGEST_BASE_URL", "ftp://news.example.org/")
+    result = run_cli("--site", str(fixture_site))
+    assert result.returncode == 1
+    assert "$NEWSDIGEST_BASE_URL: base_url 'ftp://news.example.org/' is not" in result.stderr
+    assert not (fixture_site / "output").exists()
+
+
 def test_help_names_the_options():
     result = run_cli("build", "--help")
     assert result.returncode == 0

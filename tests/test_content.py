@@ -8,7 +8,7 @@ import pytest
 
 from conftest import FIXTURES, SAMPLE_SITE, SAMPLES
 from newsdigest.config import load_config
-from newsdigest.content import load_article, unique_articles
+from newsdigest.content import NESTING_HINT, load_article, unique_articles
 from newsdigest.dates import CalendarDay
 from newsdigest.errors import SiteError
 from newsdigest.incremental import scan_content
@@ -105,6 +105,8 @@ def test_front_matter_too_deep_or_too_large_is_one_clear_error(tmp_path, fixture
     with pytest.raises(SiteError) as caught:
         load_article(path, fixture_config)
     assert re.search(problem, caught.value.problem) and caught.value.line == line and caught.value.hint
+    # In whichever words stopped it (this check's, or PyYAML 6.0.4's own scanner), the hint says what to do.
+    assert problem is not TOO_DEEP or caught.value.hint == NESTING_HINT
 
 
 def load_articles(config):
