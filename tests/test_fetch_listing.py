@@ -6,7 +6,7 @@ import json
 from datetime import date, datetime, timezone
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from newsdigest.dates import CalendarDay
 from newsdigest.errors import SiteError
@@ -169,6 +169,8 @@ SEEDS = [
 
 
 @settings(max_examples=500, deadline=None)
+# A namespace with a space in it: feedparser's own handler raised ValueError where expat split it.
+@example(SEEDS[1], [(20, 30, "\xa0"), (22, 26, "\xa0")], "")
 @given(
     st.sampled_from(SEEDS),
     st.lists(st.tuples(st.integers(0, 400), st.integers(0, 30), st.text(max_size=12)), max_size=4),

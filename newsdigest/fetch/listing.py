@@ -97,13 +97,19 @@ def feed_link(response: Response) -> str:
 def _feed_items(response: Response, name: str) -> Listing:
     if response.body.lstrip()[:1] == b"{":
         return Listing("feed", _json_feed_items(response, name))
-    parsed = feedparser.parse(
-        response.body,
-        response_headers={
-            "content-location": response.url,
-            "content-type": response.headers.get("content-type", ""),
-        },
-    )
+    try:
+        parsed = feedparser.parse(
+            response.body,
+            response_headers={
+                "content-location": response.url,
+                "content-type": response.headers.get("content-type", ""),
+            },
+        )
+    except ValueError as error:
+        # feedparser reports what its XML parser finds as `bozo`, but its own handlers can still raise on
+        # what expat passes them (a namespace with a space in it: "too many values to unpack").
+        raise SiteError(name, f"this is not a feed that can be read (its XML stopped the feed reader: {error})",
+                        "check the address in a browser; it should show RSS or Atom XML") from None
     items = []
     for entry in parsed.entries:
         link = entry.get("link") or next((l.get("href") for l in entry.get("links", []) if l.get("href")), "")
