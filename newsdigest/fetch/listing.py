@@ -108,8 +108,8 @@ def _feed_items(response: Response, name: str) -> Listing:
     except ValueError as error:
         # feedparser reports what its XML parser finds as `bozo`, but its own handlers can still raise on
         # what expat passes them (a namespace with a space in it: "too many values to unpack").
-        raise SiteError(name, f"this is not a feed that can be read (its XML stopped the feed reader: {error})",
-                        "check the address in a browser; it should show RSS or Atom XML") from None
+        raise SiteError(name, f"this is not a feed that can be read (its XML stopped the feed reader: "
+                        f"{error})", "check the address in a browser; it should show RSS or Atom XML") from None
     items = []
     for entry in parsed.entries:
         link = entry.get("link") or next((l.get("href") for l in entry.get("links", []) if l.get("href")), "")
