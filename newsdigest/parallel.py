@@ -30,11 +30,12 @@ def worker_count() -> int:
 
 
 def run_indexed(task: Callable[[int], T], count: int, workers: int | None = None,
-                min_items: int = MIN_PARALLEL_ITEMS) -> Iterator[list[T]]:
+                min_items: int = MIN_PARALLEL_ITEMS, chunks_per_worker: int = 16) -> Iterator[list[T]]:
     """task(0) ... task(count - 1), yielded in chunks as they finish (in no fixed order).
 
     The task is a closure over the parent's data; with the 'fork' start method each worker inherits it as it
-    was when the pool started. Where fork is not available, or the work is small, it runs here.
+    was when the pool started. Where fork is not available, or the work is small, it runs here. A large
+    parent forks a worker for each chunk (see _tasks_per_worker): work that reads little of it asks for fewer.
     """
     global _task
     workers = workers or worker_count()
@@ -48,7 +49,7 @@ def run_indexed(task: Callable[[int], T], count: int, workers: int | None = None
     # pages shared instead of copying them (less memory, and less time spent copying).
     gc.freeze()
     try:
-        size = max(8, count // (workers * 16))
+        size = max(8, count // (workers * chunks_per_worker))
         chunks = [range(start, min(count, start + size)) for start in range(0, count, size)]
         with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=_tasks_per_worker()) as pool:
             yield from pool.imap_unordered(_run_chunk, chunks)

@@ -1,3 +1,5 @@
+import os
+import random
 from dataclasses import replace
 from datetime import date, datetime, timezone
 
@@ -7,6 +9,7 @@ from newsdigest.config import Config, Topic
 import pytest
 from hypothesis import given, strategies as st
 
+import newsdigest.site
 from newsdigest.site import _most_shared, build_site
 
 CONFIG = Config(topics=(Topic("rare-earths", "Rare earths"), Topic("trade", "Trade")), related_items=2)
@@ -130,3 +133,25 @@ def test_a_rebuild_that_changed_no_topics_or_tags_works_out_no_related_list(monk
     monkeypatch.setattr("newsdigest.site._key_masks", lambda articles: pytest.fail("related lists worked out again"))
     edited = [replace(a, summary="edited") for a in articles]
     assert build_site(edited, CONFIG, NOW, reusable_related=memo).related.keys() == {a.slug for a in articles}
+
+
+def test_related_lists_worked_out_on_all_cores_equal_those_worked_out_here(monkeypatch, tmp_path):
+    rng = random.Random(7)
+    articles = [article(f"p{i}", i % 28 + 1, rng.sample(["rare-earths", "trade"], rng.randint(0, 2)),
+                        rng.sample("abcdefgh", rng.randint(0, 4))) for i in range(300)]
+    monkeypatch.setenv("NEWSDIGEST_WORKERS", "1")
+    here = build_site(articles, CONFIG, NOW)
+    parent, chosen = os.getpid(), newsdigest.site._chosen
+
+    def marked(*arguments):
+        if os.getpid() != parent:
+            (tmp_path / str(os.getpid())).touch()
+        return chosen(*arguments)
+
+    monkeypatch.setenv("NEWSDIGEST_WORKERS", "2")
+    monkeypatch.setattr("newsdigest.site.RELATED_PARALLEL_FROM", 1)
+    monkeypatch.setattr("newsdigest.site._chosen", marked)
+    forked = build_site(articles, CONFIG, NOW)
+    assert any(tmp_path.iterdir()), "no list was worked out in a worker"
+    assert forked.related == here.related
+    assert list(forked.reusable_related.items()) == list(here.reusable_related.items())
