@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sqlite3
 from pathlib import Path
 
 from hypothesis import HealthCheck, event, given, settings, strategies as st
@@ -180,3 +181,18 @@ def test_a_folder_of_different_stories_is_not_compared_pair_by_pair(tmp_path, mo
         library.close()
     # 780 pairs; different stories share a band only by chance (a pair at 0.2 does with probability 0.008).
     assert len(compared) < 40
+
+
+def test_an_index_of_the_first_schema_is_started_again(tmp_path):
+    site = make_site(tmp_path / "site", {"first": body(1)})
+    index = site / ".newsdigest-cache" / LIBRARY_FILE
+    index.parent.mkdir(parents=True)
+    old = sqlite3.connect(index)
+    old.executescript("PRAGMA user_version=1; CREATE TABLE files (path TEXT PRIMARY KEY, mtime_ns INTEGER, "
+                      "size INTEGER, sha256 TEXT); CREATE TABLE bands (band INTEGER, key BLOB, path TEXT);")
+    old.close()
+    library = Library.load(load_config(site))
+    try:
+        assert library.same_story("x", body(1)).relative == "content/first.md"
+    finally:
+        library.close()
