@@ -159,9 +159,13 @@ def _related(articles: Sequence[Article], limit: int, memo: Mapping[str, tuple[s
     prefixes = _older_prefixes(articles)
     by_slug = {a.slug: a for a in articles}
     lists: list[tuple[tuple[Article, ...], str] | None] = [None] * len(articles)
-    for index, article in enumerate(articles):
+
+    def whole(article: Article) -> str:
         # A list that needed later articles depends on them all: it is remembered under the hash of the whole.
-        for key in (prefixes[index], f"{prefixes[0]}:{article.slug}"):
+        return f"{prefixes[0]}:{article.slug}"
+
+    for index, article in enumerate(articles):
+        for key in (prefixes[index], whole(article)):
             remembered = memo.get(key)
             if remembered is not None:
                 lists[index] = tuple(by_slug[slug] for slug in remembered), key
@@ -172,7 +176,7 @@ def _related(articles: Sequence[Article], limit: int, memo: Mapping[str, tuple[s
         for chunk in run_indexed(lambda n: _chosen(articles, masks, todo[n], limit), len(todo),
                                  min_items=RELATED_PARALLEL_FROM, chunks_per_worker=4):
             for index, chosen, earlier_alone in chunk:
-                key = prefixes[index] if earlier_alone else f"{prefixes[0]}:{articles[index].slug}"
+                key = prefixes[index] if earlier_alone else whole(articles[index])
                 lists[index] = tuple(articles[i] for i in chosen), key
     related = {article.slug: found[0] for article, found in zip(articles, lists)}
     kept = {key: tuple(a.slug for a in chosen) for chosen, key in lists}
