@@ -63,11 +63,16 @@ def edited(text: str, edits: list[tuple[int, int]]) -> str:
     return " ".join(words)
 
 
-@settings(max_examples=40, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(seeds=st.lists(st.integers(0, 10_000), min_size=1, max_size=12, unique=True),
-       pick=st.integers(0, 11),
-       edits=st.lists(st.tuples(st.integers(0, 500), st.integers(0, 2)), max_size=30))
+# Stories by seed, and the one that a query is an edited copy of.
+STORIES = {"seeds": st.lists(st.integers(0, 10_000), min_size=1, max_size=12, unique=True),
+           "pick": st.integers(0, 11),
+           "edits": st.lists(st.tuples(st.integers(0, 500), st.integers(0, 2)), max_size=30)}
+SITES = settings(deadline=None, derandomize=True,
+                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+@settings(SITES, max_examples=40)
+@given(**STORIES)
 def test_the_index_finds_the_story_that_comparing_with_every_article_finds(tmp_path_factory, seeds, pick,
                                                                            edits):
     site = make_site(tmp_path_factory.mktemp("library"), {f"a{seed}": body(seed) for seed in seeds})
@@ -143,11 +148,8 @@ def added_entry(library: Library, name: str, text: str) -> Entry:
     return Entry.of(library.root / f"{name}.md", render_content_file(fields, text), library.root)
 
 
-@settings(max_examples=25, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(seeds=st.lists(st.integers(0, 10_000), min_size=2, max_size=12, unique=True),
-       pick=st.integers(0, 11),
-       edits=st.lists(st.tuples(st.integers(0, 500), st.integers(0, 2)), max_size=30))
+@settings(SITES, max_examples=25)
+@given(**STORIES)
 def test_articles_added_by_this_run_are_found_by_the_rule_the_index_follows(tmp_path_factory, seeds, pick,
                                                                              edits):
     """A folder ingested in one run (here a dry run: nothing reaches the index) finds its own repeats."""
