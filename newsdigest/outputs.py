@@ -71,13 +71,6 @@ class Plan:
     groups: list[str]
 
 
-def site_jobs(site: Site, env: Environment, templates: dict[str, str], body_of: Callable[[Article], str],
-              words_of: Callable[[Article], str], static: dict[str, StaticFile], last: LastPlan) -> Plan:
-    """Every file of the site: its pages and sitemap, and its other files."""
-    pages = page_plan(site, env, templates, body_of, last)
-    return Plan(pages.jobs + file_jobs(site, body_of, words_of, static), pages.groups)
-
-
 def page_plan(site: Site, env: Environment, templates: dict[str, str], body_of: Callable[[Article], str],
               last: LastPlan) -> Plan:
     """The HTML pages and the sitemap that lists them."""

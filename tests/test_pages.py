@@ -13,7 +13,7 @@ from newsdigest import pages
 from newsdigest.config import Config, Topic
 from newsdigest.content import Article
 from newsdigest.fingerprint import template_digests
-from newsdigest.outputs import LastPlan, site_jobs
+from newsdigest.outputs import LastPlan, page_plan
 from newsdigest.render import make_environment
 from newsdigest.site import build_site
 
@@ -54,7 +54,7 @@ def test_runs_hold_every_article_once_and_an_added_one_changes_its_own_run_alone
 def plan(articles: list[Article], last: LastPlan):
     env = make_environment(CONFIG)
     site = build_site(articles, CONFIG, NOW)
-    return site_jobs(site, env, template_digests(env), lambda a: "<p>x</p>", lambda a: "x", {}, last)
+    return page_plan(site, env, template_digests(env), lambda a: "<p>x</p>", last)
 
 
 def test_a_rebuild_takes_the_fingerprints_of_page_groups_found_as_they_were_from_the_last_plan():
