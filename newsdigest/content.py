@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from dataclasses import dataclass, field, fields as dataclass_fields
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -149,8 +149,10 @@ class Article:
         """The publisher as the article names it, else the host of its original."""
         return self.source or urlsplit(self.source_url).hostname or self.source_url
 
-    @property
+    @cached_property
     def tag_slugs(self) -> tuple[str, ...]:
+        # Kept in the instance's dict, past the frozen fields: the site model asks each article for them
+        # several times. Not pickled (see __reduce__).
         return tuple(tag_slug(tag) for tag in self.tags)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -84,7 +85,8 @@ def page_plan(site: Site, env: Environment, templates: dict[str, str], body_of: 
     sitemaps = sitemap_files(indexed)
     for path, listed in sitemaps:
         entries = sitemap_entries(listed)
-        jobs.append(Job(path, fingerprint(key, "sitemap", entries),
+        # Strings in pairs: digested flat, not item by item as a page's context is.
+        jobs.append(Job(path, digest(key, "sitemap", *chain.from_iterable(entries)),
                         partial(render_sitemap, entries, config.base_url)))
     if sitemaps[0][0] != SITEMAP:
         paths = [path for path, _ in sitemaps]

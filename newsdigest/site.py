@@ -158,18 +158,21 @@ def _related(articles: Sequence[Article], limit: int, memo: Mapping[str, tuple[s
     """
     prefixes = _older_prefixes(articles)
     by_slug = {a.slug: a for a in articles}
-    lists: list[tuple[tuple[Article, ...], str] | None] = [None] * len(articles)
+    # Each article's list, as slugs, and the key it is remembered under.
+    lists: list[tuple[tuple[str, ...], str] | None] = [None] * len(articles)
 
     def whole(article: Article) -> str:
         # A list that needed later articles depends on them all: it is remembered under the hash of the whole.
         return f"{prefixes[0]}:{article.slug}"
 
     for index, article in enumerate(articles):
-        for key in (prefixes[index], whole(article)):
+        key = prefixes[index]
+        remembered = memo.get(key)
+        if remembered is None:
+            key = whole(article)
             remembered = memo.get(key)
-            if remembered is not None:
-                lists[index] = tuple(by_slug[slug] for slug in remembered), key
-                break
+        if remembered is not None:
+            lists[index] = remembered, key
     todo = [index for index, found in enumerate(lists) if found is None]
     if todo:
         masks = _key_masks(articles)
@@ -177,10 +180,9 @@ def _related(articles: Sequence[Article], limit: int, memo: Mapping[str, tuple[s
                                  min_items=RELATED_PARALLEL_FROM, chunks_per_worker=4):
             for index, chosen, earlier_alone in chunk:
                 key = prefixes[index] if earlier_alone else whole(articles[index])
-                lists[index] = tuple(articles[i] for i in chosen), key
-    related = {article.slug: found[0] for article, found in zip(articles, lists)}
-    kept = {key: tuple(a.slug for a in chosen) for chosen, key in lists}
-    return related, kept
+                lists[index] = tuple(articles[i].slug for i in chosen), key
+    related = {article.slug: tuple(by_slug[slug] for slug in found[0]) for article, found in zip(articles, lists)}
+    return related, {key: slugs for slugs, key in lists}
 
 
 def _chosen(articles: Sequence[Article], masks: dict[tuple[str, str], int], index: int, limit: int
