@@ -19,7 +19,7 @@ from typing import Iterable, Iterator
 
 from . import __version__
 
-SCHEMA = 9
+SCHEMA = 10
 CACHE_FILE = "cache.sqlite"
 # Texts a lookup keeps (see TextLookup): more than the items of the feeds that one page of articles updates.
 RECENT_TEXTS = 256
@@ -33,6 +33,25 @@ class InputsRecord:
     signature: str
     due: str
     scanned_ns: int
+
+
+@dataclass(frozen=True)
+class GroupOutline:
+    """What a group of pages makes, kept so that a rebuild need not make the pages to know it: their paths,
+    and the entries they give the sitemap (path and last change; a page the sitemap leaves out has none)."""
+
+    paths: tuple[str, ...]
+    listed: tuple[tuple[str, str], ...]
+
+
+def _outline(pages: list[list]) -> GroupOutline:
+    return GroupOutline(tuple(path for path, _ in pages),
+                        tuple((path, changed) for path, changed in pages if changed is not None))
+
+
+def _outline_json(outline: GroupOutline) -> str:
+    listed = dict(outline.listed)
+    return json.dumps([[path, listed.get(path)] for path in outline.paths])
 
 
 @dataclass(frozen=True)
@@ -83,6 +102,8 @@ class BuildCache:
         db.execute("CREATE TABLE IF NOT EXISTS related (prefix TEXT PRIMARY KEY, slugs TEXT)")
         db.execute("CREATE TABLE IF NOT EXISTS outputs (folder TEXT, path TEXT, fingerprint TEXT, "
                    "PRIMARY KEY (folder, path))")
+        db.execute("CREATE TABLE IF NOT EXISTS page_groups (folder TEXT, key TEXT, pages TEXT, "
+                   "PRIMARY KEY (folder, key))")
         db.execute("CREATE TABLE IF NOT EXISTS output_folders (output TEXT, folder TEXT, mtime_ns INTEGER, "
                    "PRIMARY KEY (output, folder))")
         return db
@@ -151,14 +172,20 @@ class BuildCache:
                             ((str(folder), p, f) for p, f in changed.items()))
         self.db.executemany("DELETE FROM outputs WHERE folder = ? AND path = ?", ((str(folder), p) for p in removed))
 
-    def page_groups(self, folder: Path) -> frozenset[str]:
-        """The keys of the page groups the last build into an output folder planned (see pages.PageGroup)."""
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (f"page groups:{folder}",)).fetchone()
-        return frozenset(row[0].split("\n")) if row and row[0] else frozenset()
+    def page_outlines(self, folder: Path) -> dict[str, GroupOutline]:
+        """The outline of each page group the last build into an output folder planned, by the group's key
+        (see pages.PageGroup)."""
+        return {key: _outline(json.loads(pages)) for key, pages in
+                self.db.execute("SELECT key, pages FROM page_groups WHERE folder = ?", (str(folder),))}
 
-    def store_page_groups(self, folder: Path, keys: Iterable[str]) -> None:
-        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                        (f"page groups:{folder}", "\n".join(keys)))
+    def store_page_outlines(self, folder: Path, outlines: dict[str, GroupOutline]) -> None:
+        """This build's page groups: those new are stored, those gone deleted."""
+        stored = {key for (key,) in self.db.execute("SELECT key FROM page_groups WHERE folder = ?", (str(folder),))}
+        self.db.executemany("DELETE FROM page_groups WHERE folder = ? AND key = ?",
+                            ((str(folder), key) for key in stored - outlines.keys()))
+        self.db.executemany("INSERT INTO page_groups VALUES (?, ?, ?)",
+                            ((str(folder), key, _outline_json(outline)) for key, outline in outlines.items()
+                             if key not in stored))
 
     def template_references(self) -> dict[str, tuple[str, ...]]:
         """What the templates named, by the digest of each source (see fingerprint.template_references)."""

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from functools import partial
 from itertools import chain
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from jinja2 import Environment
 
 from . import urls
+from .cache import GroupOutline
 from .config import Config
 from .content import Article
 from .feeds import render_feed, render_json_feed, render_opml, site_feeds
@@ -59,17 +60,17 @@ def static_files(static_dirs: list[Path]) -> dict[str, StaticFile]:
 
 @dataclass(frozen=True)
 class LastPlan:
-    """What the last build into the output folder planned: each file's fingerprint, and the keys of its
-    page groups (see pages.PageGroup)."""
+    """What the last build into the output folder planned: each file's fingerprint, and the outline of each
+    of its page groups by the group's key (see pages.PageGroup)."""
 
     fingerprints: Mapping[str, str]
-    groups: frozenset[str]
+    outlines: Mapping[str, GroupOutline]
 
 
 @dataclass(frozen=True)
 class Plan:
     jobs: list[Job]
-    groups: list[str]
+    outlines: dict[str, GroupOutline]
 
 
 def page_plan(site: Site, env: Environment, templates: dict[str, str], body_of: Callable[[Article], str],
@@ -77,22 +78,19 @@ def page_plan(site: Site, env: Environment, templates: dict[str, str], body_of: 
     """The HTML pages and the sitemap that lists them."""
     config = site.config
     key = config_key(config)
-    fingerprint = Fingerprints()
     make_page = partial(_page, env, config, site.topic_names(), partial(_published_body, body_of, config))
-    groups = list(site_page_groups(site))
-    jobs, group_keys = _page_jobs(groups, fingerprint, key, templates, last, make_page)
-    indexed = [page for group in groups for page in group.pages if not is_noindex_copy(page, config)]
-    sitemaps = sitemap_files(indexed)
+    jobs, outlines, entries = _page_jobs(site_page_groups(site), config, Fingerprints(), key, templates, last,
+                                         make_page)
+    sitemaps = sitemap_files(entries)
     for path, listed in sitemaps:
-        entries = sitemap_entries(listed)
         # Strings in pairs: digested flat, not item by item as a page's context is.
-        jobs.append(Job(path, digest(key, "sitemap", *chain.from_iterable(entries)),
-                        partial(render_sitemap, entries, config.base_url)))
+        jobs.append(Job(path, digest(key, "sitemap", *chain.from_iterable(listed)),
+                        partial(render_sitemap, listed, config.base_url)))
     if sitemaps[0][0] != SITEMAP:
         paths = [path for path, _ in sitemaps]
         jobs.append(Job(SITEMAP, digest(key, "sitemap index", *paths),
                         partial(render_sitemap_index, paths, config.base_url)))
-    return Plan(jobs, group_keys)
+    return Plan(jobs, outlines)
 
 
 def file_jobs(site: Site, body_of: Callable[[Article], str], words_of: Callable[[Article], str],
@@ -130,23 +128,39 @@ def file_jobs(site: Site, body_of: Callable[[Article], str], words_of: Callable[
     return jobs
 
 
-def _page_jobs(groups: list[PageGroup], fingerprint: Fingerprints, key: str, templates: dict[str, str],
-               last: LastPlan, make_page: Callable[[Page], bytes]) -> tuple[list[Job], list[str]]:
-    """A job for each page, and the keys of the page groups. The pages of a group the last plan had (the same
-    inputs, config and templates) have the fingerprints they had; the others' are worked out."""
-    jobs, group_keys = [], []
+def _page_jobs(groups: Iterable[PageGroup], config: Config, fingerprint: Fingerprints, key: str,
+               templates: dict[str, str], last: LastPlan, make_page: Callable[[Page], bytes]
+               ) -> tuple[list[Job], dict[str, GroupOutline], list[tuple[str, str]]]:
+    """A job for each page, the outline of each group with inputs by its key, and the sitemap's entries.
+
+    A group found in the last plan (the same inputs, config and templates) is planned from its outline and the
+    fingerprints its pages had, without making its pages (made when one of them is to be made again); the
+    others' pages are made and their fingerprints worked out."""
+    # Any template may be the one a group's pages use: a group's key covers them all.
+    all_templates = digest(repr(sorted(templates.items())))
+    jobs: list[Job] = []
+    outlines: dict[str, GroupOutline] = {}
+    entries: list[tuple[str, str]] = []
     for group in groups:
-        known: list[str | None] = [None] * len(group.pages)
-        if group.inputs is not None:
-            used = sorted({templates[page.template] for page in group.pages})
-            group_key = fingerprint(key, used, group.inputs)
-            group_keys.append(group_key)
-            if group_key in last.groups:
-                known = [last.fingerprints.get(page.path) for page in group.pages]
-        jobs += [Job(page.path, made or fingerprint(key, templates[page.template], page.path, page.template,
-                                                    page.title, page.feeds, page.context),
-                     partial(make_page, page)) for page, made in zip(group.pages, known)]
-    return jobs, group_keys
+        group_key = fingerprint(key, all_templates, group.inputs) if group.inputs is not None else None
+        outline = last.outlines.get(group_key) if group_key else None
+        if outline is not None and all(path in last.fingerprints for path in outline.paths):
+            jobs += [Job(path, last.fingerprints[path], partial(_page_of_group, make_page, group, index))
+                     for index, path in enumerate(outline.paths)]
+        else:
+            jobs += [Job(page.path, fingerprint(key, templates[page.template], page.path, page.template,
+                                                page.title, page.feeds, page.context), partial(make_page, page))
+                     for page in group.pages]
+            outline = GroupOutline(tuple(page.path for page in group.pages), sitemap_entries(
+                page for page in group.pages if not is_noindex_copy(page, config)))
+        entries += outline.listed
+        if group_key:
+            outlines[group_key] = outline
+    return jobs, outlines, entries
+
+
+def _page_of_group(make_page: Callable[[Page], bytes], group: PageGroup, index: int) -> bytes:
+    return make_page(group.pages[index])
 
 
 def is_noindex_copy(page: Page, config: Config) -> bool:

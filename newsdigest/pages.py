@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import islice
 from typing import Any, Callable, Iterator
 
@@ -54,25 +54,29 @@ def term_title(term: Term | TermLabel) -> str:
 
 @dataclass(frozen=True)
 class PageGroup:
-    """Pages one function made from what it was given besides the config: a run of a listing's archive pages,
-    or a run of article pages. `inputs` names the function and holds all it was given, so equal inputs (and
-    config) mean equal pages: a rebuild finding a group's inputs as they were need not work out its pages'
-    fingerprints again. A page made from the whole site (the front page, an index of terms) is a group
-    without inputs."""
+    """Pages one function makes from what it is given besides the config: a run of a listing's archive pages,
+    or a run of article pages. `inputs` names the function and holds all it is given, so equal inputs (and
+    config and templates) mean equal pages: a rebuild finding a group's inputs as they were need not make its
+    pages, unless one must be made again. A page made from the whole site (the front page, an index of terms)
+    is a group without inputs."""
 
     inputs: tuple[Any, ...] | None
-    pages: tuple[Page, ...]
+    make: Callable[[], tuple[Page, ...]]
+
+    @cached_property
+    def pages(self) -> tuple[Page, ...]:
+        return self.make()
 
 
 def alone(page: Page) -> PageGroup:
     """A page in a group of its own, made from more than a group's inputs (its fingerprint is always worked
     out)."""
-    return PageGroup(None, (page,))
+    return PageGroup(None, lambda: (page,))
 
 
 def made_from(config: Config, make: Callable[..., Iterator[Page]], *inputs: Any) -> PageGroup:
-    """The group of pages `make` makes from the config and `inputs`, and nothing else."""
-    return PageGroup((make.__qualname__, *inputs), tuple(make(config, *inputs)))
+    """The group of pages `make` makes from the config and `inputs`, and nothing else, when they are asked for."""
+    return PageGroup((make.__qualname__, *inputs), lambda: tuple(make(config, *inputs)))
 
 
 def site_page_groups(site: Site) -> Iterator[PageGroup]:
@@ -99,7 +103,7 @@ def site_page_groups(site: Site) -> Iterator[PageGroup]:
     yield alone(Page("search/index.html", "search.html", "Search",
                      {"word_blocks": block_count(site), "word_pieces": WORD_PIECES,
                       "docs_per_piece": DOCS_PER_PIECE}, site_feeds))
-    yield alone(Page("404.html", "404.html", "Page not found", {}, site_feeds))
+    yield alone(Page(urls.NOT_FOUND, "404.html", "Page not found", {}, site_feeds))
 
 
 def _front_page(site: Site, feeds: tuple[FeedLink, ...]) -> Page:

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 import watchfiles
 
+from . import urls
+
 EVENTS = "/__newsdigest/events"
 RELOAD_SCRIPT = "/__newsdigest/reload.js"
 KEEPALIVE_SECONDS = 10
@@ -82,7 +84,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             return None
         file = self.file_for(path[len(self.base_path):])
         if file is None:
-            missing = Path(self.directory) / "404.html"
+            missing = Path(self.directory) / urls.NOT_FOUND
             body = missing.read_bytes() if missing.is_file() else b"Not found"
             return self.send_bytes(self.with_reload(body), "text/html; charset=utf-8", HTTPStatus.NOT_FOUND)
         data = file.read_bytes()

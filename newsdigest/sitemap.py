@@ -16,14 +16,13 @@ SITEMAP_URLS = 50_000
 SITEMAP = "sitemap.xml"
 
 
-def sitemap_files(pages: Sequence[Page]) -> list[tuple[str, Sequence[Page]]]:
-    """Each sitemap file and the pages it lists: sitemap.xml alone, or, past SITEMAP_URLS pages, numbered
+def sitemap_files(entries: Sequence[tuple[str, str]]) -> list[tuple[str, Sequence[tuple[str, str]]]]:
+    """Each sitemap file and the entries it lists: sitemap.xml alone, or, past SITEMAP_URLS entries, numbered
     sitemaps of SITEMAP_URLS each in `sitemaps/`, which the index at sitemap.xml lists."""
-    listed = [page for page in pages if page.path != "404.html"]
-    if len(listed) <= SITEMAP_URLS:
-        return [(SITEMAP, listed)]
-    return [(f"sitemaps/sitemap-{start // SITEMAP_URLS + 1}.xml", listed[start:start + SITEMAP_URLS])
-            for start in range(0, len(listed), SITEMAP_URLS)]
+    if len(entries) <= SITEMAP_URLS:
+        return [(SITEMAP, entries)]
+    return [(f"sitemaps/sitemap-{start // SITEMAP_URLS + 1}.xml", entries[start:start + SITEMAP_URLS])
+            for start in range(0, len(entries), SITEMAP_URLS)]
 
 
 def last_modified(page: Page) -> str:
@@ -32,10 +31,10 @@ def last_modified(page: Page) -> str:
     return iso_moment(article.last_change) if article is not None else ""
 
 
-def sitemap_entries(pages: Iterable[Page]) -> list[tuple[str, str]]:
-    """Each page's path and last change: what its sitemap says, worked out once for its fingerprint and its
-    bytes."""
-    return [(page.path, last_modified(page)) for page in pages]
+def sitemap_entries(pages: Iterable[Page]) -> tuple[tuple[str, str], ...]:
+    """Each page's path and last change, as its sitemap lists them, but the page for paths not found (which
+    is no page of the site)."""
+    return tuple((page.path, last_modified(page)) for page in pages if page.path != urls.NOT_FOUND)
 
 
 def render_sitemap(entries: Iterable[tuple[str, str]], base_url: str) -> bytes:

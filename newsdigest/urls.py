@@ -8,6 +8,8 @@ from datetime import date
 INDEX = "index.html"
 # The front page is the day's digest; the whole site's newest articles, in order, are listed here.
 LATEST = "latest/index.html"
+# What a server (GitHub Pages, `serve`) gives for a path the site does not have.
+NOT_FOUND = "404.html"
 
 
 def listing_path(folder: str, page: int = 0) -> str:

@@ -62,10 +62,10 @@ def test_a_rebuild_takes_the_fingerprints_of_page_groups_found_as_they_were_from
     retitled = replace(articles[7], title="Story 7, retitled", digest="digest of 7, edited")
     edited = articles[:7] + [retitled] + articles[8:]
     with patch.object(pages, "ARCHIVE_RUN", 4):
-        first = plan(articles, LastPlan({}, frozenset()))
+        first = plan(articles, LastPlan({}, {}))
         remembered = {job.path: "as last built" for job in first.jobs}
-        second = plan(edited, LastPlan(remembered, frozenset(first.groups)))
-        cold = {job.path: job.fingerprint for job in plan(edited, LastPlan({}, frozenset())).jobs}
+        second = plan(edited, LastPlan(remembered, first.outlines))
+        cold = {job.path: job.fingerprint for job in plan(edited, LastPlan({}, {})).jobs}
     reused = {job.path for job in second.jobs if job.fingerprint == "as last built"}
     for job in second.jobs:
         assert job.fingerprint in (cold[job.path], "as last built")
@@ -82,4 +82,4 @@ def test_a_rebuild_takes_the_fingerprints_of_page_groups_found_as_they_were_from
     related_to_seven = {f"articles/{slug}.html" for slug, related in relating if retitled in related}
     assert not related_to_seven & reused
     assert len([p for p in reused if p.startswith("articles/")]) > 200
-    assert second.groups != first.groups and len(second.groups) == len(first.groups)
+    assert second.outlines.keys() != first.outlines.keys() and len(second.outlines) == len(first.outlines)
