@@ -15,7 +15,7 @@ import struct
 from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable
 
 from . import __version__
 
@@ -121,16 +121,19 @@ class BuildCache:
         self.db = self._open()
         self.note = "the cache was damaged; rebuilt it from the sources"
 
-    def articles(self) -> dict[str, CachedArticle]:
-        """What the cache knows of each article file, without the articles themselves."""
-        return {path: CachedArticle(m, s, sha) for path, m, s, sha in
-                self.db.execute("SELECT path, mtime_ns, size, sha FROM articles")}
-
-    def records(self, paths: set[str]) -> Iterator[tuple[str, object]]:
-        """The cached articles of these files, read one row at a time: never all the stored bytes at once."""
-        for path, record in self.db.execute("SELECT path, record FROM articles"):
-            if path in paths:
-                yield path, pickle.loads(record)
+    def articles(self, unchanged: Callable[[str, int, int], bool]
+                 ) -> tuple[dict[str, object], dict[str, CachedArticle]]:
+        """In one pass over the stored articles, read one row at a time (never all the stored bytes at once):
+        the cached article of each file `unchanged(path, mtime_ns, size)` accepts, and what the cache knows of
+        the others (their size, time and hash, without the article)."""
+        found, others = {}, {}
+        for path, mtime_ns, size, sha, record in self.db.execute(
+                "SELECT path, mtime_ns, size, sha, record FROM articles"):
+            if unchanged(path, mtime_ns, size):
+                found[path] = pickle.loads(record)
+            else:
+                others[path] = CachedArticle(mtime_ns, size, sha)
+        return found, others
 
     def record(self, path: str) -> object:
         return pickle.loads(self.db.execute("SELECT record FROM articles WHERE path = ?", (path,)).fetchone()[0])
@@ -147,8 +150,8 @@ class BuildCache:
         self.db.executemany("UPDATE articles SET mtime_ns = ?, size = ? WHERE path = ?",
                             ((m, s, p) for p, m, s in rows))
 
-    def forget_articles_except(self, paths: set[str]) -> None:
-        gone = [(p,) for (p,) in self.db.execute("SELECT path FROM articles") if p not in paths]
+    def forget_articles(self, paths: Iterable[str]) -> None:
+        gone = [(path,) for path in paths]
         self.db.executemany("DELETE FROM articles WHERE path = ?", gone)
         self.db.executemany("DELETE FROM texts WHERE path = ?", gone)
 

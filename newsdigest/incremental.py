@@ -89,18 +89,16 @@ def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCac
                        trusted_before_ns: int, progress=None) -> Loaded:
     """Every file's article, parsed again only when its bytes changed. A file's size and time stand for its
     bytes only when the time is older than `trusted_before_ns`; a newer file is read and hashed."""
-    cached = cache.articles()
-    results: dict[str, Article | SiteError] = {}
-    stale: list[ContentFile] = []
-    trusted: set[str] = set()
-    for file in files:
-        entry = cached.get(file.relative)
-        if entry and entry.mtime_ns == file.mtime_ns and entry.size == file.size \
-                and entry.mtime_ns < trusted_before_ns:
-            trusted.add(file.relative)
-        else:
-            stale.append(file)
-    results.update(cache.records(trusted))
+    scanned = {file.relative: file for file in files}
+
+    def unchanged(relative: str, mtime_ns: int, size: int) -> bool:
+        file = scanned.get(relative)
+        return file is not None and (file.mtime_ns, file.size) == (mtime_ns, size) \
+            and mtime_ns < trusted_before_ns
+
+    results: dict[str, Article | SiteError]
+    results, cached = cache.articles(unchanged)
+    stale = [file for file in files if file.relative not in results]
     if stale:
         prepare_parsers(config.typography)
 
@@ -142,7 +140,7 @@ def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCac
         parsed += len(stored)
         if progress:
             progress(len(chunk))
-    cache.forget_articles_except(set(results))
+    cache.forget_articles(cached.keys() - scanned.keys())
     cache.commit()
     ordered = [results[file.relative] for file in files]
     articles, errors = unique_articles(ordered, config)
