@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from dataclasses import dataclass, field, fields as dataclass_fields
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -149,11 +149,9 @@ class Article:
         """The publisher as the article names it, else the host of its original."""
         return self.source or urlsplit(self.source_url).hostname or self.source_url
 
-    @cached_property
+    @property
     def tag_slugs(self) -> tuple[str, ...]:
-        # Kept in the instance's dict, past the frozen fields: the site model asks each article for them
-        # several times. Not pickled (see __reduce__).
-        return tuple(tag_slug(tag) for tag in self.tags)
+        return tuple(map(tag_slug, self.tags))
 
 
 _ARTICLE_FIELDS = tuple(item.name for item in dataclass_fields(Article))

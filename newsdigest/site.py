@@ -181,7 +181,8 @@ def _related(articles: Sequence[Article], limit: int, memo: Mapping[str, tuple[s
             for index, chosen, earlier_alone in chunk:
                 key = prefixes[index] if earlier_alone else whole(articles[index])
                 lists[index] = tuple(articles[i].slug for i in chosen), key
-    related = {article.slug: tuple(by_slug[slug] for slug in found[0]) for article, found in zip(articles, lists)}
+    related = {article.slug: tuple(map(by_slug.__getitem__, slugs))
+               for article, (slugs, _) in zip(articles, lists)}
     return related, {key: slugs for slugs, key in lists}
 
 
