@@ -15,7 +15,7 @@ import struct
 from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable, Iterator, NamedTuple
 
 from . import __version__
 
@@ -54,8 +54,9 @@ def _outline_json(outline: GroupOutline) -> str:
     return json.dumps([[path, listed.get(path)] for path in outline.paths])
 
 
-@dataclass(frozen=True)
-class CachedArticle:
+class CachedArticle(NamedTuple):
+    """An article file as the cache last saw it (a tuple: a build reads one per article)."""
+
     mtime_ns: int
     size: int
     sha: str
@@ -121,19 +122,16 @@ class BuildCache:
         self.db = self._open()
         self.note = "the cache was damaged; rebuilt it from the sources"
 
-    def articles(self, unchanged: Callable[[str, int, int], bool]
-                 ) -> tuple[dict[str, object], dict[str, CachedArticle]]:
-        """In one pass over the stored articles, read one row at a time (never all the stored bytes at once):
-        the cached article of each file `unchanged(path, mtime_ns, size)` accepts, and what the cache knows of
-        the others (their size, time and hash, without the article)."""
-        found, others = {}, {}
-        for path, mtime_ns, size, sha, record in self.db.execute(
-                "SELECT path, mtime_ns, size, sha, record FROM articles"):
-            if unchanged(path, mtime_ns, size):
-                found[path] = pickle.loads(record)
-            else:
-                others[path] = CachedArticle(mtime_ns, size, sha)
-        return found, others
+    def articles(self) -> dict[str, CachedArticle]:
+        """What the cache knows of each article file, without the articles themselves."""
+        return {path: CachedArticle(m, s, sha) for path, m, s, sha in
+                self.db.execute("SELECT path, mtime_ns, size, sha FROM articles")}
+
+    def records(self, paths: set[str]) -> Iterator[tuple[str, object]]:
+        """The cached articles of these files, read one row at a time: never all the stored bytes at once."""
+        for path, record in self.db.execute("SELECT path, record FROM articles"):
+            if path in paths:
+                yield path, pickle.loads(record)
 
     def record(self, path: str) -> object:
         return pickle.loads(self.db.execute("SELECT record FROM articles WHERE path = ?", (path,)).fetchone()[0])
@@ -160,11 +158,11 @@ class BuildCache:
                 self.db.execute("SELECT prefix, slugs FROM related")}
 
     def store_related(self, memo: dict[str, tuple[str, ...]], previous: dict[str, tuple[str, ...]]) -> None:
-        """The related lists a build could reuse next time (see site._related), if they differ from before."""
-        if memo.keys() == previous.keys():
-            return
-        self.db.execute("DELETE FROM related")
-        self.db.executemany("INSERT INTO related VALUES (?, ?)", ((p, "\n".join(s)) for p, s in memo.items()))
+        """The related lists a build could reuse next time (see site._related), given those it was given: the
+        lists no longer reusable deleted, the new ones added."""
+        self.db.executemany("DELETE FROM related WHERE prefix = ?", ((p,) for p in previous.keys() - memo.keys()))
+        self.db.executemany("INSERT OR REPLACE INTO related VALUES (?, ?)",
+                            ((p, "\n".join(s)) for p, s in memo.items() if p not in previous))
 
     def fingerprints(self, folder: Path) -> dict[str, str]:
         """What each file in an output folder was last made from."""

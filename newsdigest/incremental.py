@@ -14,7 +14,7 @@ from .config import Config
 from .content import Article, parse_article, prepare_parsers, relative_name, unique_articles
 from .errors import SiteError
 from .fingerprint import digest
-from .parallel import run_indexed
+from .parallel import alongside, run_indexed
 
 
 # Parsing an article costs a few milliseconds, so even a few dozen are worth spreading over the cores.
@@ -89,17 +89,20 @@ def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCac
                        trusted_before_ns: int, progress=None) -> Loaded:
     """Every file's article, parsed again only when its bytes changed. A file's size and time stand for its
     bytes only when the time is older than `trusted_before_ns`; a newer file is read and hashed."""
-    scanned = {file.relative: file for file in files}
-
-    def unchanged(relative: str, mtime_ns: int, size: int) -> bool:
-        file = scanned.get(relative)
-        return file is not None and (file.mtime_ns, file.size) == (mtime_ns, size) \
-            and mtime_ns < trusted_before_ns
-
-    results: dict[str, Article | SiteError]
-    results, cached = cache.articles(unchanged)
-    stale = [file for file in files if file.relative not in results]
-    if stale:
+    cached = cache.articles()
+    trusted: set[str] = set()
+    stale: list[ContentFile] = []
+    for file in files:
+        entry = cached.get(file.relative)
+        if entry and (entry.mtime_ns, entry.size) == (file.mtime_ns, file.size) \
+                and entry.mtime_ns < trusted_before_ns:
+            trusted.add(file.relative)
+        else:
+            stale.append(file)
+    # A few files are parsed in a child while this process reads the cached articles (a rebuild's parser,
+    # Python-Markdown and its extensions, then loads there alone); many, by workers forked after it.
+    few = len(stale) < PARSE_PARALLEL_FROM
+    if not few:
         prepare_parsers(config.typography)
 
     def parse(index: int):
@@ -124,23 +127,27 @@ def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCac
             replace(article, body_html="", search_words=""), (sha, article.body_html, article.search_words)
 
     parsed = 0
-    for chunk in run_indexed(parse, len(stale), min_items=PARSE_PARALLEL_FROM):
-        touched, stored = [], []
-        for kind, relative, mtime, size, result, extra in chunk:
-            results[relative] = result
-            if kind == "touched":
-                results[relative] = cache.record(relative)
-                touched.append((relative, mtime, size))
-            elif kind == "parsed":
-                sha, body, words = extra
-                stored.append((relative, mtime, size, sha, result, body, words))
-        # Stored as results arrive, while the workers go on parsing.
-        cache.touch_articles(touched)
-        cache.store_articles(stored)
-        parsed += len(stored)
-        if progress:
-            progress(len(chunk))
-    cache.forget_articles(cached.keys() - scanned.keys())
+    with alongside(lambda: [parse(index) for index in range(len(stale))], cache.folder,
+                   apart=bool(stale) and few) as parsed_few:
+        results: dict[str, Article | SiteError] = dict(cache.records(trusted))
+        chunks = [parsed_few()] if few else run_indexed(parse, len(stale), min_items=PARSE_PARALLEL_FROM)
+        for chunk in chunks:
+            touched, stored = [], []
+            for kind, relative, mtime, size, result, extra in chunk:
+                results[relative] = result
+                if kind == "touched":
+                    results[relative] = cache.record(relative)
+                    touched.append((relative, mtime, size))
+                elif kind == "parsed":
+                    sha, body, words = extra
+                    stored.append((relative, mtime, size, sha, result, body, words))
+            # Stored as results arrive, while the workers go on parsing.
+            cache.touch_articles(touched)
+            cache.store_articles(stored)
+            parsed += len(stored)
+            if progress:
+                progress(len(chunk))
+    cache.forget_articles(cached.keys() - {file.relative for file in files})
     cache.commit()
     ordered = [results[file.relative] for file in files]
     articles, errors = unique_articles(ordered, config)

@@ -175,7 +175,7 @@ def _related(articles: Sequence[Article], limit: int, memo: Mapping[str, tuple[s
             lists[index] = remembered, key
     todo = [index for index, found in enumerate(lists) if found is None]
     if todo:
-        masks = _key_masks(articles)
+        masks = _key_masks(articles, {key for index in todo for key in _relation_keys(articles[index])})
         for chunk in run_indexed(lambda n: _chosen(articles, masks, todo[n], limit), len(todo),
                                  min_items=RELATED_PARALLEL_FROM, chunks_per_worker=4):
             for index, chosen, earlier_alone in chunk:
@@ -212,13 +212,15 @@ def _older_prefixes(articles: Sequence[Article]) -> list[str]:
     return prefixes
 
 
-def _key_masks(articles: Sequence[Article]) -> dict[tuple[str, str], int]:
-    members: dict[tuple[str, str], bytearray] = {}
-    size = len(articles) // 8 + 1
+def _key_masks(articles: Sequence[Article], keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The bitset of each of these keys: a rebuild works out the lists of a few articles, which need the masks
+    of their own keys alone."""
+    members = {key: bytearray(len(articles) // 8 + 1) for key in keys}
     for index, article in enumerate(articles):
         for key in _relation_keys(article):
-            bits = members.setdefault(key, bytearray(size))
-            bits[index >> 3] |= 1 << (index & 7)
+            bits = members.get(key)
+            if bits is not None:
+                bits[index >> 3] |= 1 << (index & 7)
     return {key: int.from_bytes(bits, "little") for key, bits in members.items()}
 
 
