@@ -8,6 +8,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+import newsdigest.incremental
 from conftest import FIXTURES, NOW, build_site_into
 from newsdigest.config import load_config
 from newsdigest.pipeline import BuildOptions, build
@@ -69,6 +70,33 @@ def test_cached_builds_give_the_same_bytes_as_a_cold_build(fixture_site, tmp_pat
     cold = {k: v[1] for k, v in state(cold_site / "output").items()}
     assert incremental == cold
     assert "articles/third.html" not in incremental and "articles/new.html" in incremental
+
+
+def test_a_few_edited_files_are_parsed_in_a_child_as_they_would_be_here(fixture_site, tmp_path, monkeypatch):
+    """A rebuild parses a few changed files in a forked child while it loads the cached articles."""
+    rebuild(fixture_site)
+    for name in ("second.md", "third.md"):
+        article = fixture_site / "content" / name
+        article.write_text(article.read_text() + "\nA paragraph added.\n")
+    here = tmp_path / "here"
+    shutil.copytree(fixture_site, here)
+    marks, parse = tmp_path / "marks", newsdigest.incremental.parse_article
+    marks.mkdir()
+
+    def marked(*arguments, **options):
+        (marks / str(os.getpid())).touch()
+        return parse(*arguments, **options)
+
+    monkeypatch.setattr("newsdigest.incremental.parse_article", marked)
+    monkeypatch.setenv("NEWSDIGEST_WORKERS", "2")
+    assert rebuild(fixture_site).parsed == 2
+    parsed_in = {int(mark.name) for mark in marks.iterdir()}
+    assert parsed_in and os.getpid() not in parsed_in, "not parsed in a child"
+    monkeypatch.setenv("NEWSDIGEST_WORKERS", "1")
+    assert rebuild(here).parsed == 2
+    assert str(os.getpid()) in {mark.name for mark in marks.iterdir()}
+    outputs = [{path: data for path, (_, data) in state(site / "output").items()} for site in (fixture_site, here)]
+    assert outputs[0] == outputs[1]
 
 
 def test_a_template_change_renders_only_the_pages_that_use_it(fixture_site):
