@@ -19,7 +19,7 @@ from typing import Iterable, Iterator, NamedTuple
 
 from . import __version__
 
-SCHEMA = 10
+SCHEMA = 11
 CACHE_FILE = "cache.sqlite"
 # Texts a lookup keeps (see TextLookup): more than the items of the feeds that one page of articles updates.
 RECENT_TEXTS = 256
@@ -38,20 +38,25 @@ class InputsRecord:
 @dataclass(frozen=True)
 class GroupOutline:
     """What a group of pages makes, kept so that a rebuild need not make the pages to know it: their paths,
-    and the entries they give the sitemap (path and last change; a page the sitemap leaves out has none)."""
+    the entries they give the sitemap (path and last change; a page the sitemap leaves out has none), and the
+    templates they were made with (name and digest)."""
 
     paths: tuple[str, ...]
     listed: tuple[tuple[str, str], ...]
+    templates: tuple[tuple[str, str], ...]
 
 
-def _outline(pages: list[list]) -> GroupOutline:
+def _outline(stored: dict) -> GroupOutline:
+    pages = stored["pages"]
     return GroupOutline(tuple(path for path, _ in pages),
-                        tuple((path, changed) for path, changed in pages if changed is not None))
+                        tuple((path, changed) for path, changed in pages if changed is not None),
+                        tuple((name, digest) for name, digest in stored["templates"]))
 
 
 def _outline_json(outline: GroupOutline) -> str:
     listed = dict(outline.listed)
-    return json.dumps([[path, listed.get(path)] for path in outline.paths])
+    return json.dumps({"pages": [[path, listed.get(path)] for path in outline.paths],
+                       "templates": outline.templates})
 
 
 class CachedArticle(NamedTuple):
@@ -160,7 +165,8 @@ class BuildCache:
     def store_related(self, memo: dict[str, tuple[str, ...]], previous: dict[str, tuple[str, ...]]) -> None:
         """The related lists a build could reuse next time (see site._related), given those it was given: the
         lists no longer reusable deleted, the new ones added."""
-        self.db.executemany("DELETE FROM related WHERE prefix = ?", ((p,) for p in previous.keys() - memo.keys()))
+        self.db.executemany("DELETE FROM related WHERE prefix = ?",
+                            ((prefix,) for prefix in previous.keys() - memo.keys()))
         self.db.executemany("INSERT OR REPLACE INTO related VALUES (?, ?)",
                             ((p, "\n".join(s)) for p, s in memo.items() if p not in previous))
 
@@ -179,14 +185,17 @@ class BuildCache:
         return {key: _outline(json.loads(pages)) for key, pages in
                 self.db.execute("SELECT key, pages FROM page_groups WHERE folder = ?", (str(folder),))}
 
-    def store_page_outlines(self, folder: Path, outlines: dict[str, GroupOutline]) -> None:
-        """This build's page groups: those new are stored, those gone deleted."""
-        stored = {key for (key,) in self.db.execute("SELECT key FROM page_groups WHERE folder = ?", (str(folder),))}
+    def store_page_outlines(self, folder: Path, outlines: dict[str, GroupOutline],
+                            previous: dict[str, GroupOutline]) -> None:
+        """This build's page groups, given what page_outlines gave (`previous`): those new or changed are
+        stored, those gone deleted."""
+        stored = {key for (key,) in
+                  self.db.execute("SELECT key FROM page_groups WHERE folder = ?", (str(folder),))}
         self.db.executemany("DELETE FROM page_groups WHERE folder = ? AND key = ?",
                             ((str(folder), key) for key in stored - outlines.keys()))
-        self.db.executemany("INSERT INTO page_groups VALUES (?, ?, ?)",
+        self.db.executemany("INSERT OR REPLACE INTO page_groups VALUES (?, ?, ?)",
                             ((str(folder), key, _outline_json(outline)) for key, outline in outlines.items()
-                             if key not in stored))
+                             if previous.get(key) != outline))
 
     def template_references(self) -> dict[str, tuple[str, ...]]:
         """What the templates named, by the digest of each source (see fingerprint.template_references)."""

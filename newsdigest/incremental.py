@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, NamedTuple
@@ -100,10 +101,13 @@ def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCac
         else:
             stale.append(file)
     # A few files are parsed in a child while this process reads the cached articles (a rebuild's parser,
-    # Python-Markdown and its extensions, then loads there alone); many, by workers forked after it.
+    # Python-Markdown and its extensions, then loads there alone); many, by workers forked after it. Not in a
+    # process with other threads (serve's): one of them importing a module as the child is forked would leave
+    # that module's import lock held in the child.
     few = len(stale) < PARSE_PARALLEL_FROM
     if not few:
         prepare_parsers(config.typography)
+    apart = few and bool(stale) and threading.active_count() == 1
 
     def parse(index: int):
         file = stale[index]
@@ -127,8 +131,7 @@ def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCac
             replace(article, body_html="", search_words=""), (sha, article.body_html, article.search_words)
 
     parsed = 0
-    with alongside(lambda: [parse(index) for index in range(len(stale))], cache.folder,
-                   apart=bool(stale) and few) as parsed_few:
+    with alongside(lambda: [parse(index) for index in range(len(stale))], cache.folder, apart) as parsed_few:
         results: dict[str, Article | SiteError] = dict(cache.records(trusted))
         chunks = [parsed_few()] if few else run_indexed(parse, len(stale), min_items=PARSE_PARALLEL_FROM)
         for chunk in chunks:

@@ -98,7 +98,8 @@ def markdown_converter(typography: bool = False) -> Any:
         names = EXTENSIONS + [TYPOGRAPHY] if typography else EXTENSIONS
         # Made from their modules: given by name, Python-Markdown first reads every installed package's entry
         # points (a third of making a converter).
-        extensions = [importlib.import_module(f"markdown.extensions.{name}").makeExtension() for name in names]
+        extensions = [importlib.import_module(f"markdown.extensions.{name}").makeExtension()
+                      for name in names]
         converter = converters[typography] = markdown.Markdown(extensions=extensions, output_format="html")
     return converter
 

@@ -133,30 +133,35 @@ def _page_jobs(groups: Iterable[PageGroup], config: Config, fingerprint: Fingerp
                ) -> tuple[list[Job], dict[str, GroupOutline], list[tuple[str, str]]]:
     """A job for each page, the outline of each group with inputs by its key, and the sitemap's entries.
 
-    A group found in the last plan (the same inputs, config and templates) is planned from its outline and the
-    fingerprints its pages had, without making its pages (made when one of them is to be made again); the
-    others' pages are made and their fingerprints worked out."""
-    # Any template may be the one a group's pages use: a group's key covers them all.
-    all_templates = digest(repr(sorted(templates.items())))
+    A group found in the last plan (the same inputs and config, and its templates as they were) is planned
+    from its outline and the fingerprints its pages had, without making its pages (made when one of them is to
+    be made again); the others' pages are made and their fingerprints worked out."""
     jobs: list[Job] = []
     outlines: dict[str, GroupOutline] = {}
     entries: list[tuple[str, str]] = []
     for group in groups:
-        group_key = fingerprint(key, all_templates, group.inputs) if group.inputs is not None else None
+        group_key = fingerprint(key, group.inputs) if group.inputs is not None else None
         outline = last.outlines.get(group_key) if group_key else None
-        if outline is not None and all(path in last.fingerprints for path in outline.paths):
+        if outline is not None and _still_valid(outline, templates, last.fingerprints):
             jobs += [Job(path, last.fingerprints[path], partial(_page_of_group, make_page, group, index))
                      for index, path in enumerate(outline.paths)]
         else:
             jobs += [Job(page.path, fingerprint(key, templates[page.template], page.path, page.template,
-                                                page.title, page.feeds, page.context), partial(make_page, page))
-                     for page in group.pages]
+                                                page.title, page.feeds, page.context),
+                         partial(make_page, page)) for page in group.pages]
             outline = GroupOutline(tuple(page.path for page in group.pages), sitemap_entries(
-                page for page in group.pages if not is_noindex_copy(page, config)))
+                page for page in group.pages if not is_noindex_copy(page, config)),
+                tuple(sorted({(page.template, templates[page.template]) for page in group.pages})))
         entries += outline.listed
         if group_key:
             outlines[group_key] = outline
     return jobs, outlines, entries
+
+
+def _still_valid(outline: GroupOutline, templates: dict[str, str], fingerprints: Mapping[str, str]) -> bool:
+    """Whether a group's outline holds today: its templates as they were, and each of its pages planned."""
+    return all(templates.get(name) == made_with for name, made_with in outline.templates) \
+        and all(path in fingerprints for path in outline.paths)
 
 
 def _page_of_group(make_page: Callable[[Page], bytes], group: PageGroup, index: int) -> bytes:

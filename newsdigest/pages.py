@@ -75,7 +75,8 @@ def alone(page: Page) -> PageGroup:
 
 
 def made_from(config: Config, make: Callable[..., Iterator[Page]], *inputs: Any) -> PageGroup:
-    """The group of pages `make` makes from the config and `inputs`, and nothing else, when they are asked for."""
+    """The group of pages `make` makes from the config and `inputs`, and nothing else, once they are asked
+    for."""
     return PageGroup((make.__qualname__, *inputs), lambda: tuple(make(config, *inputs)))
 
 

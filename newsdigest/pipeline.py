@@ -176,7 +176,7 @@ def _build(config, options, progress, env, templates, cache, parse_key: str, own
     if new_output:
         record_new_output(output, (job.path for job in jobs), cache, committed_ns)
     cache.update_fingerprints(output, {job.path: job.fingerprint for job in todo}, stale)
-    cache.store_page_outlines(output, plan.outlines)
+    cache.store_page_outlines(output, plan.outlines, last_plan.outlines)
     # Without errors or warnings to report again, an identical next build has nothing to do.
     cache.store_inputs(output, InputsRecord("" if loaded.errors or scan.skipped else scan.signature,
                                             _next_publication(loaded.articles, now), scan.scanned_ns))

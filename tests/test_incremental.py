@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -72,22 +73,30 @@ def test_cached_builds_give_the_same_bytes_as_a_cold_build(fixture_site, tmp_pat
     assert "articles/third.html" not in incremental and "articles/new.html" in incremental
 
 
-def test_a_few_edited_files_are_parsed_in_a_child_as_they_would_be_here(fixture_site, tmp_path, monkeypatch):
-    """A rebuild parses a few changed files in a forked child while it loads the cached articles."""
-    rebuild(fixture_site)
+def edit_two_and_mark_parsing(site: Path, marks: Path, monkeypatch) -> None:
+    """Two articles edited, and each process that parses leaves a mark named by its pid in `marks`."""
     for name in ("second.md", "third.md"):
-        article = fixture_site / "content" / name
+        article = site / "content" / name
         article.write_text(article.read_text() + "\nA paragraph added.\n")
-    here = tmp_path / "here"
-    shutil.copytree(fixture_site, here)
-    marks, parse = tmp_path / "marks", newsdigest.incremental.parse_article
     marks.mkdir()
+    parse = newsdigest.incremental.parse_article
 
     def marked(*arguments, **options):
         (marks / str(os.getpid())).touch()
         return parse(*arguments, **options)
 
     monkeypatch.setattr("newsdigest.incremental.parse_article", marked)
+
+
+def test_a_few_edited_files_are_parsed_in_a_child_as_they_would_be_here(fixture_site, tmp_path, monkeypatch):
+    """A rebuild parses a few changed files in a forked child while it loads the cached articles."""
+    rebuild(fixture_site)
+    marks = tmp_path / "marks"
+    edit_two_and_mark_parsing(fixture_site, marks, monkeypatch)
+    here = tmp_path / "here"
+    shutil.copytree(fixture_site, here)
+    # The command line's process has no other thread (this one may have some, left by other tests).
+    monkeypatch.setattr("newsdigest.incremental.threading.active_count", lambda: 1)
     monkeypatch.setenv("NEWSDIGEST_WORKERS", "2")
     assert rebuild(fixture_site).parsed == 2
     parsed_in = {int(mark.name) for mark in marks.iterdir()}
@@ -95,8 +104,27 @@ def test_a_few_edited_files_are_parsed_in_a_child_as_they_would_be_here(fixture_
     monkeypatch.setenv("NEWSDIGEST_WORKERS", "1")
     assert rebuild(here).parsed == 2
     assert str(os.getpid()) in {mark.name for mark in marks.iterdir()}
-    outputs = [{path: data for path, (_, data) in state(site / "output").items()} for site in (fixture_site, here)]
-    assert outputs[0] == outputs[1]
+    forked, in_process = ({path: data for path, (_, data) in state(site / "output").items()}
+                          for site in (fixture_site, here))
+    assert forked == in_process
+
+
+def test_with_other_threads_running_edited_files_are_parsed_in_the_process(fixture_site, tmp_path,
+                                                                          monkeypatch):
+    """A child forked while another thread imports a module could wait on that module's lock for ever."""
+    rebuild(fixture_site)
+    marks = tmp_path / "marks"
+    edit_two_and_mark_parsing(fixture_site, marks, monkeypatch)
+    monkeypatch.setenv("NEWSDIGEST_WORKERS", "2")
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert rebuild(fixture_site).parsed == 2
+    finally:
+        stop.set()
+        other.join()
+    assert {mark.name for mark in marks.iterdir()} == {str(os.getpid())}
 
 
 def test_a_template_change_renders_only_the_pages_that_use_it(fixture_site):

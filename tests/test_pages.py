@@ -83,3 +83,17 @@ def test_a_rebuild_takes_the_fingerprints_of_page_groups_found_as_they_were_from
     assert not related_to_seven & reused
     assert len([p for p in reused if p.startswith("articles/")]) > 200
     assert second.outlines.keys() != first.outlines.keys() and len(second.outlines) == len(first.outlines)
+
+
+def test_a_template_edit_leaves_the_groups_made_with_other_templates_planned_from_their_outlines():
+    articles = [article(n, tags=(f"Tag {n % 3}",)) for n in range(200)]
+    env = make_environment(CONFIG)
+    site, templates = build_site(articles, CONFIG, NOW), template_digests(env)
+    first = page_plan(site, env, templates, lambda a: "<p>x</p>", LastPlan({}, {}))
+    remembered = {job.path: "as last built" for job in first.jobs}
+    edited = {**templates, "article.html": "the article template, edited"}
+    second = page_plan(site, env, edited, lambda a: "<p>x</p>", LastPlan(remembered, first.outlines))
+    reused = {job.path for job in second.jobs if job.fingerprint == "as last built"}
+    articles_pages = {job.path for job in second.jobs if job.path.startswith("articles/")}
+    assert articles_pages and not articles_pages & reused
+    assert "page/3/index.html" in reused and "tags/tag-1/page/2/index.html" in reused

@@ -130,7 +130,8 @@ def test_related_lists_reused_from_the_last_build_equal_lists_worked_out_afresh(
 def test_a_rebuild_that_changed_no_topics_or_tags_works_out_no_related_list(monkeypatch):
     articles = [article(f"s{i}", i + 1, ["trade"], ["x"] if i % 2 else []) for i in range(9)]
     memo = build_site(articles, CONFIG, NOW).reusable_related
-    monkeypatch.setattr("newsdigest.site._key_masks", lambda *_: pytest.fail("related lists worked out again"))
+    monkeypatch.setattr("newsdigest.site._key_masks",
+                        lambda *_: pytest.fail("related lists worked out again"))
     edited = [replace(a, summary="edited") for a in articles]
     assert build_site(edited, CONFIG, NOW, reusable_related=memo).related.keys() == {a.slug for a in articles}
 
