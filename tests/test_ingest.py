@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import frontmatter
+import markdown
 import pytest
 from bs4 import BeautifulSoup
 from hypothesis import given, settings, strategies as st
@@ -19,7 +20,7 @@ from conftest import FIXTURES, ROOT, SAMPLE_SITE, SAMPLES, parse_html, run_cli
 from newsdigest.config import load_config
 from newsdigest.ingest import IngestOptions, ingest, markdown_escape
 from newsdigest.ingest.command import typographic, typographic_all
-from newsdigest.markup import markdown_to_html
+from newsdigest.markup import TYPOGRAPHY, markdown_to_html
 
 INGEST = FIXTURES / "ingest"
 RAW = next((SAMPLES / "raw").glob("*.txt"))
@@ -230,3 +231,10 @@ def test_a_name_used_in_a_subfolder_is_not_taken_again(site):
 @given(st.lists(st.text(alphabet=list("ab '\"-.…\n*_#>1)=|&<`\\ "), max_size=30) | st.text(max_size=12), max_size=8))
 def test_typography_of_a_whole_body_at_once_equals_that_of_each_text_alone(texts):
     assert typographic_all(texts) == [typographic(text) for text in texts]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=list("ab '\"-.…\n*_#>1)=|&<>`\\[]()!:/@ ;x"), max_size=40), max_size=8))
+def test_typography_without_the_inline_patterns_escaped_text_cannot_meet_equals_full_markdown(texts):
+    full = markdown.Markdown(extensions=[TYPOGRAPHY], output_format="html")
+    assert typographic_all(texts) == typographic_all(texts, full)

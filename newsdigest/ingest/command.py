@@ -312,11 +312,26 @@ def typographic(text: str) -> str:
 _ONE_PARAGRAPH = re.compile(r"<p>(.*)</p>")
 
 
-def typographic_all(texts: list[str]) -> list[str]:
+# Markdown's own inline patterns that text through markdown_escape cannot meet (its brackets, backticks, stars,
+# underscores and '<' are escaped): tried at every character all the same, they were half of ingest's
+# typography. Kept: backslash escapes, entities, and line breaks (a text of several lines is converted alone).
+ESCAPED_AWAY = ("backtick", "reference", "link", "image_link", "image_reference", "short_reference",
+                "short_image_ref", "autolink", "automail", "html", "em_strong")
+
+
+def typography_converter() -> markdown.Markdown:
+    """Python-Markdown with smarty, for escaped text: as the build's `typography` setting converts it."""
+    converter = markdown.Markdown(extensions=[TYPOGRAPHY], output_format="html")
+    for name in ESCAPED_AWAY:
+        converter.inlinePatterns.deregister(name)
+    return converter
+
+
+def typographic_all(texts: list[str], converter: markdown.Markdown | None = None) -> list[str]:
     """typographic() of each text, in one Markdown run: a run costs more than the text of one paragraph."""
-    converter = getattr(_local, "smarty", None)
     if converter is None:
-        converter = _local.smarty = markdown.Markdown(extensions=[TYPOGRAPHY], output_format="html")
+        converter = getattr(_local, "smarty", None) or typography_converter()
+        _local.smarty = converter
     marked = [i for i, text in enumerate(texts) if any(mark in text for mark in "'\"-.")]
     sources = [markdown_escape(texts[i]) for i in marked]
     # Blank lines part the texts; a text that Markdown reads as anything but one paragraph is left as it was.
