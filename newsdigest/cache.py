@@ -189,10 +189,8 @@ class BuildCache:
                             previous: dict[str, GroupOutline]) -> None:
         """This build's page groups, given what page_outlines gave (`previous`): those new or changed are
         stored, those gone deleted."""
-        stored = {key for (key,) in
-                  self.db.execute("SELECT key FROM page_groups WHERE folder = ?", (str(folder),))}
         self.db.executemany("DELETE FROM page_groups WHERE folder = ? AND key = ?",
-                            ((str(folder), key) for key in stored - outlines.keys()))
+                            ((str(folder), key) for key in previous.keys() - outlines.keys()))
         self.db.executemany("INSERT OR REPLACE INTO page_groups VALUES (?, ?, ?)",
                             ((str(folder), key, _outline_json(outline)) for key, outline in outlines.items()
                              if previous.get(key) != outline))

@@ -145,8 +145,9 @@ def _build(config, options, progress, env, templates, cache, parse_key: str, own
     if _nothing_changed(last, scan, now, owned, output, cache):
         cache.commit()
         return BuildResult(unchanged=len(owned), done=True, up_to_date=True, note=cache.note)
-    last_plan = LastPlan(cache.fingerprints(output), cache.page_outlines(output)) if output.exists() \
-        else LastPlan({}, {})
+    # A vanished output folder keeps none of its pages: its outlines are only to be replaced.
+    stored_outlines = cache.page_outlines(output)
+    last_plan = LastPlan(cache.fingerprints(output), stored_outlines) if output.exists() else LastPlan({}, {})
     # Load: each article from the cache, parsed again only where its bytes changed.
     if progress:
         progress.start("reading", len(scan.files))
@@ -176,7 +177,7 @@ def _build(config, options, progress, env, templates, cache, parse_key: str, own
     if new_output:
         record_new_output(output, (job.path for job in jobs), cache, committed_ns)
     cache.update_fingerprints(output, {job.path: job.fingerprint for job in todo}, stale)
-    cache.store_page_outlines(output, plan.outlines, last_plan.outlines)
+    cache.store_page_outlines(output, plan.outlines, stored_outlines)
     # Without errors or warnings to report again, an identical next build has nothing to do.
     cache.store_inputs(output, InputsRecord("" if loaded.errors or scan.skipped else scan.signature,
                                             _next_publication(loaded.articles, now), scan.scanned_ns))
