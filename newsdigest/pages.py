@@ -58,7 +58,7 @@ class PageGroup:
     or a run of article pages. `inputs` names the function and holds all it is given, so equal inputs (and
     config and templates) mean equal pages: a rebuild finding a group's inputs as they were need not make its
     pages, unless one must be made again. A page made from the whole site (the front page, an index of terms)
-    is a group without inputs."""
+    is a group without inputs. `pages` keeps them for a process rendering several of them."""
 
     inputs: tuple[Any, ...] | None
     make: Callable[[], tuple[Page, ...]]

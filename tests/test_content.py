@@ -174,3 +174,16 @@ def test_typography_is_a_site_setting_off_by_default(fixture_site):
     assert not build_site_into(fixture_site, fixture_site.parent / "curly").errors
     body = parse_html(fixture_site.parent / "curly" / "articles" / "quotes.html").find(class_="body").get_text()
     assert "He said “yes” – twice… and ‘no’." in body
+
+
+def test_articles_unpickled_apart_share_their_tags_topics_and_publisher():
+    """The cache keeps each article in a record of its own: loaded, equal tags are one string all the same."""
+    import pickle
+    from newsdigest.content import Article
+    made = [Article(slug=f"s{n}", title="T", date=datetime(2025, 1, n + 1, tzinfo=timezone.utc), body_html="",
+                    summary="", source_path=f"content/s{n}.md", tags=("Rare " + "earths", "Ports"),
+                    topics=("trade",), source="Northeast " + "Herald") for n in range(2)]
+    first, second = (pickle.loads(pickle.dumps(article)) for article in made)
+    assert (first, second) == tuple(made)
+    assert first.tags[0] is second.tags[0] and first.topics[0] is second.topics[0]
+    assert first.source is second.source

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from unittest.mock import patch
@@ -97,3 +99,25 @@ def test_a_template_edit_leaves_the_groups_made_with_other_templates_planned_fro
     articles_pages = {job.path for job in second.jobs if job.path.startswith("articles/")}
     assert articles_pages and not articles_pages & reused
     assert "page/3/index.html" in reused and "tags/tag-1/page/2/index.html" in reused
+
+
+def test_a_plan_keeps_no_page_of_a_group_it_made_and_its_jobs_make_them_again():
+    articles = [article(n, tags=(f"Tag {n % 3}",)) for n in range(200)]
+    made = []
+    original = pages.Page.__init__
+
+    def counted(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        made.append(weakref.ref(self))
+
+    with patch.object(pages.Page, "__init__", counted), patch.object(pages, "ARCHIVE_RUN", 4):
+        first = plan(articles, LastPlan({}, {}))
+        gc.collect()
+        # Pages made alone (the front page, listings' first pages, indexes, editions) are held by their groups;
+        # the article pages and archive pages made for their fingerprints are let go of.
+        alive = {ref().path for ref in made if ref() is not None}
+        assert not {path for path in alive if path.startswith("articles/") or "/page/" in path}
+        jobs = {job.path: job for job in first.jobs}
+        page = jobs["articles/story-7.html"].make().decode()
+        assert "Story 7" in page and "Story 8" in page and "Story 6" in page
+        assert "Story 0" in jobs["page/1/index.html"].make().decode()

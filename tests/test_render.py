@@ -244,3 +244,28 @@ def test_past_the_protocols_limit_the_sitemap_is_an_index_of_sitemaps(fixture_si
         listed += [loc.text for loc in urls]
     assert listed == every
     assert "Sitemap: https://user.github.io/repo/sitemap.xml" in (split / "robots.txt").read_text()
+
+
+def test_entries_remembered_up_to_the_bound_give_the_same_site(fixture_site, monkeypatch):
+    """A process forgets its rendered entries past ENTRY_MEMO: with a bound of 2, the fixture's lists forget
+    them again and again, and every file has the bytes of a build that remembered them all."""
+    from jinja2 import pass_context
+    from conftest import build_site_into
+    from newsdigest import render
+    whole = fixture_site.parent / "whole"
+    build_site_into(fixture_site, whole)
+    sizes = []
+    entry = render._entry
+
+    def watched(context, *args, **kwargs):
+        sizes.append(len(context.environment.entry_cache))
+        return entry(context, *args, **kwargs)
+
+    monkeypatch.setattr(render, "ENTRY_MEMO", 2)
+    monkeypatch.setattr(render, "_entry", pass_context(watched))
+    bounded = fixture_site.parent / "bounded"
+    build_site_into(fixture_site, bounded)
+    assert max(sizes) == 2 and len(sizes) > 10
+    files = sorted(p.relative_to(whole) for p in whole.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(bounded) for p in bounded.rglob("*") if p.is_file())
+    assert all((whole / f).read_bytes() == (bounded / f).read_bytes() for f in files)
