@@ -179,6 +179,7 @@ def test_typography_is_a_site_setting_off_by_default(fixture_site):
 def test_articles_unpickled_apart_share_their_tags_topics_and_publisher():
     """The cache keeps each article in a record of its own: loaded, equal tags are one string all the same."""
     import pickle
+
     from newsdigest.content import Article
     made = [Article(slug=f"s{n}", title="T", date=datetime(2025, 1, n + 1, tzinfo=timezone.utc), body_html="",
                     summary="", source_path=f"content/s{n}.md", tags=("Rare " + "earths", "Ports"),

@@ -249,8 +249,9 @@ def test_past_the_protocols_limit_the_sitemap_is_an_index_of_sitemaps(fixture_si
 def test_entries_remembered_up_to_the_bound_give_the_same_site(fixture_site, monkeypatch):
     """A process forgets its rendered entries past ENTRY_MEMO: with a bound of 2, the fixture's lists forget
     them again and again, and every file has the bytes of a build that remembered them all."""
-    from jinja2 import pass_context
     from conftest import build_site_into
+    from jinja2 import pass_context
+
     from newsdigest import render
     whole = fixture_site.parent / "whole"
     build_site_into(fixture_site, whole)
