@@ -163,7 +163,9 @@ def _restored_article(*values: Any) -> Article:
     fields = article.__dict__
     fields.update(zip(_ARTICLE_FIELDS, values))
     # Tags, topics and publishers repeat from article to article: one string each in the site model, not one
-    # an article (unpickled, each record has its own), which took a sixth of an article's memory.
+    # an article (unpickled, each record has its own), which took a sixth of an article's memory. The slug is
+    # shared with the related lists the cache keeps (BuildCache.related).
+    fields["slug"] = sys.intern(fields["slug"])
     fields["tags"] = tuple(map(sys.intern, fields["tags"]))
     fields["topics"] = tuple(map(sys.intern, fields["topics"]))
     fields["source"] = sys.intern(fields["source"])

@@ -179,6 +179,7 @@ def test_typography_is_a_site_setting_off_by_default(fixture_site):
 def test_articles_unpickled_apart_share_their_tags_topics_and_publisher():
     """The cache keeps each article in a record of its own: loaded, equal tags are one string all the same."""
     import pickle
+    import sys
 
     from newsdigest.content import Article
     made = [Article(slug=f"s{n}", title="T", date=datetime(2025, 1, n + 1, tzinfo=timezone.utc), body_html="",
@@ -188,3 +189,5 @@ def test_articles_unpickled_apart_share_their_tags_topics_and_publisher():
     assert (first, second) == tuple(made)
     assert first.tags[0] is second.tags[0] and first.topics[0] is second.topics[0]
     assert first.source is second.source
+    # The slug is the one string the cache's related lists name the article by (BuildCache.related).
+    assert first.slug is sys.intern("s0")

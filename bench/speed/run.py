@@ -64,6 +64,10 @@ class Row:
     def peak(self) -> float:
         return max((r.peak_mb for runs in self.times.values() for r in runs), default=0.0)
 
+    def peaks_by_kind(self) -> str:
+        """Which runs the peak comes from: the highest of each kind."""
+        return ", ".join(f"{kind} {max(r.peak_mb for r in runs):.0f} MB" for kind, runs in self.times.items())
+
 
 def timed(command: list[str], env: dict | None = None, before=None) -> Run:
     """Run a command to its end; its wall time (with `before`, e.g. deleting output) and summed peak RSS."""
@@ -180,6 +184,7 @@ def bench_newsdigest(size: int, work: Path, runs: int) -> Row:
             (site / "content" / name).unlink()
     timed(build)
     row.output_mb, row.files = folder_size(site / "output")
+    row.notes.append(f"peak memory by run: {row.peaks_by_kind()}")
     row.notes += ingest_one_page(site)
     return row
 
