@@ -290,10 +290,32 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
                                                 "fix the YAML (quote values that contain ': ')")
         raise SiteError(path, f"front matter is not valid YAML: {problem}", hint,
                         mark.line + 1 if mark else None) from None
+    except ValueError as error:
+        # PyYAML reads a value shaped like a timestamp as one, and a date that is none (day 0, month 13)
+        # fails in Python's datetime, without a mark.
+        raise SiteError(path, f"front matter holds a date that does not exist: {error}",
+                        "write the date as YYYY-MM-DD (or YYYY-MM-DDTHH:MM:SS+05:30), or quote the value",
+                        _line_of_bad_value(text)) from None
     if not isinstance(post.metadata, dict) or not post.metadata:
         raise SiteError(path, "front matter is empty or not a set of 'key: value' lines",
                         "write title: and date: between the '---' lines", 1)
     return post.metadata, post.content
+
+
+def _line_of_bad_value(text: str) -> int | None:
+    """The first front matter line whose value YAML cannot make into a Python value, read alone."""
+    import yaml
+
+    for number, line in enumerate(text.splitlines()[1:], start=2):
+        if line.strip() == "---":
+            return None
+        try:
+            yaml.load(line, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except ValueError:
+            return number
+        except yaml.YAMLError:
+            continue
+    return None
 
 
 @dataclass

@@ -60,6 +60,7 @@ BAD_FILES = {
     "no-front-matter.md": ("no front matter", 1),
     "broken-yaml.md": ("front matter is not valid YAML", 2),
     "bad-date.md": ("date 'next Tuesday' is not a date", 3),
+    "impossible-date.md": ("front matter holds a date that does not exist", 4),
     "unknown-topic.md": ("unknown topic 'cricket'", 4),
     "escaping-slug.md": ("slug '../x' cannot name a file", 4),
     "empty.md": ("the file is empty", None),
