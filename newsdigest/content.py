@@ -310,7 +310,7 @@ def _line_of_bad_value(text: str) -> int | None:
         if line.strip() == "---":
             return None
         try:
-            yaml.load(line, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            yaml_handler().load(line)
         except ValueError:
             return number
         except yaml.YAMLError:
