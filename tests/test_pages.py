@@ -113,8 +113,8 @@ def test_a_plan_keeps_no_page_of_a_group_it_made_and_its_jobs_make_them_again():
     with patch.object(pages.Page, "__init__", counted), patch.object(pages, "ARCHIVE_RUN", 4):
         first = plan(articles, LastPlan({}, {}))
         gc.collect()
-        # Pages made alone (the front page, listings' first pages, indexes, editions) are held by their groups;
-        # the article pages and archive pages made for their fingerprints are let go of.
+        # Pages made alone (the front page, listings' first pages, indexes, editions) are held by their
+        # groups; the article pages and archive pages made for their fingerprints are let go of.
         alive = {ref().path for ref in made if ref() is not None}
         assert not {path for path in alive if path.startswith("articles/") or "/page/" in path}
         jobs = {job.path: job for job in first.jobs}
