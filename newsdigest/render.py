@@ -25,8 +25,8 @@ DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "templates"
 ENTRY_PAGE = "<entry>"
 ENTRY_TEMPLATE = "partials/entry.html"
 ROOT_MARKER = "\x00root\x00"
-# Entries remembered by a process at most (about 1.2 KB each), then forgotten together: the latest listing of
-# 100,000 articles names each once, and a worker rendering half of it held 60 MB of entries never reused.
+# Entries remembered by a process at most (about 0.75 KB each), then forgotten together: the latest listing of
+# 100,000 articles names each once, and a worker rendering half of it held some 37 MB of entries never reused.
 # The bound is above a site of 10,000 articles' entries: such a site's workers remember every one.
 ENTRY_MEMO = 12_000
 
