@@ -18,6 +18,15 @@ EXTENSIONS = ["tables", "footnotes", "toc", "fenced_code", "sane_lists"]
 # Off by default: ingest writes them into the content, and this extension is about half of Markdown's cost.
 TYPOGRAPHY = "smarty"
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+# What each inline pattern of Python-Markdown (3.5 to 3.11) and its footnotes needs in a text to match there.
+# A text holding none of its patterns' characters comes out of the inline stage as it went in, and the stage
+# costs a third of converting a news body, trying every pattern on every paragraph (see PlainTextPassed).
+INLINE_PATTERN_NEEDS = {
+    "backtick": "`", "escape": r"\\", "reference": r"\[", "link": r"\[", "image_link": r"\[", "image_reference": r"\[",
+    "short_reference": r"\[", "short_image_ref": r"\[", "footnote": r"\[", "autolink": "<", "automail": "<",
+    "html": "<", "entity": "&", "not_strong": "[*_]", "em_strong": "[*_]", "em_strong2": "[*_]",
+    "linebreak": "  \n",
+}
 _local = threading.local()
 
 # Characters that XML cannot carry and no writer means: C0 controls but tab and line ends, DEL, C1 controls,
@@ -92,16 +101,64 @@ def markdown_converter(typography: bool = False) -> Any:
     converters = _converters()
     converter = converters.get(typography)
     if converter is None:
-        # Imported here: a build that parses nothing (most rebuilds) does without it.
-        import markdown
-
-        names = EXTENSIONS + [TYPOGRAPHY] if typography else EXTENSIONS
-        # Made from their modules: given by name, Python-Markdown first reads every installed package's entry
-        # points (a third of making a converter).
-        extensions = [importlib.import_module(f"markdown.extensions.{name}").makeExtension()
-                      for name in names]
-        converter = converters[typography] = markdown.Markdown(extensions=extensions, output_format="html")
+        converter = converters[typography] = new_converter(typography)
     return converter
+
+
+def new_converter(typography: bool, plain_text_passed: bool = True) -> Any:
+    """A Python-Markdown converter with the build's extensions (and typography's where asked for), its inline
+    stage passing by plain text (see pass_plain_text) unless asked not to."""
+    # Imported here: a build that parses nothing (most rebuilds) does without it.
+    import markdown
+
+    names = EXTENSIONS + [TYPOGRAPHY] if typography else EXTENSIONS
+    # Made from their modules: given by name, Python-Markdown first reads every installed package's entry
+    # points (a third of making a converter).
+    extensions = [importlib.import_module(f"markdown.extensions.{name}").makeExtension() for name in names]
+    converter = markdown.Markdown(extensions=extensions, output_format="html")
+    if plain_text_passed:
+        pass_plain_text(converter)
+    return converter
+
+
+def pass_plain_text(converter: Any) -> None:
+    """Have the converter's inline stage pass by the texts that none of its inline patterns can match, where
+    every pattern it has is one of INLINE_PATTERN_NEEDS.
+
+    Such texts are marked atomic (as Python-Markdown marks code) just before the inline stage and unmarked just
+    after it, so that no later stage (typography's own inline stage, the table of contents) sees a difference.
+    """
+    patterns = converter.inlinePatterns
+    known = [name for name in INLINE_PATTERN_NEEDS if name in patterns]
+    if len(known) != len(patterns):
+        return
+    found = re.compile("|".join(sorted({INLINE_PATTERN_NEEDS[name] for name in known})))
+    from markdown.treeprocessors import Treeprocessor
+    from markdown.util import AtomicString
+
+    marked: list[tuple[Any, str]] = []
+
+    class MarkPlainText(Treeprocessor):
+        def run(self, root: Any) -> None:
+            marked.clear()
+            for element in root.iter():
+                text, tail = element.text, element.tail
+                if text and type(text) is str and not found.search(text):
+                    element.text = AtomicString(text)
+                    marked.append((element, "text"))
+                if tail and type(tail) is str and not found.search(tail):
+                    element.tail = AtomicString(tail)
+                    marked.append((element, "tail"))
+
+    class UnmarkPlainText(Treeprocessor):
+        def run(self, root: Any) -> None:
+            for element, part in marked:
+                setattr(element, part, str(getattr(element, part)))
+            marked.clear()
+
+    # Around the inline stage (20): after every stage that adds text for it, before any that reads its output.
+    converter.treeprocessors.register(MarkPlainText(converter), "plain-text-marked", 20.5)
+    converter.treeprocessors.register(UnmarkPlainText(converter), "plain-text-unmarked", 19.5)
 
 
 def _converters() -> dict[bool, Any]:
