@@ -49,13 +49,22 @@ def run_indexed(task: Callable[[int], T], count: int, workers: int | None = None
     # pages shared instead of copying them (less memory, and less time spent copying).
     gc.freeze()
     try:
-        size = max(8, count // (workers * chunks_per_worker))
-        chunks = [range(start, min(count, start + size)) for start in range(0, count, size)]
+        chunks = _chunks(count, max(8, count // (workers * chunks_per_worker)), workers)
         with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=_tasks_per_worker()) as pool:
             yield from pool.imap_unordered(_run_chunk, chunks)
     finally:
         _task = None
         gc.unfreeze()
+
+
+def _chunks(count: int, size: int, workers: int) -> list[range]:
+    """The items in chunks of `size`, but the last `workers` chunks' worth in quarters: the workers end nearly
+    together, where one left alone with the last whole chunk kept the other cores idle for its length (half
+    a second of a cold build's parse at 10,000 articles)."""
+    tail_start = max(0, count // size - workers) * size
+    quarter = max(1, size // 4)
+    return [range(start, start + size) for start in range(0, tail_start, size)] + \
+        [range(start, min(count, start + quarter)) for start in range(tail_start, count, quarter)]
 
 
 def _tasks_per_worker() -> int | None:

@@ -1,6 +1,8 @@
 import os
 
-from newsdigest.parallel import MIN_PARALLEL_ITEMS, run_indexed
+from hypothesis import given, strategies as st
+
+from newsdigest.parallel import MIN_PARALLEL_ITEMS, _chunks, run_indexed
 
 
 def test_every_item_once_across_forked_workers():
@@ -83,3 +85,12 @@ def test_errors_alongside_reach_the_caller_and_a_failed_block_stops_the_child(tm
         raise KeyError("the block failed")
     assert time.monotonic() - started < 5, "the child was stopped, not waited for"
     assert list(tmp_path.iterdir()) == []
+
+
+@given(st.integers(1, 5000), st.integers(8, 400), st.integers(2, 8))
+def test_chunks_cover_every_item_once_in_order_and_end_small(count, size, workers):
+    chunks = _chunks(count, size, workers)
+    assert [i for chunk in chunks for i in chunk] == list(range(count))
+    assert all(len(chunk) <= size for chunk in chunks)
+    # What is left when a worker takes one of the last chunks is a quarter of a chunk's work at most.
+    assert all(len(chunk) <= max(1, size // 4) for chunk in chunks[-workers:])
