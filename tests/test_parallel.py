@@ -1,6 +1,7 @@
 import os
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from newsdigest.parallel import MIN_PARALLEL_ITEMS, _chunks, run_indexed
 
