@@ -162,7 +162,7 @@ _FIELD_SETTERS = tuple(getattr(Article, name).__set__ for name in _ARTICLE_FIELD
 # Tags, topics and publishers repeat from article to article: one string each in the site model, not one an
 # article (unpickled, each record has its own), which took a sixth of an article's memory. The slug is shared
 # with the related lists the cache keeps (BuildCache.related).
-_SLUG, _TAGS, _TOPICS, _SOURCE = (_ARTICLE_FIELDS.index(name) for name in ("slug", "tags", "topics", "source"))
+_SLUG, _TAGS, _TOPICS, _SOURCE = map(_ARTICLE_FIELDS.index, ("slug", "tags", "topics", "source"))
 
 
 def _restored_article(*values: Any) -> Article:

@@ -18,14 +18,15 @@ EXTENSIONS = ["tables", "footnotes", "toc", "fenced_code", "sane_lists"]
 # Off by default: ingest writes them into the content, and this extension is about half of Markdown's cost.
 TYPOGRAPHY = "smarty"
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
-# What each inline pattern of Python-Markdown (3.5 to 3.11) and its footnotes needs in a text to match there.
-# A text holding none of its patterns' characters comes out of the inline stage as it went in, and the stage
-# costs a third of converting a news body, trying every pattern on every paragraph (see PlainTextPassed).
+# What each inline pattern of Python-Markdown (3.5 to 3.11) and its footnotes needs in a text to match there,
+# as a regular expression. A text holding none of its patterns' needs comes out of the inline stage as it went
+# in; the stage, trying every pattern on every text, is a fifth to a third of converting a news body (see
+# pass_plain_text).
 INLINE_PATTERN_NEEDS = {
-    "backtick": "`", "escape": r"\\", "reference": r"\[", "link": r"\[", "image_link": r"\[", "image_reference": r"\[",
-    "short_reference": r"\[", "short_image_ref": r"\[", "footnote": r"\[", "autolink": "<", "automail": "<",
-    "html": "<", "entity": "&", "not_strong": "[*_]", "em_strong": "[*_]", "em_strong2": "[*_]",
-    "linebreak": "  \n",
+    "backtick": "`", "escape": r"\\", "reference": r"\[", "link": r"\[", "image_link": r"\[",
+    "image_reference": r"\[", "short_reference": r"\[", "short_image_ref": r"\[", "footnote": r"\[",
+    "autolink": "<", "automail": "<", "html": "<", "entity": "&", "not_strong": "[*_]", "em_strong": "[*_]",
+    "em_strong2": "[*_]", "linebreak": "  \n",
 }
 _local = threading.local()
 
@@ -125,8 +126,9 @@ def pass_plain_text(converter: Any) -> None:
     """Have the converter's inline stage pass by the texts that none of its inline patterns can match, where
     every pattern it has is one of INLINE_PATTERN_NEEDS.
 
-    Such texts are marked atomic (as Python-Markdown marks code) just before the inline stage and unmarked just
-    after it, so that no later stage (typography's own inline stage, the table of contents) sees a difference.
+    Such texts are marked atomic (as Python-Markdown marks code) just before the inline stage and unmarked
+    just after it, so that no later stage (typography's own inline stage, the table of contents) sees a
+    difference.
     """
     patterns = converter.inlinePatterns
     known = [name for name in INLINE_PATTERN_NEEDS if name in patterns]
@@ -152,6 +154,7 @@ def pass_plain_text(converter: Any) -> None:
 
     class UnmarkPlainText(Treeprocessor):
         def run(self, root: Any) -> None:
+            # Read again, not restored from the mark: the inline stage sets a passed tail anew (as it was).
             for element, part in marked:
                 setattr(element, part, str(getattr(element, part)))
             marked.clear()

@@ -2,8 +2,14 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsdigest.markup import (first_paragraph, markdown_converter, markdown_to_html, new_converter, plain_text,
-                               reading_minutes)
+from newsdigest.markup import (
+    first_paragraph,
+    markdown_converter,
+    markdown_to_html,
+    new_converter,
+    plain_text,
+    reading_minutes,
+)
 
 
 def test_tables_footnotes_quotes_and_heading_ids():
@@ -35,14 +41,17 @@ def test_word_count_and_reading_time():
     assert plain_text("<p>a &amp; b</p>") == "a & b"
 
 
-# Markdown made of plain words and a few pieces of markup at a time (a text with all of them at once would hold
-# every pattern's characters, and no text would be passed by): every character an inline pattern starts from,
-# the runs that make line breaks, links, notes, entities and HTML, typography's quotes and dashes, block starts.
+# Markdown made of plain words and a few pieces of markup at a time (a text with all of them at once would
+# hold every pattern's characters, and no text would be passed by): every character an inline pattern starts
+# from, the runs that make line breaks, links, notes, entities and HTML, typography's quotes and dashes, block
+# starts.
 PLAIN_PIECES = ["word", "Delhi", "ünï", " ", "  ", "\t", "\n", "\n\n", "    ", "\u00a0", ".", ","]
-MARKUP_PIECES = ["  \n", "*", "**", "_", "__", "`", "```", "[", "]", "(", ")", "!", "![", "](http://x.org/a)", "<",
-                 ">", "&", "&amp;", "&#x41;", "\\", "\\*", "[^1]", "\n\n[^1]: a note", "[a]", "\n\n[a]: http://x.org/",
-                 "<http://x.org>", "<a@b.cd>", "<b>", "</b>", "<!-- c -->", "# ", "## ", "> ", "- ", "1. ", "|",
-                 "\n|-|-|\n", "---", "'", '"', "--", "...", "<<", ">>", ":", "~", "^", "=", "{#id}", "[TOC]"]
+MARKUP_PIECES = [
+    "  \n", "*", "**", "_", "__", "`", "```", "[", "]", "(", ")", "!", "![", "](http://x.org/a)", "<", ">",
+    "&", "&amp;", "&#x41;", "\\", "\\*", "[^1]", "\n\n[^1]: a note", "[a]", "\n\n[a]: http://x.org/",
+    "<http://x.org>", "<a@b.cd>", "<b>", "</b>", "<!-- c -->", "# ", "## ", "> ", "- ", "1. ", "|",
+    "\n|-|-|\n", "---", "'", '"', "--", "...", "<<", ">>", ":", "~", "^", "=", "{#id}", "[TOC]",
+]
 markdown_texts = st.lists(st.sampled_from(MARKUP_PIECES), min_size=1, max_size=3).flatmap(
     lambda markup: st.lists(st.sampled_from(PLAIN_PIECES) | st.sampled_from(markup), min_size=2, max_size=40)
     .map("".join))
