@@ -246,9 +246,16 @@ def recover(output: Path) -> str:
 
 
 def _remove_empty_folders(folder: Path, root: Path) -> None:
-    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+    while folder != root and folder.is_dir() and _is_empty(folder):
         folder.rmdir()
         folder = folder.parent
+
+
+def _is_empty(folder: Path) -> bool:
+    """Whether a folder has no entries, from its first: Path.iterdir lists a folder whole, and the articles'
+    folder of 100,000 articles took 20 ms to list for each article page deleted from it."""
+    with os.scandir(folder) as entries:
+        return next(entries, None) is None
 
 
 def write_file_atomically(path: Path, data: bytes) -> None:

@@ -25,17 +25,19 @@ def test_a_first_build_moves_the_staging_folder_in_whole(tmp_path):
 def test_a_rebuild_moves_in_changed_files_only_and_removes_stale_ones(tmp_path):
     output = tmp_path / "output"
     staging = new_staging(output)
-    for name, data in (("same.html", b"same"), ("old.html", b"v1"), ("gone/x.html", b"x")):
+    for name, data in (("same.html", b"same"), ("old.html", b"v1"), ("gone/x.html", b"x"), ("kept/y.html", b"y"),
+                       ("kept/z.html", b"z")):
         write_if_changed(staging, output, name, data)
-    commit_changes(staging, output, ["gone/x.html", "old.html", "same.html"], [])
+    commit_changes(staging, output, ["gone/x.html", "kept/y.html", "kept/z.html", "old.html", "same.html"], [])
     same_time = (output / "same.html").stat().st_mtime_ns
     staging = new_staging(output)
     assert not write_if_changed(staging, output, "same.html", b"same"), "equal bytes are not staged"
     assert write_if_changed(staging, output, "old.html", b"v2")
-    assert commit_changes(staging, output, ["old.html"], ["gone/x.html"]) == 1
+    assert commit_changes(staging, output, ["old.html"], ["gone/x.html", "kept/y.html"]) == 2
     assert (output / "old.html").read_bytes() == b"v2"
     assert (output / "same.html").stat().st_mtime_ns == same_time
     assert not (output / "gone").exists(), "emptied folders go too"
+    assert [p.name for p in (output / "kept").iterdir()] == ["z.html"], "a folder with files left stays"
 
 
 @pytest.mark.parametrize("count", [2, FSYNC_EACH_UP_TO + 1])
