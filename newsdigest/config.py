@@ -18,6 +18,9 @@ REPUBLISH = ("full", "summary")
 SOURCE_KINDS = ("feed", "sitemap", "links")
 # Topic ids name folders; file systems refuse names past 255 bytes.
 MAX_ID_LENGTH = 100
+# Counts (items a page or feed shows, words a minute) past any digest's size: a larger one is a typo, and one
+# past the machine's integers would stop the build in the middle.
+MAX_COUNT = 1_000_000
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -369,6 +372,10 @@ def _validated(config: Config, path: Path, text: str) -> Config:
     if config.related_items < 0:
         raise SiteError(path, "related_items must be at least 0", "set related_items to 0 (none) or more",
                         _line_of(text, "related_items"))
+    for name in ("per_page", "feed_items", "section_items", "words_per_minute", "related_items"):
+        if getattr(config, name) > MAX_COUNT:
+            raise SiteError(path, f"{name} must be at most {MAX_COUNT:,}", f"set {name} to a smaller number",
+                            _line_of(text, name))
     # The cache folder must not lie in a file (cache_dir = "/dev/null"); the output is checked where it is
     # built, since --output may name it.
     blocked = not_a_folder(config.path("cache"))

@@ -54,6 +54,8 @@ def test_base_url_from_the_command_line_wins(tmp_path):
     ('cache_dir = "site.toml/cache"\n', "cache_dir 'site.toml/cache' cannot be a folder", 1),
     ('title = "x"\nrepublish = "teaser"\n', "republish 'teaser' is not one of full, summary", 2),
     ('section_items = 0\n', "section_items must be at least 1", 1),
+    ('title = "x"\nfeed_items = 9223372036854775808\n', "feed_items must be at most 1,000,000", 2),
+    ('related_items = 1000001\n', "related_items must be at most 1,000,000", 1),
     ('noindex_copies = "yes"\n', "setting 'noindex_copies' is 'yes', which is not true or false", 1),
     ('typography = 1\n', "setting 'typography' is 1, which is not true or false", 1),
 ])
