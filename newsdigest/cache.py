@@ -136,6 +136,15 @@ class BuildCache:
         return {path: CachedArticle(m, s, sha) for path, m, s, sha in
                 self.db.execute("SELECT path, mtime_ns, size, sha FROM articles")}
 
+    def article_shas(self, paths: list[str]) -> dict[str, str]:
+        """The sha256 of the bytes each of these files was last parsed from, for those the cache holds."""
+        found = {}
+        for path in paths:
+            row = self.db.execute("SELECT sha FROM articles WHERE path = ?", (path,)).fetchone()
+            if row:
+                found[path] = row[0]
+        return found
+
     def records(self, paths: set[str]) -> Iterator[tuple[str, object]]:
         """The cached articles of these files, read one row at a time: never all the stored bytes at once."""
         for path, record in self.db.execute("SELECT path, record FROM articles"):

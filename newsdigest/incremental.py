@@ -86,6 +86,25 @@ def scan_content(config: Config) -> tuple[list[ContentFile], list[SiteError]]:
     return found, sorted(skipped, key=lambda e: str(e.path))
 
 
+def content_sha(data: bytes) -> str:
+    """What the cache knows a content file's bytes by."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def same_bytes_as_cached(files: list[ContentFile], cache: BuildCache) -> bool:
+    """Whether each of these files holds the bytes the cache last parsed it from."""
+    known = cache.article_shas([file.relative for file in files])
+    for file in files:
+        try:
+            with open(file.path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return False
+        if known.get(file.relative) != content_sha(data):
+            return False
+    return True
+
+
 def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCache, parse_signature: str,
                        trusted_before_ns: int, progress=None) -> Loaded:
     """Every file's article, parsed again only when its bytes changed. A file's size and time stand for its
@@ -118,7 +137,7 @@ def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCac
         except OSError as error:
             return "error", relative, 0, 0, SiteError(relative, f"cannot be read: {error.strerror}",
                                                       "check the file's permissions"), None
-        sha = hashlib.sha256(data).hexdigest()
+        sha = content_sha(data)
         entry = cached.get(relative)
         if entry and entry.sha == sha:
             return "touched", relative, mtime, size, None, None

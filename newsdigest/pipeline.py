@@ -19,7 +19,7 @@ from .cache import BuildCache, InputsRecord
 from .config import Config
 from .errors import SiteError
 from .fingerprint import digest, template_digests, template_references
-from .incremental import ContentFile, load_through_cache, scan_content
+from .incremental import ContentFile, load_through_cache, same_bytes_as_cached, scan_content
 from .markup import EXTENSIONS
 from .outputs import Job, LastPlan, Plan, StaticFile, config_key, file_jobs, page_plan, static_files
 from .parallel import alongside, run_indexed
@@ -143,6 +143,8 @@ def _build(config, options, progress, env, templates, cache, parse_key: str, own
     # Unchanged: the last build read the same inputs and its files are all still there.
     last = cache.inputs(output)
     if _nothing_changed(last, scan, now, owned, output, cache):
+        # Files read now for being within a clock tick of the last scan need not be read again next time.
+        cache.store_inputs(output, replace(last, scanned_ns=scan.scanned_ns))
         cache.commit()
         return BuildResult(unchanged=len(owned), done=True, up_to_date=True, note=cache.note)
     # A vanished output folder keeps none of its pages: its outlines are only to be replaced.
@@ -249,8 +251,10 @@ def _nothing_changed(last: InputsRecord | None, scan: Scan, now: datetime, owned
         return False
     if last.due and now >= datetime.fromisoformat(last.due):
         return False
-    # A file changed within a clock tick of the last scan may keep its size and time: its bytes must be read.
-    if max((f.mtime_ns for f in scan.files), default=0) >= last.scanned_ns - RACY_NS:
+    # A file changed within a clock tick of the last scan may keep its size and time: its bytes are read and
+    # compared with those the cache holds (an ingest with a build straight after it leaves its new files so).
+    racy = [f for f in scan.files if f.mtime_ns >= last.scanned_ns - RACY_NS]
+    if racy and not same_bytes_as_cached(racy, cache):
         return False
     return not missing_files(output, owned, cache)
 
