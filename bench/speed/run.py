@@ -13,7 +13,8 @@ articles of a larger corpus are the same articles), then times, each as a fresh 
   ingest one       `build.py ingest` of one real page into the site, with ingest's index to build, then built;
 with the peak memory of the build's processes together (PSS, summed over the process and its forked
 workers, sampled every 20 ms or, for large processes, at most a twentieth of a core: pages the workers share
-with the parent count once) and the output's size.
+with the parent count once), the processor time of the build and its workers, and the output's size. The
+tools take turns a round at a time (a cold build and its rebuilds), so a slow spell falls on them alike.
 It also checks that a rebuild writes only files whose bytes change. Hugo (`hugo` on PATH) and Pelican
 (`pelican` on PATH, or --pelican) are timed cold and rebuilding with nothing changed, from the peers'
 own configurations in ../shared/bench-peers/.
@@ -26,12 +27,14 @@ import compileall
 import gzip
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -46,6 +49,15 @@ class Run:
     seconds: float
     peak_mb: float
     output: str = ""
+    # Processor time of the command and the workers it waited for: unlike the wall time, it does not grow when
+    # the machine lends a core elsewhere.
+    user: float = 0.0
+    system: float = 0.0
+
+
+# A tool's runs at one size: each step runs one round (a cold build and the rebuilds after it) and gives the
+# row so far; the finished row is what the generator returns, None for a tool that is not installed.
+Rounds = Generator["Row", None, "Row | None"]
 
 
 @dataclass
@@ -64,6 +76,14 @@ class Row:
     def peak(self) -> float:
         return max((r.peak_mb for runs in self.times.values() for r in runs), default=0.0)
 
+    def processor(self, kind: str) -> float | None:
+        runs = self.times.get(kind)
+        return statistics.median(r.user + r.system for r in runs) if runs else None
+
+    def runs_of(self, kind: str) -> str:
+        """Each run of a kind, in the order run: wall time (user + system processor time)."""
+        return ", ".join(f"{r.seconds:.2f} s ({r.user:.1f} + {r.system:.1f} s)" for r in self.times.get(kind, []))
+
     def peaks_by_kind(self) -> str:
         """Which runs the peak comes from: the highest of each kind."""
         return ", ".join(f"{kind} {max(r.peak_mb for r in runs):.0f} MB" for kind, runs in self.times.items())
@@ -76,6 +96,7 @@ def timed(command: list[str], env: dict | None = None, before=None) -> Run:
     Without that, the no-op at 100,000 ran while the kernel still wrote back the cold build's 1.7 GB (3.2 s
     against 1.3 s alone)."""
     os.sync()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     if before:
         before()
@@ -101,7 +122,9 @@ def timed(command: list[str], env: dict | None = None, before=None) -> Run:
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{output}")
-    return Run(elapsed, peak[0] / 1024, output.strip())
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return Run(elapsed, peak[0] / 1024, output.strip(), used.ru_utime - children.ru_utime,
+               used.ru_stime - children.ru_stime)
 
 
 def _tree_rss_kb(pid: int) -> int:
@@ -144,7 +167,8 @@ def rewritten_without_change(before: dict, folder: Path) -> int:
                if path in before and before[path][1] == data and before[path][0] != mtime)
 
 
-def bench_newsdigest(size: int, work: Path, runs: int) -> Row:
+def bench_newsdigest(size: int, work: Path, runs: int) -> Rounds:
+    """newsdigest's runs, a round at a time (see in_turn)."""
     site = work / f"newsdigest-{size}"
     if not (site / "content").exists():
         make_corpus(size, "neutral", site)
@@ -187,6 +211,7 @@ def bench_newsdigest(size: int, work: Path, runs: int) -> Row:
         edited.write_text(original, encoding="utf-8")
         for name in new_files:
             (site / "content" / name).unlink()
+        yield row
     timed(build)
     row.output_mb, row.files = folder_size(site / "output")
     row.notes.append(f"peak memory by run: {row.peaks_by_kind()}")
@@ -216,7 +241,7 @@ def _dated_after_the_newest(text: str, index: int) -> str:
     return re.sub(r"^date: .*$", f"date: 2025-01-02T08:{index:02d}:00Z", text, count=1, flags=re.MULTILINE)
 
 
-def bench_hugo(size: int, work: Path, runs: int) -> Row | None:
+def bench_hugo(size: int, work: Path, runs: int) -> Rounds:
     hugo = shutil.which("hugo")
     if not hugo:
         return None
@@ -231,11 +256,12 @@ def bench_hugo(size: int, work: Path, runs: int) -> Row | None:
     for _ in range(runs):
         row.times.setdefault("cold", []).append(timed(command, before=lambda: shutil.rmtree(out, ignore_errors=True)))
         row.times.setdefault("no-op", []).append(timed(command))
+        yield row
     row.output_mb, row.files = folder_size(out)
     return row
 
 
-def bench_pelican(size: int, work: Path, runs: int, pelican: str | None) -> Row | None:
+def bench_pelican(size: int, work: Path, runs: int, pelican: str | None) -> Rounds:
     pelican = pelican or shutil.which("pelican")
     if not pelican or not Path(pelican).exists():
         return None
@@ -253,8 +279,29 @@ def bench_pelican(size: int, work: Path, runs: int, pelican: str | None) -> Row 
         shutil.rmtree(cache, ignore_errors=True)
         timed(cached, env={"PELICAN_CACHE_PATH": str(cache)})
         row.times.setdefault("no-op", []).append(timed(cached, env={"PELICAN_CACHE_PATH": str(cache)}))
+        yield row
     row.output_mb, row.files = folder_size(out)
     return row
+
+
+def in_turn(benches: list[Rounds]) -> list[Row]:
+    """The tools' runs a round at a time, one round of each tool before the next round of any, so that a slow
+    spell of the machine falls on every tool alike rather than on whichever ran through it (cold builds here
+    move by a third from one quarter hour to the next); each row reported as its tool finishes, all of them
+    returned in the order given (a tool not installed gives none)."""
+    rows: dict[int, Row] = {}
+    pending = dict(enumerate(benches))
+    while pending:
+        for index, bench in list(pending.items()):
+            try:
+                row = next(bench)
+                print(f"{row.tool} {row.size:,}: cold so far {row.runs_of('cold')}", file=sys.stderr, flush=True)
+            except StopIteration as finished:
+                del pending[index]
+                if finished.value:
+                    finished.value.notes.append(f"cold builds in the order run: {finished.value.runs_of('cold')}")
+                    rows[index] = report_done(finished.value)
+    return [rows[index] for index in sorted(rows)]
 
 
 def seconds(value: float | None) -> str:
@@ -262,7 +309,8 @@ def seconds(value: float | None) -> str:
 
 
 def table_line(row: Row) -> str:
-    return (f"| {row.tool} | {row.size:,} | {seconds(row.median('cold'))} | {seconds(row.median('no-op'))} | "
+    return (f"| {row.tool} | {row.size:,} | {seconds(row.median('cold'))} | {seconds(row.processor('cold'))} | "
+            f"{seconds(row.median('no-op'))} | "
             f"{seconds(row.median('edit one'))} | {seconds(row.median('add 20 newest'))} | "
             f"{seconds(row.median('add 20 anywhere'))} | {row.peak():.0f} MB | "
             f"{row.output_mb:.0f} MB, {row.files:,} files |")
@@ -277,15 +325,17 @@ def report_done(row: Row) -> Row:
 
 
 def print_table(rows: list[Row]) -> None:
-    print("\n| tool | articles | cold | no-op | edit one | add 20 newest | add 20 anywhere | peak memory | output |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("\n| tool | articles | cold | cold, processor | no-op | edit one | add 20 newest | add 20 anywhere | "
+          "peak memory | output |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         print(table_line(row))
     for size in sorted({row.size for row in rows}):
         ours = next(r for r in rows if r.size == size and r.tool == "newsdigest")
         for peer in (r for r in rows if r.size == size and r.tool != "newsdigest"):
             print(f"\nAt {size:,}: cold build {peer.median('cold') / ours.median('cold'):.2f}x faster than {peer.tool}"
-                  f" ({seconds(ours.median('cold'))} against {seconds(peer.median('cold'))}, measured side by side)")
+                  f" ({seconds(ours.median('cold'))} against {seconds(peer.median('cold'))}, measured side by side;"
+                  f" processor time {seconds(ours.processor('cold'))} against {seconds(peer.processor('cold'))})")
         for note in sorted(set(ours.notes)):
             print(f"At {size:,}: {note}")
 
@@ -314,15 +364,12 @@ def main() -> None:
     rows = []
     for size in args.sizes:
         runs = args.runs if size <= 10000 else 1
-        rows.append(report_done(bench_newsdigest(size, args.work, runs)))
+        benches = [bench_newsdigest(size, args.work, runs)]
         if not args.no_peers and size in args.peer_sizes:
-            # One after the other, each row printed before the next peer starts.
             peers = {"hugo": partial(bench_hugo, size, args.work, runs),
                      "pelican": partial(bench_pelican, size, args.work, runs, args.pelican)}
-            for name in args.peers:
-                peer = peers[name]()
-                if peer:
-                    rows.append(report_done(peer))
+            benches += [peers[name]() for name in args.peers]
+        rows += in_turn(benches)
     print(f"\nMachine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; medians of {args.runs} runs "
           f"(1 at sizes over 10,000).")
     print_table(rows)
