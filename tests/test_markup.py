@@ -44,13 +44,14 @@ def test_word_count_and_reading_time():
 # Markdown made of plain words and a few pieces of markup at a time (a text with all of them at once would
 # hold every pattern's characters, and no text would be passed by): every character an inline pattern starts
 # from, the runs that make line breaks, links, notes, entities and HTML, typography's quotes and dashes, block
-# starts.
+# starts at the text's start and within it.
 PLAIN_PIECES = ["word", "Delhi", "ünï", " ", "  ", "\t", "\n", "\n\n", "    ", "\u00a0", ".", ","]
 MARKUP_PIECES = [
     "  \n", "*", "**", "_", "__", "`", "```", "[", "]", "(", ")", "!", "![", "](http://x.org/a)", "<", ">",
     "&", "&amp;", "&#x41;", "\\", "\\*", "[^1]", "\n\n[^1]: a note", "[a]", "\n\n[a]: http://x.org/",
     "<http://x.org>", "<a@b.cd>", "<b>", "</b>", "<!-- c -->", "# ", "## ", "> ", "- ", "1. ", "|",
-    "\n|-|-|\n", "---", "'", '"', "--", "...", "<<", ">>", ":", "~", "^", "=", "{#id}", "[TOC]",
+    "\n|-|-|\n", "---", "'", '"', "--", "...", "<<", ">>", ":", "~", "^", "=", "{#id}", "[TOC]", "\n- ",
+    "\n1. ", "\n> ", "\n===", "\n  ",
 ]
 markdown_texts = st.lists(st.sampled_from(MARKUP_PIECES), min_size=1, max_size=3).flatmap(
     lambda markup: st.lists(st.sampled_from(PLAIN_PIECES) | st.sampled_from(markup), min_size=2, max_size=40)
@@ -59,13 +60,14 @@ markdown_texts = st.lists(st.sampled_from(MARKUP_PIECES), min_size=1, max_size=3
 
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(markdown_texts, st.booleans())
-def test_texts_the_inline_stage_passes_by_come_out_as_it_would_make_them(source, typography):
+def test_plain_paragraphs_made_at_once_and_texts_passed_by_come_out_as_they_would(source, typography):
     passing, trying = new_converter(typography), new_converter(typography, plain_text_passed=False)
     assert passing.convert(source) == trying.convert(source)
 
 
 def test_the_build_converters_pass_plain_text_by():
-    """A Python-Markdown that adds an inline pattern this does not know of leaves every text to be tried (as
-    correct, and as slow, as before): this says so."""
+    """A Python-Markdown that adds an inline pattern or a block processor this does not know of leaves every
+    text and block to be tried (as correct, and as slow, as before): this says so."""
     for typography in (False, True):
         assert "plain-text-marked" in markdown_converter(typography).treeprocessors
+        assert "plain-paragraph" in markdown_converter(typography).parser.blockprocessors
