@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from datetime import date
+from functools import lru_cache
 
 INDEX = "index.html"
 # The front page is the day's digest; the whole site's newest articles, in order, are listed here.
@@ -39,13 +40,18 @@ def feed_path(folder: str, fmt: str) -> str:
 
 
 def relative(from_page: str, to_path: str) -> str:
-    """A link from one output file to another that works on any host path and from disk.
+    """A link from one output file to another that works on any host path and from disk."""
+    return _relative_from_folder(from_page.rpartition("/")[0], to_path)
 
-    Output paths are plain 'a/b/c.html' strings, so the shortest link is found from their common folders
-    without the cost of os.path.relpath, which this is called for tens of thousands of times a build.
-    """
+
+# A page links to the site's sections, and the pages of one folder (10,000 articles' pages) to the same others:
+# a link made once serves every page of its folder (remembered up to a bound, so at 100,000 articles too).
+@lru_cache(maxsize=1 << 16)
+def _relative_from_folder(folder: str, to_path: str) -> str:
+    """Output paths are plain 'a/b/c.html' strings, so the shortest link is found from their common folders
+    without the cost of os.path.relpath, which this is called for tens of thousands of times a build."""
     to_path, hash_sign, fragment = to_path.partition("#")
-    here = from_page.split("/")[:-1]
+    here = folder.split("/") if folder else []
     there = to_path.split("/")
     common = 0
     while common < len(here) and common < len(there) - 1 and here[common] == there[common]:

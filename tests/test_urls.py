@@ -1,4 +1,8 @@
+import posixpath
 from datetime import date
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from newsdigest import urls
 
@@ -25,3 +29,15 @@ def test_absolute_urls_address_folders_by_their_index():
     assert urls.absolute(base, "index.html") == base
     assert urls.absolute(base, "topics/a/index.html") == base + "topics/a/"
     assert urls.absolute(base, "articles/x.html") == base + "articles/x.html"
+
+
+# Files in folders, as the output's: a folder's name never names a file.
+output_paths = st.builds(lambda folders, name: "/".join(folders + [name]),
+                         st.lists(st.sampled_from(["a", "b", "page", "2"]), max_size=4),
+                         st.sampled_from(["index.html", "x.html", "feed.xml"]))
+
+
+@given(output_paths, output_paths, st.sampled_from(["", "#top"]))
+def test_a_relative_link_leads_where_relpath_says(from_page, to_path, fragment):
+    expected = posixpath.relpath(to_path, posixpath.dirname(from_page) or ".") + fragment
+    assert urls.relative(from_page, to_path + fragment) == expected
