@@ -266,9 +266,14 @@ def _render(todo: list[Job], staging: Path, output: Path, progress: Progress | N
     # loaded articles are frozen first, so no collection walks them.
     gc.freeze()
     gc.enable()
+    # Made from the plan's end backwards. The plan ends with its costliest files, each several times an
+    # article page (at 100,000 articles: an edition 8 ms, a piece of the search index 5.5 ms, an article
+    # page 0.5 ms); in the plan's order they all fell to one worker at the end while the other waited (4.5 s
+    # of a cold build at 100,000). So the work ends with the many small pages, and the workers together.
+    backwards = todo[::-1]
 
     def make(index: int) -> str | None:
-        job = todo[index]
+        job = backwards[index]
         return job.path if write_if_changed(staging, output, job.path, job.make()) else None
 
     changed: list[str] = []
