@@ -21,6 +21,9 @@ from .errors import SiteError, line_of_key, not_utf8
 from .markup import (MarkupLimitError, first_paragraph, markdown_converter, markdown_to_html, plain_text,
                      reading_minutes, without_control_characters)
 
+# Raised whenever the same bytes come to parse into another article, so that cached articles are parsed again
+# (2: tags that slugify alike kept once).
+PARSER_REVISION = 2
 KNOWN_FIELDS = ("title", "date", "summary", "tags", "topics", "source", "source_url", "author",
                 "dateline", "credit", "updated", "draft", "slug", "guid")
 FILE_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -418,7 +421,12 @@ class _Fields:
             if not tag_slug(tag):
                 raise self.error("tags", f"tag '{tag}' has no letters or digits to name its page",
                                  "use a tag with letters or digits")
-        return tags
+        # Spellings that slugify alike ("AI", "ai") name one tag page: the article is listed there once, and
+        # links to it once, by the first spelling.
+        first_spelling: dict[str, str] = {}
+        for tag in tags:
+            first_spelling.setdefault(tag_slug(tag), tag)
+        return tuple(first_spelling.values())
 
     def topics(self, config: Config) -> tuple[str, ...]:
         topics = self._string_list("topics")

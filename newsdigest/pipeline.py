@@ -17,6 +17,7 @@ from typing import Callable, Iterator, Protocol
 from . import __version__
 from .cache import BuildCache, InputsRecord
 from .config import Config
+from .content import PARSER_REVISION
 from .errors import SiteError
 from .fingerprint import digest, template_digests, template_references
 from .incremental import ContentFile, load_through_cache, same_bytes_as_cached, scan_content
@@ -69,8 +70,9 @@ class BuildOptions:
 
 def parse_signature(config: Config) -> str:
     """What parsing depends on besides a file's bytes; a change to it makes every cached article stale."""
-    return digest(__version__, config.timezone, str(config.words_per_minute), repr(sorted(t.id for t in config.topics)),
-                  repr(EXTENSIONS), repr(config.raw_html), repr(config.typography))
+    return digest(__version__, str(PARSER_REVISION), config.timezone, str(config.words_per_minute),
+                  repr(sorted(t.id for t in config.topics)), repr(EXTENSIONS), repr(config.raw_html),
+                  repr(config.typography))
 
 
 def build(config: Config, options: BuildOptions = BuildOptions(), progress: Progress | None = None) -> BuildResult:

@@ -54,6 +54,12 @@ def test_guid_depends_on_the_slug_only(fixture_config, tmp_path):
     assert original.guid.startswith("urn:uuid:")
 
 
+
+def test_tags_that_slugify_alike_are_kept_once_by_their_first_spelling(fixture_config, tmp_path):
+    path = tmp_path / "alike.md"
+    path.write_text("---\ntitle: Alike\ndate: 2025-01-01\ntags: [AI, ai, A.I., Chips, ai]\n---\nBody.\n")
+    assert load_article(path, fixture_config).tags == ("AI", "A.I.", "Chips")
+
 BAD_FILES = {
     "missing-date.md": ("no 'date' in front matter", 1),
     "missing-title.md": ("no 'title' in front matter", 1),
