@@ -5,10 +5,11 @@ from pathlib import Path
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import FIXTURES, SAMPLE_SITE, SAMPLES
 from newsdigest.config import load_config
-from newsdigest.content import NESTING_HINT, load_article, unique_articles
+from newsdigest.content import NESTING_HINT, load_article, tag_slug, unique_articles
 from newsdigest.dates import CalendarDay
 from newsdigest.errors import SiteError
 from newsdigest.incremental import scan_content
@@ -59,6 +60,20 @@ def test_tags_that_slugify_alike_are_kept_once_by_their_first_spelling(fixture_c
     path = tmp_path / "alike.md"
     path.write_text("---\ntitle: Alike\ndate: 2025-01-01\ntags: [AI, ai, A.I., Chips, ai]\n---\nBody.\n")
     assert load_article(path, fixture_config).tags == ("AI", "A.I.", "Chips")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tags=st.lists(st.sampled_from(["Ports", "ports", "PORTS", "Port's", "port-s", "Rare earths", "rare-earths",
+                                      "Rare Earths!", "China", "china"]), max_size=8))
+def test_an_article_names_each_tag_page_once_by_the_first_spelling_of_it(fixture_config, tmp_path, tags):
+    path = tmp_path / "tags.md"
+    path.write_text(f"---\ntitle: Tags\ndate: 2025-01-01\ntags: {json.dumps(tags)}\n---\nBody.\n")
+    article = load_article(path, fixture_config)
+    firsts = {}
+    for tag in tags:
+        firsts.setdefault(tag_slug(tag), tag)
+    assert article.tags == tuple(firsts.values())
+    assert len(set(article.tag_slugs)) == len(article.tag_slugs)
 
 BAD_FILES = {
     "missing-date.md": ("no 'date' in front matter", 1),
