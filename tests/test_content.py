@@ -62,9 +62,12 @@ def test_tags_that_slugify_alike_are_kept_once_by_their_first_spelling(fixture_c
     assert load_article(path, fixture_config).tags == ("AI", "A.I.", "Chips")
 
 
+ALIKE_TAGS = ["Ports", "ports", "PORTS", "Port's", "port-s", "Rare earths", "rare-earths", "Rare Earths!",
+              "China", "china"]
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(tags=st.lists(st.sampled_from(["Ports", "ports", "PORTS", "Port's", "port-s", "Rare earths", "rare-earths",
-                                      "Rare Earths!", "China", "china"]), max_size=8))
+@given(tags=st.lists(st.sampled_from(ALIKE_TAGS), max_size=8))
 def test_an_article_names_each_tag_page_once_by_the_first_spelling_of_it(fixture_config, tmp_path, tags):
     path = tmp_path / "tags.md"
     path.write_text(f"---\ntitle: Tags\ndate: 2025-01-01\ntags: {json.dumps(tags)}\n---\nBody.\n")
@@ -74,6 +77,7 @@ def test_an_article_names_each_tag_page_once_by_the_first_spelling_of_it(fixture
         firsts.setdefault(tag_slug(tag), tag)
     assert article.tags == tuple(firsts.values())
     assert len(set(article.tag_slugs)) == len(article.tag_slugs)
+
 
 BAD_FILES = {
     "missing-date.md": ("no 'date' in front matter", 1),

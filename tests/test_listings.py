@@ -73,7 +73,8 @@ def check_listing(output: Path, first: str, archive_folder: str, expected: list[
     """The first page shows the newest; the archive pages hold the older ones in fixed groups, each once."""
     shown = listed(output / first)
     assert shown == expected[:PER_PAGE], first
-    archived = Counter(slug for page in (output / archive_folder).glob("page/*/index.html") for slug in listed(page))
+    pages = (output / archive_folder).glob("page/*/index.html")
+    archived = Counter(slug for page in pages for slug in listed(page))
     assert set(archived.values()) <= {1}, f"{archive_folder}: listed more than once: {archived}"
     assert set(shown) | set(archived) == set(expected), first
 
@@ -103,7 +104,8 @@ def test_every_listing_and_feed_holds_its_articles_once_newest_first(articles):
         tags = {tag_slug(tag) for s in published for tag in by_slug[s]["tags"]}
         assert {p.name for p in (output / "tags").iterdir() if p.is_dir()} == tags
         for tag in tags:
-            members = newest_first({s for s in published if tag in map(tag_slug, by_slug[s]["tags"])}, by_slug)
+            tagged = {s for s in published if tag in map(tag_slug, by_slug[s]["tags"])}
+            members = newest_first(tagged, by_slug)
             check_listing(output, f"tags/{tag}/index.html", f"tags/{tag}", members)
             check_feed(output, f"tags/{tag}", members)
             count = parse_html(output / f"tags/{tag}/index.html").select_one("p.subscribe").get_text()
