@@ -1,7 +1,8 @@
 """Random small sites built with the default templates: each listing and feed holds what its articles say.
 
 Checked against a model worked out here from the files written: every published article with a topic or a
-tag (in any spelling of it) is on that listing once, newest first, and in its feeds while among the newest.
+tag (in any spelling of it) is on that listing once, newest first, and in its feeds while among the newest;
+each is in its day's edition once; the front page shows none twice.
 """
 
 from __future__ import annotations
@@ -85,6 +86,15 @@ def check_feed(output: Path, folder: str, expected: list[str]) -> None:
     assert len({entry.id for entry in feed.entries}) == len(feed.entries), folder
 
 
+def check_editions(output: Path, published: set[str], by_slug: dict[str, dict]) -> None:
+    """A day's edition (the site is in UTC, where a plain date's noon keeps its day) holds its articles, once."""
+    days = {by_slug[slug]["date"].isoformat() for slug in published}
+    assert {page.stem for page in (output / "editions").glob("*.html")} == days
+    for day in days:
+        shown = listed(output / "editions" / f"{day}.html")
+        assert sorted(shown) == sorted(s for s in published if by_slug[s]["date"].isoformat() == day), day
+
+
 @settings(max_examples=30, deadline=None)
 @given(articles=ARTICLES)
 def test_every_listing_and_feed_holds_its_articles_once_newest_first(articles):
@@ -110,5 +120,8 @@ def test_every_listing_and_feed_holds_its_articles_once_newest_first(articles):
             check_feed(output, f"tags/{tag}", members)
             count = parse_html(output / f"tags/{tag}/index.html").select_one("p.subscribe").get_text()
             assert count.startswith(f"{len(members)} article"), tag
+        check_editions(output, published, by_slug)
+        front = listed(output / "index.html")
+        assert len(set(front)) == len(front) and set(front) <= published
     finally:
         shutil.rmtree(work, ignore_errors=True)
