@@ -51,7 +51,6 @@ def test_feed_items_are_limited_to_feed_items(tmp_path, fixture_site):
     assert [e.title for e in parsed.entries] == ["Extra 15", "Extra 14", "Extra 13"]
 
 
-
 def test_an_article_tagged_twice_alike_is_in_its_tag_page_and_feed_once(tmp_path, fixture_site):
     from conftest import build_site_into, parse_html
     (fixture_site / "content" / "alike.md").write_text(
@@ -64,6 +63,7 @@ def test_an_article_tagged_twice_alike_is_in_its_tag_page_and_feed_once(tmp_path
     assert listed.count("../../articles/alike.html") == 1
     page = parse_html(tmp_path / "out" / "articles/alike.html")
     assert [a.get_text() for a in page.select("ul.tags a")] == ["Magnets"]
+
 
 def test_topic_and_tag_feeds_hold_their_own_articles(fixture_output):
     trade = feedparser.parse((fixture_output / "topics/trade/atom.xml").read_bytes())
