@@ -417,15 +417,15 @@ class _Fields:
         if len(tags) > MAX_TAGS:
             raise self.error("tags", f"{len(tags)} tags; an article may have at most {MAX_TAGS}",
                              "keep the tags that say what the article is about")
-        for tag in tags:
-            if not tag_slug(tag):
-                raise self.error("tags", f"tag '{tag}' has no letters or digits to name its page",
-                                 "use a tag with letters or digits")
         # Spellings that slugify alike ("AI", "ai") name one tag page: the article is listed there once, and
         # links to it once, by the first spelling.
         first_spelling: dict[str, str] = {}
         for tag in tags:
-            first_spelling.setdefault(tag_slug(tag), tag)
+            slug = tag_slug(tag)
+            if not slug:
+                raise self.error("tags", f"tag '{tag}' has no letters or digits to name its page",
+                                 "use a tag with letters or digits")
+            first_spelling.setdefault(slug, tag)
         return tuple(first_spelling.values())
 
     def topics(self, config: Config) -> tuple[str, ...]:
