@@ -237,9 +237,9 @@ def parse_article(path: Path, data: bytes, config: Config, digest: str = "") -> 
     try:
         body_html = markdown_to_html(body, raw_html=config.raw_html, typography=config.typography)
     except MarkupLimitError as error:
+        first_line = text.count("\n", 0, text.rfind(body)) + 1  # the front matter's reader strips the body
         raise SiteError(path, str(error), "split the article, or remove the runs of brackets, the deep nesting "
-                        "or the text that is not the article's", text[: len(text) - len(body)].count("\n") + 1) \
-            from None
+                        "or the text that is not the article's", first_line + (error.line or 1) - 1) from None
     text = plain_text(body_html)
     words = len(text.split())
     slug = fields.slug()

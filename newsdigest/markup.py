@@ -44,7 +44,12 @@ CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\ufff
 
 # A body larger than this is no article; Markdown's cost on hostile input grows faster than its size.
 MAX_MARKDOWN_BYTES = 2_000_000
-# Python-Markdown is quadratic on some inputs (runs of '[' or of unclosed links); a body gets this long.
+# The shapes on which Python-Markdown recurses or turns quadratic, bounded by the build before it converts, so
+# that a hostile body meets the same limit whichever Markdown release is installed. No news body nears them.
+MAX_NESTING = 50  # lists and quotes within one another on a line (its markers, and its indentation by fours)
+MAX_BRACKET_DEPTH = 20  # square brackets open within one another in a paragraph
+MAX_OPEN_LINK_TARGETS = 20  # link targets `](` left open in a paragraph: each is sought to the paragraph's end
+# What is still slow within those shapes is stopped after this much processor time.
 SECONDS_BASE = 0.5
 SECONDS_PER_MEGABYTE = 5.0
 
@@ -68,8 +73,20 @@ _SANITIZER = nh3.Cleaner(tags=ALLOWED_TAGS, clean_content_tags={"script", "style
                          filter_style_properties={"text-align"})
 
 
+# The start of a line's list and quote markers; a line that starts with a letter has none.
+_CONTAINER_PREFIX = re.compile(r"^[ \t]*(?:(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]*)+", re.MULTILINE)
+_CONTAINER_MARKER = re.compile(r">|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])")
+# What the bracket limits count: escapes (passed by), link targets, brackets, closing parentheses, paragraph ends.
+_BRACKET_EVENT = re.compile(r"\\.|\]\(|[\[\])]|\n[ \t]*(?=\n)")
+
+
 class MarkupLimitError(Exception):
-    """A body that Markdown cannot turn into HTML within the per-article limits; says which limit."""
+    """A body that Markdown cannot turn into HTML within the per-article limits; says which limit, and the
+    body's line (from 1) where one is known."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 def without_control_characters(text: str) -> str:
@@ -86,6 +103,7 @@ def markdown_to_html(text: str, raw_html: bool = False, typography: bool = False
     if size > MAX_MARKDOWN_BYTES:
         raise MarkupLimitError(f"the body is {size / 1e6:.1f} MB; an article may have at most "
                                f"{MAX_MARKDOWN_BYTES / 1e6:.0f} MB")
+    check_shape(text)
     converter = markdown_converter(typography)
     try:
         seconds = SECONDS_BASE + SECONDS_PER_MEGABYTE * size / 1e6
@@ -100,6 +118,40 @@ def markdown_to_html(text: str, raw_html: bool = False, typography: bool = False
         _converters().pop(typography)  # stopped mid-conversion, its state is not to be trusted
         raise
     return html if raw_html else _SANITIZER.clean(html)
+
+
+def check_shape(text: str) -> None:
+    """Raise MarkupLimitError, with its line, for a body nested or bracketed beyond the limits above."""
+    for match in _CONTAINER_PREFIX.finditer(text):
+        prefix = match.group()
+        indent = len(prefix.expandtabs(4)) - len(prefix.expandtabs(4).lstrip(" "))
+        depth = len(_CONTAINER_MARKER.findall(prefix)) + indent // 4
+        if depth > MAX_NESTING:
+            raise MarkupLimitError(f"lists or quotes are nested {depth} deep; at most {MAX_NESTING} levels are "
+                                   "converted", _line_at(text, match.start()))
+    depth = open_targets = 0
+    for match in _BRACKET_EVENT.finditer(text):
+        event = match.group()
+        if event == "[":
+            depth += 1
+            if depth > MAX_BRACKET_DEPTH:
+                raise MarkupLimitError(f"square brackets are open more than {MAX_BRACKET_DEPTH} deep in one "
+                                       "paragraph", _line_at(text, match.start()))
+        elif event == "]":
+            depth = max(0, depth - 1)
+        elif event == "](":
+            depth, open_targets = max(0, depth - 1), open_targets + 1
+            if open_targets > MAX_OPEN_LINK_TARGETS:
+                raise MarkupLimitError(f"more than {MAX_OPEN_LINK_TARGETS} link targets '](' are left without "
+                                       "their ')' in one paragraph", _line_at(text, match.start()))
+        elif event == ")":
+            open_targets = max(0, open_targets - 1)
+        elif event[0] == "\n":
+            depth = open_targets = 0
+
+
+def _line_at(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
 
 
 def markdown_converter(typography: bool = False) -> Any:

@@ -1,8 +1,14 @@
+import pytest
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsdigest.markup import (
+    MAX_BRACKET_DEPTH,
+    MAX_NESTING,
+    MAX_OPEN_LINK_TARGETS,
+    MarkupLimitError,
+    check_shape,
     first_paragraph,
     markdown_converter,
     markdown_to_html,
@@ -71,3 +77,45 @@ def test_the_build_converters_pass_plain_text_by():
     for typography in (False, True):
         assert "plain-text-marked" in markdown_converter(typography).treeprocessors
         assert "plain-paragraph" in markdown_converter(typography).parser.blockprocessors
+
+
+# The per-article limits are the build's own, measured on the Markdown text before it is converted, so a
+# hostile body meets the same limit whichever Python-Markdown release is installed.
+
+def nested_list(depth: int) -> str:
+    return "".join(" " * 4 * level + "- item\n" for level in range(depth))
+
+
+@pytest.mark.parametrize("body, problem, line", [
+    ("Intro\n\n" + "- " * MAX_NESTING + "- x\n", f"nested {MAX_NESTING + 1} deep", 3),
+    (">" * 10_000 + " x\n", "nested 10000 deep", 1),
+    ("First\n\n" + nested_list(MAX_NESTING + 1), f"nested {MAX_NESTING + 1} deep", 3 + MAX_NESTING),
+    ("a\n\n[" + "[" * MAX_BRACKET_DEPTH + "x", "square brackets", 3),
+    ("a\nb\n" + "[a](b " * (MAX_OPEN_LINK_TARGETS + 1), "link targets", 3),
+])
+def test_shapes_beyond_the_limits_are_refused_with_their_line(body, problem, line):
+    with pytest.raises(MarkupLimitError) as caught:
+        markdown_to_html(body)
+    assert problem in str(caught.value) and caught.value.line == line
+
+
+@pytest.mark.parametrize("body", [
+    "- " * MAX_NESTING + "x\n",
+    nested_list(MAX_NESTING),
+    "[" * MAX_BRACKET_DEPTH + "x" + "]" * MAX_BRACKET_DEPTH,
+    "[a](b " * MAX_OPEN_LINK_TARGETS,
+    "[a](https://en.wikipedia.org/wiki/A_(b)) and (an aside) " * (3 * MAX_OPEN_LINK_TARGETS),
+    "\n\n".join(["[" * MAX_BRACKET_DEPTH + "x"] * 50),  # each paragraph counts alone
+    r"\[" * 1_000 + "escaped brackets open nothing",
+])
+def test_shapes_within_the_limits_are_converted(body):
+    assert markdown_to_html(body)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet="[]()>-*+ 1.\\\nab\t", max_size=400))
+def test_shape_checks_never_fail_on_any_text(body):
+    try:
+        check_shape(body)
+    except MarkupLimitError as error:
+        assert error.line is not None and 1 <= error.line <= body.count("\n") + 1
