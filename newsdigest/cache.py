@@ -1,4 +1,5 @@
-"""The persistent build cache: parsed articles by the hash of their bytes, and the fingerprint of every output.
+"""The persistent build cache: parsed articles by the hash of their bytes, and the fingerprint of every
+output.
 
 It lives in one SQLite file beside site.toml. A cache that cannot be read, or was written by another version
 or with other parse settings, is never trusted: it is set aside and the build starts from nothing.
@@ -14,9 +15,10 @@ import sqlite3
 import struct
 import sys
 from collections import OrderedDict
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple
+from typing import NamedTuple
 
 from . import __version__
 
@@ -90,7 +92,10 @@ class BuildCache:
             self.note = "the cache could not be read; rebuilt it from the sources"
         path.unlink(missing_ok=True)
         db = self._connect(path)
-        db.execute("INSERT OR REPLACE INTO meta VALUES ('signature', ?)", (f"{SCHEMA}:{__version__}:{self.signature}",))
+        db.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('signature', ?)",
+            (f"{SCHEMA}:{__version__}:{self.signature}",),
+        )
         db.commit()
         return db
 
@@ -98,13 +103,17 @@ class BuildCache:
     def _connect(path: Path) -> sqlite3.Connection:
         db = sqlite3.connect(path)
         db.execute("PRAGMA journal_mode=WAL")
-        # A cache may be lost in a crash: it is checked on opening and rebuilt, so it need not wait for the disk.
+        # A cache may be lost in a crash: it is checked on opening and rebuilt, so it need not wait for the
+        # disk.
         db.execute("PRAGMA synchronous=OFF")
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         # The texts apart from the records: a build reads every record and few texts, and a table scan reads
-        # each row's pages (10,000 articles' sizes, times and records: 0.10 s beside their texts, 0.03 s apart).
-        db.execute("CREATE TABLE IF NOT EXISTS articles (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, "
-                   "sha TEXT, record BLOB)")
+        # each row's pages (10,000 articles' sizes, times and records: 0.10 s beside their texts, 0.03 s
+        # apart).
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS articles (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, "
+            "sha TEXT, record BLOB)"
+        )
         db.execute("CREATE TABLE IF NOT EXISTS texts (path TEXT PRIMARY KEY, body TEXT, words TEXT)")
         db.execute("CREATE TABLE IF NOT EXISTS related (prefix TEXT PRIMARY KEY, slugs TEXT)")
         # Small rows read by output folder, so stored in the order of their keys (without a rowid): a rebuild
@@ -152,7 +161,9 @@ class BuildCache:
                 yield path, pickle.loads(record)
 
     def record(self, path: str) -> object:
-        return pickle.loads(self.db.execute("SELECT record FROM articles WHERE path = ?", (path,)).fetchone()[0])
+        return pickle.loads(
+            self.db.execute("SELECT record FROM articles WHERE path = ?", (path,)).fetchone()[0]
+        )
 
     def store_articles(self, rows: Iterable[tuple[str, int, int, str, object, str, str]]) -> None:
         rows = list(rows)
@@ -192,7 +203,9 @@ class BuildCache:
     def update_fingerprints(self, folder: Path, changed: dict[str, str], removed: Iterable[str]) -> None:
         self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)",
                             ((str(folder), p, f) for p, f in changed.items()))
-        self.db.executemany("DELETE FROM outputs WHERE folder = ? AND path = ?", ((str(folder), p) for p in removed))
+        self.db.executemany(
+            "DELETE FROM outputs WHERE folder = ? AND path = ?", ((str(folder), p) for p in removed)
+        )
 
     def page_outlines(self, folder: Path) -> dict[str, GroupOutline]:
         """The outline of each page group the last build into an output folder planned, by the group's key
@@ -237,9 +250,11 @@ class BuildCache:
         return InputsRecord(**json.loads(row[0])) if row else None
 
     def store_inputs(self, folder: Path, record: InputsRecord) -> None:
-        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"inputs:{folder}", json.dumps(asdict(record))))
+        self.db.execute(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"inputs:{folder}", json.dumps(asdict(record)))
+        )
 
-    def text_lookup(self, column: str) -> "TextLookup":
+    def text_lookup(self, column: str) -> TextLookup:
         """An article's body ("body") or search words ("words"), read from the cache when asked for."""
         return TextLookup(self.folder / CACHE_FILE, column)
 
@@ -274,7 +289,9 @@ class TextLookup:
     def _read(self, article) -> str:
         connection = self._connections.get(os.getpid())
         if connection is None:
-            connection = self._connections[os.getpid()] = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            connection = self._connections[os.getpid()] = sqlite3.connect(
+                f"file:{self.path}?mode=ro", uri=True
+            )
         row = connection.execute(f"SELECT {self.column} FROM texts WHERE path = ?",
                                  (article.source_path,)).fetchone()
         if row is None:
@@ -385,7 +402,8 @@ class LibraryIndex:
         return row[0] if row else None
 
     def sharing_a_band(self, bands: tuple[bytes, ...]) -> list[str]:
-        """The files whose MinHash agrees with these bands in one band or more: the candidates for the story."""
+        """The files whose MinHash agrees with these bands in one band or more: the candidates for the
+        story."""
         found: set[str] = set()
         for band, key in enumerate(_band_keys(bands)):
             found.update(path for (path,) in self.db.execute(

@@ -1,4 +1,5 @@
-"""The command line, as `python build.py` and the installed `newsdigest` command: argparse over the package."""
+"""The command line, as `python build.py` and the installed `newsdigest` command: argparse over the
+package."""
 
 from __future__ import annotations
 
@@ -33,29 +34,43 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"newsdigest {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, text in (("build", "build the site into output/ (the default)"),
-                       ("pack", "build, then write <site>-YYYY-MM-DD.zip beside output/ for reading offline")):
+    for name, text in (
+        ("build", "build the site into output/ (the default)"),
+        ("pack", "build, then write <site>-YYYY-MM-DD.zip beside output/ for reading offline"),
+    ):
         _add_build_options(commands.add_parser(name, help=text))
-    init_parser = commands.add_parser("init", help="start a new digest in a folder: site.toml, content/, workflow")
-    init_parser.add_argument("folder", type=Path, metavar="DIR", help="the new digest's folder (made if missing)")
-    serve_parser = commands.add_parser("serve", help="build, serve on 127.0.0.1, rebuild and reload on changes")
+    init_parser = commands.add_parser(
+        "init", help="start a new digest in a folder: site.toml, content/, workflow"
+    )
+    init_parser.add_argument(
+        "folder", type=Path, metavar="DIR", help="the new digest's folder (made if missing)"
+    )
+    serve_parser = commands.add_parser(
+        "serve", help="build, serve on 127.0.0.1, rebuild and reload on changes"
+    )
     _add_build_options(serve_parser)
     serve_parser.add_argument("--port", type=int, default=8000, help="the port on 127.0.0.1 (default: 8000)")
     ingest_parser = commands.add_parser("ingest", help="turn raw articles (text or HTML) into content/*.md")
     ingest_parser.add_argument("sources", nargs="+", metavar="PATH",
                                help="a .txt or .html file, a folder of them, or - for standard input")
     _add_site_option(ingest_parser)
-    ingest_parser.add_argument("--date", type=_day, help="the date to give articles whose text has none (YYYY-MM-DD)")
+    ingest_parser.add_argument(
+        "--date", type=_day, help="the date to give articles whose text has none (YYYY-MM-DD)"
+    )
     ingest_parser.add_argument("--force", action="store_true",
                                help="replace content files of the same story, even ones edited by hand")
-    ingest_parser.add_argument("--dry-run", action="store_true", help="print what would be written; write nothing")
+    ingest_parser.add_argument(
+        "--dry-run", action="store_true", help="print what would be written; write nothing"
+    )
     fetch_parser = commands.add_parser("fetch",
                                        help="read the [[sources]] of site.toml and ingest their new articles")
     _add_build_options(fetch_parser)
     fetch_parser.add_argument("--dry-run", action="store_true",
                               help="read the sources and list the pages it would read; write nothing")
     fetch_parser.add_argument("--build", action="store_true", help="build the site afterwards")
-    retag_parser = commands.add_parser("retag", help="apply site.toml's topic and tag rules to ingested articles again")
+    retag_parser = commands.add_parser(
+        "retag", help="apply site.toml's topic and tag rules to ingested articles again"
+    )
     retag_parser.add_argument("paths", nargs="*", metavar="PATH",
                               help="content files or folders (default: every article in content/)")
     _add_site_option(retag_parser)
@@ -76,9 +91,15 @@ def _add_site_option(parser: argparse.ArgumentParser) -> None:
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
     _add_site_option(parser)
     parser.add_argument("--output", type=Path, help="where to write the site (default: output/)")
-    parser.add_argument("--base-url", help=f"the public URL of the site, overriding ${BASE_URL_VARIABLE} and site.toml")
-    parser.add_argument("--drafts", action="store_true", help="include drafts and articles dated in the future")
-    parser.add_argument("--strict", action="store_true", help="write nothing if any content file has an error")
+    parser.add_argument(
+        "--base-url", help=f"the public URL of the site, overriding ${BASE_URL_VARIABLE} and site.toml"
+    )
+    parser.add_argument(
+        "--drafts", action="store_true", help="include drafts and articles dated in the future"
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="write nothing if any content file has an error"
+    )
     parser.add_argument("--clean", action="store_true",
                         help="empty an output folder that newsdigest did not make (CNAME and .git are kept)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -106,7 +127,11 @@ def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     config = _site_config(args)
     with ProgressBar(enabled=not args.quiet) as progress:
-        result = build(config, BuildOptions(drafts=args.drafts, strict=args.strict, output=args.output, clean=args.clean), progress)
+        result = build(
+            config,
+            BuildOptions(drafts=args.drafts, strict=args.strict, output=args.output, clean=args.clean),
+            progress,
+        )
     _report(result)
     output = args.output or config.path("output")
     if not result.done:
@@ -129,7 +154,8 @@ def run_build(args: argparse.Namespace) -> int:
         from newsdigest.pack import pack_site
 
         archive = pack_site(output, config.title, datetime.now(config.zone).date())
-        print(f"Packed the site into {archive} ({archive.stat().st_size / 1024:.0f} KB): unzip it and open index.html.")
+        print(f"Packed the site into {archive} ({archive.stat().st_size / 1024:.0f} KB): unzip it and open "
+              "index.html.")
     return 1 if result.errors else 0
 
 
@@ -151,7 +177,9 @@ def run_ingest(args: argparse.Namespace) -> int:
     from newsdigest.ingest import IngestOptions, ingest  # trafilatura is slow to import; only ingest needs it
 
     config = load_config(_site_folder(args))
-    outcomes = ingest(args.sources, config, IngestOptions(date=args.date, force=args.force, dry_run=args.dry_run))
+    outcomes = ingest(
+        args.sources, config, IngestOptions(date=args.date, force=args.force, dry_run=args.dry_run)
+    )
     for outcome in outcomes:
         print(outcome.line(), file=sys.stderr if outcome.failed else sys.stdout)
         if args.dry_run and outcome.text:

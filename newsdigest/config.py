@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import SiteError, not_utf8
@@ -154,12 +155,29 @@ class Config:
 
 # The TOML types each setting accepts; tomllib gives int for whole numbers, so floats take both.
 _SETTING_TYPES: dict[str, tuple[type, ...]] = {
-    "title": (str,), "description": (str,), "base_url": (str,), "language": (str,),
-    "timezone": (str,), "author": (str,), "per_page": (int,), "feed_items": (int,),
-    "related_items": (int,), "section_items": (int,), "words_per_minute": (int,), "content_dir": (str,),
-    "output_dir": (str,), "templates_dir": (str,), "static_dir": (str,), "cache_dir": (str,), "raw_html": (bool,),
+    "title": (str,),
+    "description": (str,),
+    "base_url": (str,),
+    "language": (str,),
+    "timezone": (str,),
+    "author": (str,),
+    "per_page": (int,),
+    "feed_items": (int,),
+    "related_items": (int,),
+    "section_items": (int,),
+    "words_per_minute": (int,),
+    "content_dir": (str,),
+    "output_dir": (str,),
+    "templates_dir": (str,),
+    "static_dir": (str,),
+    "cache_dir": (str,),
+    "raw_html": (bool,),
     "typography": (bool,),
-    "republish": (str,), "noindex_copies": (bool,), "topics": (list,), "tags": (list,), "sources": (list,),
+    "republish": (str,),
+    "noindex_copies": (bool,),
+    "topics": (list,),
+    "tags": (list,),
+    "sources": (list,),
     "fetch": (dict,),
 }
 _SOURCE_TYPES: dict[str, tuple[type, ...]] = {
@@ -170,7 +188,12 @@ _FETCH_TYPES: dict[str, tuple[type, ...]] = {
     "hosts": (int,), "retries": (int,), "max_wait": (int, float)}
 _RULE_TYPES: dict[str, tuple[type, ...]] = {"keywords": (dict,), "threshold": (int, float), "all": (list,),
                                            "none": (list,), "headline_weight": (int, float)}
-_TOPIC_TYPES: dict[str, tuple[type, ...]] = {"id": (str,), "name": (str,), "description": (str,), **_RULE_TYPES}
+_TOPIC_TYPES: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+    "name": (str,),
+    "description": (str,),
+    **_RULE_TYPES,
+}
 _TAG_TYPES: dict[str, tuple[type, ...]] = {"name": (str,), **_RULE_TYPES}
 _TYPE_NAMES = {str: "a string", int: "a whole number", float: "a number", list: "a list", dict: "a table",
                bool: "true or false"}
@@ -230,7 +253,9 @@ def _config_from_table(table: dict[str, Any], path: Path, text: str) -> Config:
     _check_keys(table, _SETTING_TYPES, path, text, "setting")
     topics = tuple(Topic(**_rule_table(t, path, text, "topics", _TOPIC_TYPES, ("id", "name")))
                    for t in table.pop("topics", []))
-    tags = tuple(TagRule(**_rule_table(t, path, text, "tags", _TAG_TYPES, ("name",))) for t in table.pop("tags", []))
+    tags = tuple(
+        TagRule(**_rule_table(t, path, text, "tags", _TAG_TYPES, ("name",))) for t in table.pop("tags", [])
+    )
     # What fetch follows is fetch's own (load_fetch_plan): a build neither reads it nor rebuilds for it.
     table.pop("sources", None), table.pop("fetch", None)
     return Config(**table, topics=topics, tags=tags)
@@ -312,8 +337,12 @@ def _rule_table(table: Any, path: Path, text: str, section: str, types: dict[str
                 required: tuple[str, ...]) -> dict[str, Any]:
     """One [[topics]] or [[tags]] table, checked, with its keyword weights frozen."""
     if not isinstance(table, dict):
-        raise SiteError(path, f"each entry of {section} must be a table", f"write them as [[{section}]] sections",
-                        _line_of(text, f"[[{section}]]"))
+        raise SiteError(
+            path,
+            f"each entry of {section} must be a table",
+            f"write them as [[{section}]] sections",
+            _line_of(text, f"[[{section}]]"),
+        )
     _check_keys(table, types, path, text, f"{section[:-1]} setting")
     for key in required:
         if key not in table:
@@ -322,11 +351,17 @@ def _rule_table(table: Any, path: Path, text: str, section: str, types: dict[str
     keywords = table.pop("keywords", {})
     for phrase, weight in keywords.items():
         if not isinstance(weight, (int, float)) or isinstance(weight, bool):
-            raise SiteError(path, f"{section[:-1]} '{table[required[0]]}': keyword '{phrase}' has weight {weight!r}",
-                            "give each keyword a number, e.g. \"rare earth\" = 2", _line_of(text, phrase))
+            raise SiteError(
+                path,
+                f"{section[:-1]} '{table[required[0]]}': keyword '{phrase}' has weight {weight!r}",
+                'give each keyword a number, e.g. "rare earth" = 2',
+                _line_of(text, phrase),
+            )
     groups = [group if isinstance(group, list) else [group] for group in table.pop("all", [])]
     none = table.pop("none", [])
-    if not all(isinstance(p, str) for group in groups for p in group) or not all(isinstance(p, str) for p in none):
+    if not all(isinstance(p, str) for group in groups for p in group) or not all(
+        isinstance(p, str) for p in none
+    ):
         raise SiteError(path, f"{section[:-1]} '{table[required[0]]}': 'all' and 'none' must list phrases",
                         'write all = [["India", "Indian"], ["China", "Chinese"]] and none = ["phrase", ...]',
                         _line_of(text, "all") or _line_of(text, "none"))
@@ -355,7 +390,7 @@ def _check_base_url(url: str, where: Path | str, line: int | None) -> None:
 def _validated(config: Config, path: Path, text: str) -> Config:
     _check_base_url(config.base_url, path, _line_of(text, "base_url"))
     try:
-        config.zone
+        _ = config.zone  # reading the zone checks its name
     except (ZoneInfoNotFoundError, ValueError):
         raise SiteError(path, f"unknown timezone '{config.timezone}'",
                         "use an IANA name such as UTC or Asia/Kolkata", _line_of(text, "timezone")) from None
@@ -386,10 +421,13 @@ def _validated(config: Config, path: Path, text: str) -> Config:
     for topic in config.topics:
         if not SLUG_PATTERN.match(topic.id) or len(topic.id) > MAX_ID_LENGTH or topic.id in seen:
             problem = "is used twice" if topic.id in seen else "is not a valid id"
-            raise SiteError(path, f"topic id '{topic.id}' {problem}",
-                            f"use a unique lowercase id of letters, digits and hyphens, at most {MAX_ID_LENGTH} "
-                            "characters, e.g. rare-earths",
-                            _line_of(text, f'"{topic.id}"'))
+            raise SiteError(
+                path,
+                f"topic id '{topic.id}' {problem}",
+                f"use a unique lowercase id of letters, digits and hyphens, at most {MAX_ID_LENGTH} "
+                "characters, e.g. rare-earths",
+                _line_of(text, f'"{topic.id}"'),
+            )
         seen.add(topic.id)
     return config
 

@@ -6,20 +6,28 @@ import hashlib
 import re
 import sys
 import uuid
-from functools import lru_cache
-from dataclasses import dataclass, field, fields as dataclass_fields
-from datetime import date, datetime, timedelta, timezone
+from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from pathlib import Path
-from urllib.parse import urlsplit
 from typing import Any
+from urllib.parse import urlsplit
 
 from slugify import slugify
 
 from .config import Config
 from .dates import calendar_day
 from .errors import SiteError, line_of_key, not_utf8
-from .markup import (MarkupLimitError, first_paragraph, markdown_converter, markdown_to_html, plain_text,
-                     reading_minutes, without_control_characters)
+from .markup import (
+    MarkupLimitError,
+    first_paragraph,
+    markdown_converter,
+    markdown_to_html,
+    plain_text,
+    reading_minutes,
+    without_control_characters,
+)
 
 # Raised whenever the same bytes come to parse into another article, so that cached articles are parsed again
 # (2: tags that slugify alike kept once).
@@ -49,7 +57,7 @@ def prepare_parsers(typography: bool) -> None:
     yaml_handler()
 
 
-@lru_cache(maxsize=None)
+@cache
 def yaml_handler() -> Any:
     """python-frontmatter's YAML handler on libyaml's loader where PyYAML has it: the same YAML, faster.
 
@@ -137,7 +145,8 @@ class Article:
 
     @property
     def last_change(self) -> datetime:
-        """When the article last changed, for feeds and the sitemap alike: its update, never before its date."""
+        """When the article last changed, for feeds and the sitemap alike: its update, never before its
+        date."""
         return max(self.date, self.updated or self.date)
 
     @property
@@ -192,7 +201,7 @@ def relative_name(path: Path, root: Path) -> str:
     return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
 
 
-@lru_cache(maxsize=None)
+@cache
 def tag_slug(tag: str) -> str:
     return short_name(slugify(tag))
 
@@ -202,10 +211,16 @@ def short_name(slug: str) -> str:
     stays the same from build to build and two long slugs with the same start stay apart."""
     if len(slug) <= MAX_NAME_LENGTH:
         return slug
-    return slug[:MAX_NAME_LENGTH - 9].rstrip("-_") + "-" + hashlib.blake2b(slug.encode(), digest_size=4).hexdigest()
+    return (
+        slug[: MAX_NAME_LENGTH - 9].rstrip("-_")
+        + "-"
+        + hashlib.blake2b(slug.encode(), digest_size=4).hexdigest()
+    )
 
 
-def unique_articles(results: list[Article | SiteError], config: Config) -> tuple[list[Article], list[SiteError]]:
+def unique_articles(
+    results: list[Article | SiteError], config: Config
+) -> tuple[list[Article], list[SiteError]]:
     """The articles, in file order, each slug kept by its first file; an error for every file left out."""
     articles: list[Article] = []
     errors: list[SiteError] = []
@@ -238,8 +253,13 @@ def parse_article(path: Path, data: bytes, config: Config, digest: str = "") -> 
         body_html = markdown_to_html(body, raw_html=config.raw_html, typography=config.typography)
     except MarkupLimitError as error:
         first_line = text.count("\n", 0, text.rfind(body)) + 1  # the front matter's reader strips the body
-        raise SiteError(path, str(error), "split the article, or remove the runs of brackets, the deep nesting "
-                        "or the text that is not the article's", first_line + (error.line or 1) - 1) from None
+        raise SiteError(
+            path,
+            str(error),
+            "split the article, or remove the runs of brackets, the deep nesting "
+            "or the text that is not the article's",
+            first_line + (error.line or 1) - 1,
+        ) from None
     text = plain_text(body_html)
     words = len(text.split())
     slug = fields.slug()
@@ -342,7 +362,9 @@ class _Fields:
         if value is None:
             return ""
         if isinstance(value, (dict, list)):
-            raise self.error(key, f"'{key}' is a {type(value).__name__}, not text", f"write {key}: as one line")
+            raise self.error(
+                key, f"'{key}' is a {type(value).__name__}, not text", f"write {key}: as one line"
+            )
         # YAML's escapes ("\f", "\x1b") bring in control characters that the file's bytes did not hold.
         return without_control_characters(str(value)).strip()
 
@@ -394,7 +416,9 @@ class _Fields:
     def flag(self, key: str) -> bool:
         value = self.meta.get(key, False)
         if not isinstance(value, bool):
-            raise self.error(key, f"{key} is {value!r}, not true or false", f"write {key}: true or {key}: false")
+            raise self.error(
+                key, f"{key} is {value!r}, not true or false", f"write {key}: true or {key}: false"
+            )
         return value
 
     def url(self, key: str) -> str:
@@ -452,8 +476,8 @@ class _Fields:
 def _in_calendar_range(moment: datetime) -> bool:
     """Years 1000 to 9999, with room for any time zone: a date at the calendar's edge overflows when moved."""
     try:
-        moment.astimezone(timezone.utc) + timedelta(days=2)
-        moment.astimezone(timezone.utc) - timedelta(days=2)
+        moment.astimezone(UTC) + timedelta(days=2)
+        moment.astimezone(UTC) - timedelta(days=2)
     except OverflowError:
         return False
     return 1000 <= moment.year <= 9999

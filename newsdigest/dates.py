@@ -4,8 +4,8 @@ for readers ('20 November 2019')."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone, tzinfo
-from typing import Iterable
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, tzinfo
 
 
 class CalendarDay(datetime):
@@ -16,7 +16,7 @@ class CalendarDay(datetime):
 
 
 def calendar_day(day: date) -> CalendarDay:
-    return CalendarDay(day.year, day.month, day.day, 12, tzinfo=timezone.utc)
+    return CalendarDay(day.year, day.month, day.day, 12, tzinfo=UTC)
 
 
 def local_moment(moment: datetime, zone: tzinfo) -> datetime:
@@ -35,14 +35,20 @@ _MONTHS = {name: number for number, names in enumerate((
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _TIME = r"(?:\s*(?:at\s+)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?)?"
 _PATTERNS = [
-    re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{{2}})\b,?{_TIME}", re.I),
-    re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?P<year>(?:19|20)\d{{2}})\b,?{_TIME}", re.I),
-    re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2}))?\b"),
+    re.compile(
+        rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{{2}})\b,?{_TIME}", re.I
+    ),
+    re.compile(
+        rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?P<year>(?:19|20)\d{{2}})\b,?{_TIME}", re.I
+    ),
+    re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})"
+               r"(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2}))?\b"),
 ]
 
 
 def find_date(lines: Iterable[str]) -> tuple[datetime | date | None, str]:
-    """The first calendar date in the lines (a datetime where a time is given), and the text it was read from."""
+    """The first calendar date in the lines (a datetime where a time is given), and the text it was read
+    from."""
     for line in lines:
         for pattern in _PATTERNS:
             for match in pattern.finditer(line):
@@ -70,8 +76,20 @@ def _to_datetime(match: re.Match) -> datetime | date | None:
     return datetime(day.year, day.month, day.day, hour, int(match.group("minute")))
 
 
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-               "November", "December")
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

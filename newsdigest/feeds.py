@@ -6,11 +6,12 @@ import html
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from itertools import islice
-from typing import TYPE_CHECKING, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from . import __version__, urls
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 _LINK_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
 _ALREADY_ABSOLUTE = ("https://", "http://", "mailto:")
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,9 @@ def site_feeds(site: Site) -> Iterator[Feed]:
     # A feed with no items yet is dated by the site's newest change, never by the clock.
     site_updated = newest_change(site.openable)
     # RSS requires a description: a site without one is described by its title.
-    yield Feed("", config.title, config.description.strip() or config.title, site.openable[:limit], site_updated)
+    yield Feed(
+        "", config.title, config.description.strip() or config.title, site.openable[:limit], site_updated
+    )
     for term in site.topics + site.tags:
         description = term.description or f"{term_title(term)}: articles from {config.title}."
         # A headline alone is no feed item: a reader gets articles it can open.
@@ -98,10 +101,16 @@ def render_json_feed(feed: Feed, site: Site, body_of: Callable[[Article], str]) 
 
 def _json_item(article: Article, body: str, base_url: str, topic_names: dict[str, str]) -> dict:
     link = urls.absolute(base_url, urls.article_path(article.slug))
-    item = {"id": article.guid, "url": link, "title": article.title,
-            "content_html": item_html(article, body, link), "summary": article.summary, "date_published": article.date.isoformat(),
-            "date_modified": article.last_change.isoformat(),
-            "tags": [topic_names[t] for t in article.topics] + list(article.tags)}
+    item = {
+        "id": article.guid,
+        "url": link,
+        "title": article.title,
+        "content_html": item_html(article, body, link),
+        "summary": article.summary,
+        "date_published": article.date.isoformat(),
+        "date_modified": article.last_change.isoformat(),
+        "tags": [topic_names[t] for t in article.topics] + list(article.tags),
+    }
     if article.author:
         item["authors"] = [{"name": article.author}]
     if article.source_url:
@@ -178,8 +187,16 @@ def render_opml(site: Site) -> bytes:
     ET.SubElement(head, "title").text = f"{config.title}: topic feeds"
     body = ET.SubElement(opml, "body")
     for term in site.topics:
-        ET.SubElement(body, "outline", type="rss", text=term.name, title=term.name,
-                      xmlUrl=urls.absolute(config.base_url, urls.feed_path(urls.term_folder("topics", term.slug), "rss")),
-                      htmlUrl=urls.absolute(config.base_url, urls.listing_path(urls.term_folder("topics", term.slug))))
+        ET.SubElement(
+            body,
+            "outline",
+            type="rss",
+            text=term.name,
+            title=term.name,
+            xmlUrl=urls.absolute(
+                config.base_url, urls.feed_path(urls.term_folder("topics", term.slug), "rss")
+            ),
+            htmlUrl=urls.absolute(config.base_url, urls.listing_path(urls.term_folder("topics", term.slug))),
+        )
     ET.indent(opml)
     return ET.tostring(opml, encoding="utf-8", xml_declaration=True) + b"\n"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import jinja2
 from jinja2 import Environment, TemplateSyntaxError, meta
@@ -15,7 +16,6 @@ from jinja2 import Environment, TemplateSyntaxError, meta
 from .content import Article
 from .errors import SiteError, not_utf8
 from .render import ENTRY_TEMPLATE
-
 
 _SCALARS = frozenset({type(None), bool, int, float})
 _INLINE = frozenset({str, Article})

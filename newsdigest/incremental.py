@@ -1,4 +1,5 @@
-"""Load articles through the cache: parse only files whose bytes changed, in parallel; keep bodies out of memory."""
+"""Load articles through the cache: parse only files whose bytes changed, in parallel; keep bodies out of
+memory."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import hashlib
 import os
 import stat
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 from .cache import BuildCache
 from .config import Config
@@ -16,7 +18,6 @@ from .content import Article, parse_article, prepare_parsers, relative_name, uni
 from .errors import SiteError
 from .fingerprint import digest
 from .parallel import alongside, run_indexed
-
 
 # Parsing an article costs a few milliseconds, so even a few dozen are worth spreading over the cores.
 PARSE_PARALLEL_FROM = 32

@@ -1,11 +1,12 @@
-"""Time limits on work whose cost hostile input can blow up (Markdown, extraction): one file never stalls a run."""
+"""Time limits on work whose cost hostile input can blow up (Markdown, extraction): one file never stalls a
+run."""
 
 from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterator
 
 
 @contextmanager

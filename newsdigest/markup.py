@@ -32,10 +32,23 @@ INLINE_PATTERN_NEEDS = {
 # block of one line that starts with a letter is a paragraph: the others need two lines (tables, Setext
 # headings), a line that starts with a space, a tab or a mark (code, lists, quotes, `#` headings, rules,
 # references and notes), or an empty block. Most blocks of a news body are such paragraphs.
-PARAGRAPH_ONLY_PROCESSORS = frozenset({
-    "empty", "indent", "code", "table", "hashheader", "setextheader", "hr", "olist", "ulist", "quote", "footnote",
-    "reference", "paragraph",
-})
+PARAGRAPH_ONLY_PROCESSORS = frozenset(
+    {
+        "empty",
+        "indent",
+        "code",
+        "table",
+        "hashheader",
+        "setextheader",
+        "hr",
+        "olist",
+        "ulist",
+        "quote",
+        "footnote",
+        "reference",
+        "paragraph",
+    }
+)
 _local = threading.local()
 
 # Characters that XML cannot carry and no writer means: C0 controls but tab and line ends, DEL, C1 controls,
@@ -48,7 +61,8 @@ MAX_MARKDOWN_BYTES = 2_000_000
 # that a hostile body meets the same limit whichever Markdown release is installed. No news body nears them.
 MAX_NESTING = 50  # lists and quotes within one another on a line (its markers, and its indentation by fours)
 MAX_BRACKET_DEPTH = 20  # square brackets open within one another in a paragraph
-MAX_OPEN_LINK_TARGETS = 20  # link targets `](` left open in a paragraph: each is sought to the paragraph's end
+# link targets `](` left open in a paragraph: each is sought to the paragraph's end
+MAX_OPEN_LINK_TARGETS = 20
 # What is still slow within those shapes is stopped after this much processor time.
 SECONDS_BASE = 0.5
 SECONDS_PER_MEGABYTE = 5.0
@@ -56,10 +70,59 @@ SECONDS_PER_MEGABYTE = 5.0
 # What a news body may hold: text structure, tables, figures and images, links, footnotes. Nothing that
 # runs (script, handlers, javascript: links), loads a frame, or restyles the page.
 ALLOWED_TAGS = {
-    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "q",
-    "cite", "pre", "code", "kbd", "samp", "var", "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small",
-    "sub", "sup", "abbr", "time", "span", "div", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption",
-    "colgroup", "col", "figure", "figcaption", "img", "a",
+    "p",
+    "br",
+    "hr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "q",
+    "cite",
+    "pre",
+    "code",
+    "kbd",
+    "samp",
+    "var",
+    "em",
+    "strong",
+    "b",
+    "i",
+    "u",
+    "s",
+    "del",
+    "ins",
+    "mark",
+    "small",
+    "sub",
+    "sup",
+    "abbr",
+    "time",
+    "span",
+    "div",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "th",
+    "td",
+    "caption",
+    "colgroup",
+    "col",
+    "figure",
+    "figcaption",
+    "img",
+    "a",
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "title", "lang", "dir"},
@@ -68,15 +131,21 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start", "type", "reversed"}, "li": {"value"}, "time": {"datetime"}, "blockquote": {"cite"},
     "q": {"cite"}, "del": {"cite", "datetime"}, "ins": {"cite", "datetime"}, "col": {"span"},
 }
-_SANITIZER = nh3.Cleaner(tags=ALLOWED_TAGS, clean_content_tags={"script", "style"}, attributes=ALLOWED_ATTRIBUTES,
-                         url_schemes={"http", "https", "mailto"}, link_rel=None,
-                         filter_style_properties={"text-align"})
+_SANITIZER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    clean_content_tags={"script", "style"},
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes={"http", "https", "mailto"},
+    link_rel=None,
+    filter_style_properties={"text-align"},
+)
 
 
 # The start of a line's list and quote markers; a line that starts with a letter has none.
 _CONTAINER_PREFIX = re.compile(r"^[ \t]*(?:(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]*)+", re.MULTILINE)
 _CONTAINER_MARKER = re.compile(r">|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])")
-# What the bracket limits count: escapes (passed by), link targets, brackets, closing parentheses, paragraph ends.
+# What the bracket limits count: escapes (passed by), link targets, brackets, closing parentheses, paragraph
+# ends.
 _BRACKET_EVENT = re.compile(r"\\.|\]\(|[\[\])]|\n[ \t]*(?=\n)")
 
 
@@ -127,8 +196,10 @@ def check_shape(text: str) -> None:
         indent = len(prefix.expandtabs(4)) - len(prefix.expandtabs(4).lstrip(" "))
         depth = len(_CONTAINER_MARKER.findall(prefix)) + indent // 4
         if depth > MAX_NESTING:
-            raise MarkupLimitError(f"lists or quotes are nested {depth} deep; at most {MAX_NESTING} levels are "
-                                   "converted", _line_at(text, match.start()))
+            raise MarkupLimitError(
+                f"lists or quotes are nested {depth} deep; at most {MAX_NESTING} levels are converted",
+                _line_at(text, match.start()),
+            )
     depth = open_targets = 0
     for match in _BRACKET_EVENT.finditer(text):
         event = match.group()
@@ -142,8 +213,11 @@ def check_shape(text: str) -> None:
         elif event == "](":
             depth, open_targets = max(0, depth - 1), open_targets + 1
             if open_targets > MAX_OPEN_LINK_TARGETS:
-                raise MarkupLimitError(f"more than {MAX_OPEN_LINK_TARGETS} link targets '](' are left without "
-                                       "their ')' in one paragraph", _line_at(text, match.start()))
+                raise MarkupLimitError(
+                    f"more than {MAX_OPEN_LINK_TARGETS} link targets '](' are left without "
+                    "their ')' in one paragraph",
+                    _line_at(text, match.start()),
+                )
         elif event == ")":
             open_targets = max(0, open_targets - 1)
         elif event[0] == "\n":
@@ -185,9 +259,9 @@ def new_converter(typography: bool, plain_text_passed: bool = True) -> Any:
 
 
 def make_plain_paragraphs(converter: Any) -> None:
-    """Have the converter's block stage make a paragraph of a one-line block that starts with a letter at once,
-    where its block processors are those of PARAGRAPH_ONLY_PROCESSORS, rather than try each processor on it in
-    turn (a quarter of converting a news body)."""
+    """Have the converter's block stage make a paragraph of a one-line block that starts with a letter at
+    once, where its block processors are those of PARAGRAPH_ONLY_PROCESSORS, rather than try each processor on
+    it in turn (a quarter of converting a news body)."""
     processors = converter.parser.blockprocessors
     if len(processors) != len(PARAGRAPH_ONLY_PROCESSORS) or not all(name in processors
                                                                      for name in PARAGRAPH_ONLY_PROCESSORS):
@@ -198,7 +272,8 @@ def make_plain_paragraphs(converter: Any) -> None:
 
     class PlainParagraph(BlockProcessor):
         def test(self, parent: Any, block: str) -> bool:
-            # In a list, Python-Markdown's paragraph processor adds a block to the item's text, not a paragraph.
+            # In a list, Python-Markdown's paragraph processor adds a block to the item's text, not a
+            # paragraph.
             return "\n" not in block and block[:1].isalpha() and not self.parser.state.isstate("list")
 
         def run(self, parent: Any, blocks: list[str]) -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from itertools import chain
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
 
 from jinja2 import Environment
 
@@ -21,8 +21,14 @@ from .pages import Page, PageGroup, site_page_groups
 from .render import render_page
 from .search import WORD_PIECES, BlockIndex, doc_pieces, render_doc_piece, word_blocks, word_piece_path
 from .site import Site
-from .sitemap import (SITEMAP, render_robots, render_sitemap, render_sitemap_index, sitemap_entries,
-                      sitemap_files)
+from .sitemap import (
+    SITEMAP,
+    render_robots,
+    render_sitemap,
+    render_sitemap_index,
+    sitemap_entries,
+    sitemap_files,
+)
 
 
 @dataclass(frozen=True)
@@ -34,7 +40,9 @@ class Job:
 
 def config_key(config: Config) -> str:
     """Everything of the config that output depends on (all of it, but where the site folder lies)."""
-    return digest(repr({k: v for k, v in vars(config).items() if k != "root"}), repr(config.topics), repr(config.tags))
+    return digest(
+        repr({k: v for k, v in vars(config).items() if k != "root"}), repr(config.topics), repr(config.tags)
+    )
 
 
 @dataclass(frozen=True)

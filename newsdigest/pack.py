@@ -25,7 +25,9 @@ def pack_site(output: Path, title: str, day: date) -> Path:
     output = output.resolve()
     target = output.parent / pack_name(title, day)
     folder = target.stem
-    files = sorted(p for p in output.rglob("*") if p.is_file() and p.relative_to(output).as_posix() != MANIFEST)
+    files = sorted(
+        p for p in output.rglob("*") if p.is_file() and p.relative_to(output).as_posix() != MANIFEST
+    )
     partial = target.with_suffix(".zip.partial")
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for path in files:

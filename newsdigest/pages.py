@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cache, cached_property
 from itertools import islice
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from . import urls
 from .config import Config
@@ -43,9 +44,11 @@ class Page:
     feeds: tuple[FeedLink, ...] = ()
 
 
-@lru_cache(maxsize=None)
+@cache
 def feed_links(title: str, folder: str) -> tuple[FeedLink, ...]:
-    return tuple(FeedLink(f"{title} ({name})", urls.feed_path(folder, fmt), fmt) for fmt, name in FEED_NAMES.items())
+    return tuple(
+        FeedLink(f"{title} ({name})", urls.feed_path(folder, fmt), fmt) for fmt, name in FEED_NAMES.items()
+    )
 
 
 def term_title(term: Term | TermLabel) -> str:
@@ -211,7 +214,7 @@ def _article_pages(config: Config, window: tuple[Article | None, ...],
                    _topic_feeds(config.title, names, tuple(article.topics), site_feeds))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _topic_feeds(title: str, names: tuple[tuple[str, str], ...], topics: tuple[str, ...],
                  site_feeds: tuple[FeedLink, ...]) -> tuple[FeedLink, ...]:
     """One tuple for the articles of the same topics, whose fingerprint is then worked out once."""

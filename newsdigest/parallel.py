@@ -1,4 +1,5 @@
-"""Run per-item work across the cores: forked workers inherit what the parent built, so nothing big is pickled."""
+"""Run per-item work across the cores: forked workers inherit what the parent built, so nothing big is
+pickled."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import pickle
 import resource
 import signal
 import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
+from typing import TypeVar
 
 T = TypeVar("T")
 # Below this many items a pool costs more than it saves; callers with light items ask for more.

@@ -7,12 +7,13 @@ import shutil
 import sqlite3
 import sys
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from functools import partial
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator, Protocol
+from typing import Protocol
 
 from . import __version__
 from .cache import BuildCache, InputsRecord
@@ -27,8 +28,17 @@ from .parallel import alongside, run_indexed
 from .presence import RACY_NS, missing_files, record_new_output
 from .render import DEFAULT_TEMPLATES, make_environment
 from .site import build_site
-from .write import (MANIFEST, check_output_folder, commit_changes, exclusive_lock, manifest_bytes, new_staging,
-                    owned_files, recover, write_if_changed)
+from .write import (
+    MANIFEST,
+    check_output_folder,
+    commit_changes,
+    exclusive_lock,
+    manifest_bytes,
+    new_staging,
+    owned_files,
+    recover,
+    write_if_changed,
+)
 
 DEFAULT_STATIC = DEFAULT_TEMPLATES.parent / "static"
 # Forking workers over a large site model costs some tenths of a second in copied pages: below this many
@@ -64,8 +74,9 @@ class BuildOptions:
     now: datetime | None = None
     # Empty an output folder that newsdigest did not make (but CNAME and .git) instead of refusing it.
     clean: bool = False
-    on_wait: Callable[[], None] = lambda: print("Another build of this site is running; waiting for it to end.",
-                                                file=sys.stderr, flush=True)
+    on_wait: Callable[[], None] = lambda: print(
+        "Another build of this site is running; waiting for it to end.", file=sys.stderr, flush=True
+    )
 
 
 def parse_signature(config: Config) -> str:
@@ -75,7 +86,9 @@ def parse_signature(config: Config) -> str:
                   repr(config.typography))
 
 
-def build(config: Config, options: BuildOptions = BuildOptions(), progress: Progress | None = None) -> BuildResult:
+def build(
+    config: Config, options: BuildOptions = BuildOptions(), progress: Progress | None = None
+) -> BuildResult:
     """Build the site; bad files are left out and reported, and with `strict` nothing is written.
 
     One build of a site runs at a time; a second waits for the first.
@@ -139,7 +152,7 @@ class Scan:
 def _build(config, options, progress, env, templates, cache, parse_key: str, owned: list[str]) -> BuildResult:
     """The build, stage by stage."""
     output = (options.output or config.path("output")).resolve()
-    now = options.now or datetime.now(timezone.utc)
+    now = options.now or datetime.now(UTC)
     # Scan: the content, static files, templates and settings, without reading the articles.
     scan = _scan(config, templates, options)
     # Unchanged: the last build read the same inputs and its files are all still there.
@@ -155,8 +168,14 @@ def _build(config, options, progress, env, templates, cache, parse_key: str, own
     # Load: each article from the cache, parsed again only where its bytes changed.
     if progress:
         progress.start("reading", len(scan.files))
-    loaded = load_through_cache(config, scan.files, cache, parse_key, last.scanned_ns - RACY_NS if last else 0,
-                                progress.advance if progress else None)
+    loaded = load_through_cache(
+        config,
+        scan.files,
+        cache,
+        parse_key,
+        last.scanned_ns - RACY_NS if last else 0,
+        progress.advance if progress else None,
+    )
     result = BuildResult(errors=loaded.errors, warnings=scan.skipped, parsed=loaded.parsed, note=cache.note)
     if loaded.errors and options.strict:
         return result
@@ -195,7 +214,9 @@ def _scan(config: Config, templates: dict[str, str], options: BuildOptions) -> S
     scanned_ns = time.time_ns()
     static = static_files([d for d in dict.fromkeys([DEFAULT_STATIC, config.path("static")]) if d.is_dir()])
     files, skipped = scan_content(config)
-    return Scan(files, skipped, static, inputs_signature(config, templates, static, options, files), scanned_ns)
+    return Scan(
+        files, skipped, static, inputs_signature(config, templates, static, options, files), scanned_ns
+    )
 
 
 def _plan_and_render(site, env, templates, loaded, scan: Scan, last: LastPlan, output: Path, staging: Path,
@@ -237,8 +258,13 @@ def inputs_signature(config: Config, templates: dict[str, str], static: dict[str
                      options: BuildOptions, files: list[ContentFile]) -> str:
     """Everything a build reads, by name, size and time: equal signatures mean equal output."""
     static_state = [(name, f.sha) for name, f in static.items()]
-    return digest(config_key(config), repr(sorted(templates.items())), repr(static_state), repr(options.drafts),
-                  *(f"{f.relative}:{f.mtime_ns}:{f.size}" for f in files))
+    return digest(
+        config_key(config),
+        repr(sorted(templates.items())),
+        repr(static_state),
+        repr(options.drafts),
+        *(f"{f.relative}:{f.mtime_ns}:{f.size}" for f in files),
+    )
 
 
 def _next_publication(articles, now: datetime) -> str:

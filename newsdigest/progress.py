@@ -14,7 +14,7 @@ class ProgressBar:
         self.enabled = enabled and self.stream.isatty()
         self.bar: Any = None
 
-    def __enter__(self) -> "ProgressBar":
+    def __enter__(self) -> ProgressBar:
         return self
 
     def __exit__(self, *exc) -> None:

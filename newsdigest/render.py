@@ -7,8 +7,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from jinja2 import (ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined,
-                    TemplateError, pass_context, select_autoescape)
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    pass_context,
+    select_autoescape,
+)
 from markupsafe import Markup
 
 from . import urls
@@ -21,7 +29,8 @@ from .structured import news_article
 
 # The default templates and static files ship inside the package; a site's own folders override them by name.
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "templates"
-# Entries are rendered as if from no page at all; their links carry a marker where the page's way to the root goes.
+# Entries are rendered as if from no page at all; their links carry a marker where the page's way to the root
+# goes.
 ENTRY_PAGE = "<entry>"
 ENTRY_TEMPLATE = "partials/entry.html"
 ROOT_MARKER = "\x00root\x00"
@@ -52,9 +61,16 @@ def make_environment(config: Config) -> Environment:
         # before every page that uses it to see whether it changed (three to five stat calls a page).
         auto_reload=False,
     )
-    env.globals.update(url=_url, article_url=_article_url, term_url=_term_url, edition_url=_edition_url, entry=_entry,
-                       absolute=lambda path: urls.absolute(config.base_url, path), month_name=month_name,
-                       news_article=news_article)
+    env.globals.update(
+        url=_url,
+        article_url=_article_url,
+        term_url=_term_url,
+        edition_url=_edition_url,
+        entry=_entry,
+        absolute=lambda path: urls.absolute(config.base_url, path),
+        month_name=month_name,
+        news_article=news_article,
+    )
     env.entry_cache = {}
     env.filters.update(local=lambda moment: local_moment(moment, config.zone), longdate=long_date,
                        isodate=iso_moment, when=lambda moment: reader_moment(moment, config.zone),
@@ -62,10 +78,19 @@ def make_environment(config: Config) -> Environment:
     return env
 
 
-def render_page(env: Environment, page: Page, config: Config, topic_names: dict[str, str], **extra: Any) -> str:
+def render_page(
+    env: Environment, page: Page, config: Config, topic_names: dict[str, str], **extra: Any
+) -> str:
     """One page as HTML; a broken template is the user's to fix, so it is reported as a SiteError."""
-    context: dict[str, Any] = {"config": config, "page": page, "page_path": page.path, "topic_names": topic_names,
-                               "base_path": urlsplit(config.base_url).path, **page.context, **extra}
+    context: dict[str, Any] = {
+        "config": config,
+        "page": page,
+        "page_path": page.path,
+        "topic_names": topic_names,
+        "base_path": urlsplit(config.base_url).path,
+        **page.context,
+        **extra,
+    }
     try:
         return env.get_template(page.template).render(context)
     except TemplateError as error:

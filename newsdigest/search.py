@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import operator
 from collections import defaultdict
-from typing import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from . import urls
 from .content import Article, index_words
@@ -135,4 +135,4 @@ def _gaps(numbers: Sequence[int]) -> str:
 
 def _script(kind: str, key: str, data: object) -> bytes:
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return f"NEWSDIGEST_SEARCH.{kind}({json.dumps(key)},{payload});\n".encode("utf-8")
+    return f"NEWSDIGEST_SEARCH.{kind}({json.dumps(key)},{payload});\n".encode()

@@ -1,15 +1,16 @@
-"""Preview server: serve output/ on 127.0.0.1 under the published path, rebuild on changes, reload the page."""
+"""Preview server: serve output/ on 127.0.0.1 under the published path, rebuild on changes, reload the
+page."""
 
 from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlsplit
 
 import watchfiles
@@ -39,7 +40,7 @@ RELOAD_JS = """(function () {
     box.textContent = "Build error: this page is from the last build that succeeded.\\n\\n" + state.error;
   });
 }());
-""" % EVENTS
+""" % EVENTS  # noqa: UP031 (the script's own braces rule out format())
 
 
 @dataclass
@@ -146,7 +147,9 @@ class Preview:
 
     def start(self, port: int) -> ThreadingHTTPServer:
         self.state.record(self.rebuild())
-        handler = partial(PreviewHandler, state=self.state, base_path=self.base_path, directory=str(self.output))
+        handler = partial(
+            PreviewHandler, state=self.state, base_path=self.base_path, directory=str(self.output)
+        )
         server = ThreadingHTTPServer(("127.0.0.1", port), handler)
         server.daemon_threads = True
         threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -160,4 +163,6 @@ class Preview:
 
     def relevant(self, change: watchfiles.Change, path: str) -> bool:
         resolved = Path(path).resolve()
-        return not any(resolved.is_relative_to(p) or resolved.name.startswith(".output") for p in self.ignored)
+        return not any(
+            resolved.is_relative_to(p) or resolved.name.startswith(".output") for p in self.ignored
+        )

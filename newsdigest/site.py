@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterable, Mapping, Sequence
 
 from .config import Config
 from .content import Article, tag_slug
@@ -30,7 +30,7 @@ class Term:
 
 
     @property
-    def label(self) -> "TermLabel":
+    def label(self) -> TermLabel:
         return TermLabel(self.kind, self.slug, self.name, self.description, len(self.articles))
 
 

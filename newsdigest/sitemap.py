@@ -4,7 +4,7 @@ sitemap.xml is an index of sitemaps of 50,000 each."""
 from __future__ import annotations
 
 import html
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from . import urls
 from .content import Article
@@ -38,7 +38,8 @@ def sitemap_entries(pages: Iterable[Page]) -> tuple[tuple[str, str], ...]:
 
 
 def render_sitemap(entries: Iterable[tuple[str, str]], base_url: str) -> bytes:
-    """Written as text: with tens of thousands of pages, a tree of elements is the slow way to the same XML."""
+    """Written as text: with tens of thousands of pages, a tree of elements is the slow way to the same
+    XML."""
     lines = ["<?xml version='1.0' encoding='utf-8'?>", f'<urlset xmlns="{SITEMAP_NS}">']
     for path, changed in entries:
         lines.append(f"  <url>\n    <loc>{_escape(urls.absolute(base_url, path))}</loc>")

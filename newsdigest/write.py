@@ -9,18 +9,21 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from .config import not_a_folder
 from .errors import SiteError
 
 # The list of files the build wrote into an output folder: the only files it will ever replace or delete.
 MANIFEST = ".newsdigest-manifest"
-_MANIFEST_HEADER = "# Files written by newsdigest. A build deletes only files listed here; others are left alone.\n"
-# Kept in an output folder on purpose by its owner, even by --clean: a Pages domain, a checkout to publish from.
+_MANIFEST_HEADER = (
+    "# Files written by newsdigest. A build deletes only files listed here; others are left alone.\n"
+)
+# Kept in an output folder on purpose by its owner, even by --clean: a Pages domain, a checkout to publish
+# from.
 KEPT = frozenset({"CNAME", ".git"})
 # Written into a staging folder once every file is staged: its presence means "commit this".
 JOURNAL = ".commit-journal"
@@ -43,7 +46,9 @@ def _inside(root: Path, relative: str) -> Path:
 
 def _stays_inside(relative: str) -> bool:
     parts = relative.split("/")
-    return not (relative.startswith("/") or ".." in parts or "" in parts or "\\" in relative or "\0" in relative)
+    return not (
+        relative.startswith("/") or ".." in parts or "" in parts or "\\" in relative or "\0" in relative
+    )
 
 
 # What a line that _stays_inside refuses holds, in text of lines: a slash that starts or ends a line, an
@@ -70,7 +75,8 @@ def _ensure_folder(folder: Path) -> None:
 
 
 def check_output_folder(output: Path, site_root: Path, content: Path) -> None:
-    """Refuse an output folder that is the site, holds it, or holds its content: a build would overwrite it."""
+    """Refuse an output folder that is the site, holds it, or holds its content: a build would overwrite
+    it."""
     output, site_root, content = output.resolve(), site_root.resolve(), content.resolve()
     if output == site_root or site_root.is_relative_to(output) or content.is_relative_to(output):
         raise SiteError(output, "the output folder holds the site itself (site.toml, content/)",
@@ -96,9 +102,11 @@ def owned_files(output: Path, clean: bool) -> list[str]:
     present = files_in(output) if output.is_dir() else []
     if present and not clean:
         shown = ", ".join(present[:3]) + (", …" if len(present) > 3 else "")
-        raise SiteError(output, f"the output folder holds {len(present)} file(s) that newsdigest did not write "
-                        f"({shown})", "build into an empty or new folder, or pass --clean to empty this one "
-                        "(CNAME and .git are kept)")
+        raise SiteError(
+            output,
+            f"the output folder holds {len(present)} file(s) that newsdigest did not write ({shown})",
+            "build into an empty or new folder, or pass --clean to empty this one (CNAME and .git are kept)",
+        )
     return [p for p in present if p.split("/")[0] not in KEPT]
 
 
@@ -203,7 +211,8 @@ def _flush_file(path: Path) -> None:
 
 
 def _apply_journal(staging: Path, output: Path) -> int:
-    """Carry out a staging folder's journal; every step may be repeated, so a second run finishes the first."""
+    """Carry out a staging folder's journal; every step may be repeated, so a second run finishes the
+    first."""
     plan = json.loads((staging / JOURNAL).read_text(encoding="utf-8"))
     for relative in plan["changed"]:
         source = _staged_source(staging, relative)

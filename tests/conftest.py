@@ -7,13 +7,13 @@ import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import UTC, datetime
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from bs4 import BeautifulSoup
@@ -30,7 +30,7 @@ SAMPLES = FIXTURES / "sample"
 # the repository's own content/ and site.toml with their digest leaves the tests as they are.
 SAMPLE_SITE = FIXTURES / "sample-site"
 # Builds in tests run at a fixed moment, so that "future" means the same thing on every run.
-NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def build_site_into(site: Path, output: Path, **options) -> BuildResult:
@@ -102,7 +102,8 @@ class _PrefixedHandler(SimpleHTTPRequestHandler):
 
 @contextmanager
 def served(folder: Path, prefix: str) -> Iterator[str]:
-    """A built site on a local server under a project path such as /newsdigest/: yields the site's root URL."""
+    """A built site on a local server under a project path such as /newsdigest/: yields the site's root
+    URL."""
     handler = type("Handler", (_PrefixedHandler,), {"prefix": prefix})
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -126,9 +127,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium driven by Playwright (installed by requirements-test.txt, with no browser download)."""
+    """Debian's Chromium driven by Playwright (installed by requirements-test.txt, with no browser
+    download)."""
     need_tool(CHROMIUM.exists(), f"Chromium ({CHROMIUM})")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
         yield chromium
         chromium.close()

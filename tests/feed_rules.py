@@ -1,8 +1,8 @@
-"""A checker for the feed rules the W3C feed validator applies that matter to us: required elements, RFC 822 and
-RFC 3339 dates, absolute links, a self link that is the feed's own address, unique ids; and the warnings it
-gives that our feeds could earn: an entry with no textual content (MissingTextualContent), relative links in
-content (ContainsRelRef). The validator itself (github.com/w3c/feedvalidator) has no package for Python 3 on
-PyPI or Debian, and this machine cannot reach GitHub."""
+"""A checker for the feed rules the W3C feed validator applies that matter to us: required elements, RFC 822
+and RFC 3339 dates, absolute links, a self link that is the feed's own address, unique ids; and the warnings
+it gives that our feeds could earn: an entry with no textual content (MissingTextualContent), relative links
+in content (ContainsRelRef). The validator itself (github.com/w3c/feedvalidator) has no package for Python 3
+on PyPI or Debian, and this machine cannot reach GitHub."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-RFC822 = re.compile(r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
-                    r"\d{4} \d{2}:\d{2}:\d{2} (?:[+-]\d{4}|GMT|UT)$")
+RFC822 = re.compile(
+    r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+    r"\d{4} \d{2}:\d{2}:\d{2} (?:[+-]\d{4}|GMT|UT)$"
+)
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 RELATIVE_REFERENCE = re.compile(r"""\b(?:href|src)\s*=\s*["'](?![a-z][a-z0-9+.-]*:|#)""", re.IGNORECASE)
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$")
@@ -84,7 +86,9 @@ def _atom_problems(root: ET.Element, own_url: str) -> list[str]:
     if selfs != [own_url]:
         problems.append(f"link rel=self is {selfs}, not [{own_url}]")
     entries = root.findall(f"{ATOM}entry")
-    if root.find(f"{ATOM}author/{ATOM}name") is None and any(e.find(f"{ATOM}author") is None for e in entries):
+    if root.find(f"{ATOM}author/{ATOM}name") is None and any(
+        e.find(f"{ATOM}author") is None for e in entries
+    ):
         problems.append("neither the feed nor every entry has an author")
     ids = []
     for entry in entries:
@@ -100,7 +104,11 @@ def _atom_problems(root: ET.Element, own_url: str) -> list[str]:
         if not any(text.strip() for text in texts):
             problems.append("an entry has no textual content (neither content nor summary)")
         problems += _content_problems(*texts)
-        links = [link.get("href") for link in entry.findall(f"{ATOM}link") if link.get("rel", "alternate") == "alternate"]
+        links = [
+            link.get("href")
+            for link in entry.findall(f"{ATOM}link")
+            if link.get("rel", "alternate") == "alternate"
+        ]
         if not links or not all(_absolute(link) for link in links):
             problems.append("an entry has no absolute alternate link")
     if len(ids) != len(set(ids)):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import gzip
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email.utils import format_datetime
-from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
 from xml.sax.saxutils import escape
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -86,7 +86,7 @@ class NewsSite:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> "NewsSite":
+    def __enter__(self) -> NewsSite:
         self._thread.start()
         return self
 
@@ -147,4 +147,4 @@ def gzip_bomb(size: int) -> Reply:
 
 
 def day(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)

@@ -18,17 +18,36 @@ def test_sentences_that_begin_with_a_marker_word_are_not_markers(line):
     assert not bp.is_prompt(line)
 
 
-@pytest.mark.parametrize("line", ["Read more: Alibaba poised to launch record listing", "Also on rt.com Journalists",
-                                  "Like this story? Share it with a friend!", "Click here for more information.",
-                                  "Get the latest updates right in your inbox.", "12 comments",
-                                  "Have a tip? Amy may be reached at amy@example.com.", "Photo: Harbour Times",
-                                  "[button link=”x”] Send us YOUR review[/button]", "Advertisement"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Read more: Alibaba poised to launch record listing",
+        "Also on rt.com Journalists",
+        "Like this story? Share it with a friend!",
+        "Click here for more information.",
+        "Get the latest updates right in your inbox.",
+        "12 comments",
+        "Have a tip? Amy may be reached at amy@example.com.",
+        "Photo: Harbour Times",
+        "[button link=”x”] Send us YOUR review[/button]",
+        "Advertisement",
+    ],
+)
 def test_prompts(line):
     assert bp.is_prompt(line)
 
 
-@pytest.mark.parametrize("line, credit", [("IBNS", "IBNS"), ("PTI", "PTI"), ("With inputs from PTI", "PTI"),
-                                          ("(Reuters)", "Reuters"), ("ANI.", "ANI"), ("XYZ NEWS", "XYZ NEWS")])
+@pytest.mark.parametrize(
+    "line, credit",
+    [
+        ("IBNS", "IBNS"),
+        ("PTI", "PTI"),
+        ("With inputs from PTI", "PTI"),
+        ("(Reuters)", "Reuters"),
+        ("ANI.", "ANI"),
+        ("XYZ NEWS", "XYZ NEWS"),
+    ],
+)
 def test_credit_lines(line, credit):
     assert bp.credit_of(line) == credit
 
@@ -57,7 +76,9 @@ def test_datelines(paragraph, place, agency):
 
 
 def test_headline_shape():
-    assert bp.is_headline_shaped("Hijab Row: Union minister Giriraj Singh defends Nitish Kumar, sparks fresh outrage")
+    assert bp.is_headline_shaped(
+        "Hijab Row: Union minister Giriraj Singh defends Nitish Kumar, sparks fresh outrage"
+    )
     assert bp.is_headline_shaped("‘Greatest strategic challenge since 1971’: panel flags Bangladesh crisis")
     assert not bp.is_headline_shaped("India’s ministry of external affairs also confirmed ongoing efforts.")
     assert not bp.is_headline_shaped("Home")
@@ -68,9 +89,15 @@ def test_word_count_counts_chinese_characters():
     assert bp.word_count("中印两国表示愿意") == 4
 
 
-@pytest.mark.parametrize("line", ["This website uses cookies to improve your experience while you navigate.",
-                                  "© 2019 Cleveland.com. All rights reserved (About Us).", "Privacy Policy | Terms & Conditions",
-                                  "Get Motor Cycle Monthly delivered every month. Click here for more information."])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "This website uses cookies to improve your experience while you navigate.",
+        "© 2019 Cleveland.com. All rights reserved (About Us).",
+        "Privacy Policy | Terms & Conditions",
+        "Get Motor Cycle Monthly delivered every month. Click here for more information.",
+    ],
+)
 def test_site_furniture_is_not_prose(line):
     assert bp.is_prompt(line) and bp.prose_words(line) == 0
 
@@ -78,7 +105,10 @@ def test_site_furniture_is_not_prose(line):
 def test_title_case_lines_are_headlines_not_prose():
     assert bp.is_title_case("Lagos Traffic Officials Promise New Bus Lanes Before Christmas Season")
     assert bp.prose_words("Ten Things You Did Not Know About The Lagos Lagoon Bridges Project (Photos)") == 0
-    assert bp.prose_words("The minister said the Lagos Lagoon Bridges Project would open in May next year.") == 14
+    assert (
+        bp.prose_words("The minister said the Lagos Lagoon Bridges Project would open in May next year.")
+        == 14
+    )
 
 
 @pytest.mark.parametrize("line", ["12 Comments", "[ 167 comments ]", "Top Rated Comments", "Leave a reply",

@@ -1,4 +1,5 @@
-"""The site in a real browser: headless Chromium from Debian, driven by Playwright, from disk and from a server."""
+"""The site in a real browser: headless Chromium from Debian, driven by Playwright, from disk and from a
+server."""
 
 from __future__ import annotations
 
@@ -7,17 +8,25 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import expect
-
 from conftest import ROOT
+from playwright.sync_api import expect
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 ARTICLE = "articles/india-china-rare-earth-magnet-talks.html"
 # One page of each kind, for the screenshots (test-artifacts/screenshots/) and the accessibility checks.
-PAGE_KINDS = (("front", "index.html"), ("latest", "latest/index.html"), ("article", ARTICLE),
-              ("topic", "topics/rare-earths/index.html"), ("tag", "tags/export-controls/index.html"),
-              ("topics", "topics/index.html"), ("edition", "editions/2025-12-18.html"), ("archive", "archive/index.html"),
-              ("feeds", "feeds/index.html"), ("search", "search/index.html?q=china"), ("404", "404.html"))
+PAGE_KINDS = (
+    ("front", "index.html"),
+    ("latest", "latest/index.html"),
+    ("article", ARTICLE),
+    ("topic", "topics/rare-earths/index.html"),
+    ("tag", "tags/export-controls/index.html"),
+    ("topics", "topics/index.html"),
+    ("edition", "editions/2025-12-18.html"),
+    ("archive", "archive/index.html"),
+    ("feeds", "feeds/index.html"),
+    ("search", "search/index.html?q=china"),
+    ("404", "404.html"),
+)
 
 
 class Watched:
@@ -39,7 +48,11 @@ class Watched:
 
     def check_failure(self, request) -> None:
         # The browser fetches the icon in the background; leaving the page before it arrives cancels it.
-        if request.resource_type == "other" and request.url.endswith("favicon.svg") and "ERR_ABORTED" in request.failure:
+        if (
+            request.resource_type == "other"
+            and request.url.endswith("favicon.svg")
+            and "ERR_ABORTED" in request.failure
+        ):
             return
         self.problems.append(f"failed: {request.url} {request.failure}")
 
@@ -115,7 +128,8 @@ def test_search_works_offline_and_without_a_mouse(browser, sample_output, served
     page.wait_for_url("**/" + ARTICLE)
     assert watched.heading().startswith("India, China signal readiness")
     watched.open("search/index.html?q=bangladesh")
-    expect(page.locator("#search-results > li")).to_have_count(1)  # the other story is a headline alone, with no page
+    # the other story is a headline alone, with no page
+    expect(page.locator("#search-results > li")).to_have_count(1)
     watched.open("search/index.html?q=northeast")
     expect(page.locator("#search-results > li")).to_have_count(5)
     days = page.locator("#search-results > li time").evaluate_all("times => times.map(t => t.dateTime)")
@@ -136,7 +150,11 @@ def test_no_serious_accessibility_violations(browser, served_sample, path):
     for scheme in ("light", "dark"):
         watched.page.emulate_media(color_scheme=scheme)
         violations = Axe().run(watched.page).response["violations"]
-        serious = [f"{v['id']} ({v['impact']}): {v['help']}" for v in violations if v["impact"] in ("serious", "critical")]
+        serious = [
+            f"{v['id']} ({v['impact']}): {v['help']}"
+            for v in violations
+            if v["impact"] in ("serious", "critical")
+        ]
         assert serious == [], f"{path} in {scheme}: {serious}"
     watched.close()
 
@@ -166,7 +184,10 @@ def test_screenshots_light_and_dark(browser, sample_output, width, height):
 def test_the_404_page_is_styled_from_disk(browser, sample_output):
     page = browser.new_page()
     page.goto((sample_output / "404.html").as_uri())
-    assert page.evaluate("getComputedStyle(document.querySelector('.site-title a')).textDecorationLine") == "none"
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('.site-title a')).textDecorationLine")
+        == "none"
+    )
     link = page.get_by_role("link", name="the latest news")
     assert link.evaluate("a => a.href") == (sample_output / "index.html").as_uri()
     page.close()
@@ -177,7 +198,9 @@ def test_the_404_page_styles_itself_at_any_depth(browser, served_sample):
     response = watched.page.goto(served_sample + "404.html")
     assert response.ok
     watched.page.goto(served_sample.replace("/newsdigest/", "/newsdigest/") + "404.html")
-    color = watched.page.evaluate("getComputedStyle(document.querySelector('.site-title a')).textDecorationLine")
+    color = watched.page.evaluate(
+        "getComputedStyle(document.querySelector('.site-title a')).textDecorationLine"
+    )
     assert color == "none", "the stylesheet loaded"
     link = watched.page.get_by_role("link", name="the latest news")
     assert urlsplit(link.evaluate("a => a.href")).path == "/newsdigest/index.html"

@@ -1,10 +1,9 @@
 """Cached builds equal cold builds, for templates that print every field of every object they are given.
 
-A Hypothesis state machine edits a small site step by step (add, delete, rename, retitle, re-tag, re-date, draft,
-a new topic, a template or static edit, time passing so a future article comes due, a built file lost, the
-output's folder times aged); after each step the site is built from its cache and cold, and the two outputs
-must be the same bytes, file for file.
-"""
+A Hypothesis state machine edits a small site step by step (add, delete, rename, retitle, re-tag, re-date,
+draft, a new topic, a template or static edit, time passing so a future article comes due, a built file lost,
+the output's folder times aged); after each step the site is built from its cache and cold, and the two
+outputs must be the same bytes, file for file."""
 
 from __future__ import annotations
 
@@ -16,10 +15,11 @@ from datetime import timedelta
 from pathlib import Path
 from unittest.mock import patch
 
-from hypothesis import settings, strategies as st
+from conftest import FIXTURES, NOW
+from hypothesis import settings
+from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from conftest import FIXTURES, NOW
 from newsdigest import pages
 from newsdigest.config import load_config
 from newsdigest.pipeline import BuildOptions, build
@@ -49,14 +49,20 @@ PAGE = """{% import "partials/dump.html" as d %}<!doctype html><title>{{ page.ti
 """
 TEMPLATES = ("list.html", "article.html", "terms.html", "edition.html", "archive.html", "feeds.html",
              "search.html", "404.html")
-WORDS = st.sampled_from(["rare", "earth", "magnet", "talks", "border", "trade", "port", "strike", "Delhi", "Beijing"])
+WORDS = st.sampled_from(
+    ["rare", "earth", "magnet", "talks", "border", "trade", "port", "strike", "Delhi", "Beijing"]
+)
 TITLES = st.lists(WORDS, min_size=1, max_size=4).map(" ".join)
-TAGS = st.lists(st.sampled_from(["China", "Magnets", "Ports", "ports", "Supply chains"]), max_size=3, unique=True)
+TAGS = st.lists(
+    st.sampled_from(["China", "Magnets", "Ports", "ports", "Supply chains"]), max_size=3, unique=True
+)
 DAYS = st.integers(min_value=1, max_value=40)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 class EditsThenBuilds(RuleBasedStateMachine):
@@ -93,8 +99,16 @@ class EditsThenBuilds(RuleBasedStateMachine):
     def _articles(self) -> list[Path]:
         return sorted((self.site / "content").glob("*.md"))
 
-    def _write(self, path: Path, title: str, day: int, tags: list[str], topics: list[str], draft: bool = False,
-               summary: str = "") -> None:
+    def _write(
+        self,
+        path: Path,
+        title: str,
+        day: int,
+        tags: list[str],
+        topics: list[str],
+        draft: bool = False,
+        summary: str = "",
+    ) -> None:
         date = (NOW - timedelta(days=30) + timedelta(days=day)).date().isoformat()
         lines = ["---", f"title: {title!r}", f"date: {date}", f"tags: {tags!r}", f"topics: {topics!r}"]
         lines += [f"summary: {summary!r}"] if summary else []
@@ -134,7 +148,9 @@ class EditsThenBuilds(RuleBasedStateMachine):
         """Re-tag, re-date, toggle the draft flag and give a new summary, as an editor does in one save."""
         if self._articles():
             topics = data.draw(st.lists(st.sampled_from(self.topics), max_size=2, unique=True))
-            self._write(data.draw(st.sampled_from(self._articles())), title, day, tags, topics, draft, summary)
+            self._write(
+                data.draw(st.sampled_from(self._articles())), title, day, tags, topics, draft, summary
+            )
 
     @rule()
     def times_in_the_future(self):

@@ -10,7 +10,9 @@ from test_content import BAD_FILES
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def test_the_sample_builds_and_two_builds_are_byte_identical(tmp_path):
@@ -71,7 +73,9 @@ def test_a_broken_config_or_template_leaves_the_previous_output_whole(fixture_si
     assert snapshot(fixture_site / "output") == before
     toml.write_text(good)
     (fixture_site / "templates").mkdir()
-    (fixture_site / "templates" / "article.html").write_text("{% extends 'base.html' %}{% block main %}{{ nope.x }}{% endblock %}")
+    (fixture_site / "templates" / "article.html").write_text(
+        "{% extends 'base.html' %}{% block main %}{{ nope.x }}{% endblock %}"
+    )
     result = run_cli("--site", str(fixture_site))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "template error while rendering articles/" in result.stderr
@@ -95,7 +99,9 @@ def test_an_output_in_a_file_or_a_missing_content_folder_stops_the_build(fixture
     before = snapshot(fixture_site / "output")
     result = run_cli("--site", str(fixture_site), "--output", str(fixture_site / "site.toml" / "out"))
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "the output folder cannot be made:" in result.stderr and "site.toml is not a folder" in result.stderr
+    assert (
+        "the output folder cannot be made:" in result.stderr and "site.toml is not a folder" in result.stderr
+    )
     toml = fixture_site / "site.toml"
     toml.write_text('content_dir = "artcles"\n' + toml.read_text())
     result = run_cli("--site", str(fixture_site))
@@ -107,7 +113,9 @@ def test_an_output_in_a_file_or_a_missing_content_folder_stops_the_build(fixture
 
 def test_site_templates_override_the_defaults(fixture_site):
     (fixture_site / "templates").mkdir()
-    (fixture_site / "templates" / "terms.html").write_text("<p>{{ page.title }} by the site's own template</p>\n")
+    (fixture_site / "templates" / "terms.html").write_text(
+        "<p>{{ page.title }} by the site's own template</p>\n"
+    )
     assert run_cli("--site", str(fixture_site)).returncode == 0
     assert (fixture_site / "output/tags/index.html").read_text() == "<p>Tags by the site's own template</p>\n"
     assert "<main" in (fixture_site / "output/index.html").read_text()
@@ -121,7 +129,9 @@ def test_drafts_flag_includes_drafts_and_future_articles(fixture_site):
 
 def test_base_url_flag_sets_feed_urls(fixture_site):
     assert run_cli("--site", str(fixture_site), "--base-url", "https://me.github.io/digest").returncode == 0
-    assert "https://me.github.io/digest/articles/second.html" in (fixture_site / "output/feed.xml").read_text()
+    assert (
+        "https://me.github.io/digest/articles/second.html" in (fixture_site / "output/feed.xml").read_text()
+    )
 
 
 def test_base_url_from_the_environment_and_the_flag_wins(fixture_site, monkeypatch):

@@ -1,13 +1,14 @@
 import json
 import re
 import shutil
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
-from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
-
 from conftest import FIXTURES, SAMPLE_SITE, SAMPLES
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from newsdigest.config import load_config
 from newsdigest.content import NESTING_HINT, load_article, tag_slug, unique_articles
 from newsdigest.dates import CalendarDay
@@ -21,7 +22,7 @@ def test_fields_are_read(fixture_config):
     article = load_article(FIXTURES / "site" / "content" / "second.md", fixture_config)
     assert article.slug == "second"
     assert article.title == "Second, with a time and a zone"
-    assert article.date == datetime(2025, 1, 1, 23, 30, tzinfo=timezone.utc)
+    assert article.date == datetime(2025, 1, 1, 23, 30, tzinfo=UTC)
     assert article.updated.utcoffset() == timedelta(hours=5, minutes=30)
     assert article.topics == ("rare-earths", "trade")
     assert article.tags == ("Magnets",)
@@ -37,7 +38,9 @@ def test_a_date_without_zone_takes_the_site_timezone(fixture_config):
     assert article.extra["custom_field"] == "kept for templates"
 
 
-def test_a_plain_date_is_noon_utc_so_that_every_zone_from_utc_minus_11_to_plus_11_keeps_its_day(fixture_config):
+def test_a_plain_date_is_noon_utc_so_that_every_zone_from_utc_minus_11_to_plus_11_keeps_its_day(
+    fixture_config,
+):
     article = load_article(FIXTURES / "site" / "content" / "first-story.md", fixture_config)
     assert article.date.isoformat() == "2025-01-01T12:00:00+00:00"
     for hours in range(-11, 12):
@@ -167,7 +170,9 @@ def test_the_sample_article_matches_the_expected_clean_ingest():
     assert article.credit == expected["credit"]
     assert article.source == expected["publisher"]
     assert list(article.topics) == expected["expected_topics"]
-    paragraphs = [p.get_text() for p in __import__("bs4").BeautifulSoup(article.body_html, "html.parser")("p")]
+    paragraphs = [
+        p.get_text() for p in __import__("bs4").BeautifulSoup(article.body_html, "html.parser")("p")
+    ]
     assert paragraphs == expected["body_paragraphs"]
     removed = expected["boilerplate_removed"]
     clutter = removed["credit_line"] + removed["author_bio"] + [item["title"] for key in
@@ -193,12 +198,18 @@ def test_typography_is_a_site_setting_off_by_default(fixture_site):
         '---\ntitle: Quotes\ndate: 2025-01-04\n---\nHe said "yes" -- twice... and \'no\'.\n')
     plain = build_site_into(fixture_site, fixture_site.parent / "plain")
     assert not plain.errors
-    body = parse_html(fixture_site.parent / "plain" / "articles" / "quotes.html").find(class_="body").get_text()
-    assert 'He said "yes" -- twice... and \'no\'.' in body, "as written: ingest writes typographic punctuation"
+    body = (
+        parse_html(fixture_site.parent / "plain" / "articles" / "quotes.html").find(class_="body").get_text()
+    )
+    assert "He said \"yes\" -- twice... and 'no'." in body, (
+        "as written: ingest writes typographic punctuation"
+    )
     toml = fixture_site / "site.toml"
     toml.write_text("typography = true\n" + toml.read_text())
     assert not build_site_into(fixture_site, fixture_site.parent / "curly").errors
-    body = parse_html(fixture_site.parent / "curly" / "articles" / "quotes.html").find(class_="body").get_text()
+    body = (
+        parse_html(fixture_site.parent / "curly" / "articles" / "quotes.html").find(class_="body").get_text()
+    )
     assert "He said “yes” – twice… and ‘no’." in body
 
 
@@ -208,7 +219,7 @@ def test_articles_unpickled_apart_share_their_tags_topics_and_publisher():
     import sys
 
     from newsdigest.content import Article
-    made = [Article(slug=f"s{n}", title="T", date=datetime(2025, 1, n + 1, tzinfo=timezone.utc), body_html="",
+    made = [Article(slug=f"s{n}", title="T", date=datetime(2025, 1, n + 1, tzinfo=UTC), body_html="",
                     summary="", source_path=f"content/s{n}.md", tags=("Rare " + "earths", "Ports"),
                     topics=("trade",), source="Northeast " + "Herald") for n in range(2)]
     first, second = (pickle.loads(pickle.dumps(article)) for article in made)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import parse_html
 from feed_rules import feed_problems
+
 from newsdigest.feeds import absolute_links
 
 SAMPLE_BASE = "https://example.github.io/newsdigest/"
@@ -27,7 +27,9 @@ def feeds(output: Path) -> list[Path]:
 def test_every_feed_obeys_the_spec_rules(which, sample_output, fixture_output):
     output, base = (sample_output, SAMPLE_BASE) if which == "sample" else (fixture_output, FIXTURE_BASE)
     found = feeds(output)
-    assert len(found) == 3 * (1 + len(list((output / "topics").glob("*/"))) + len(list((output / "tags").glob("*/"))))
+    assert len(found) == 3 * (
+        1 + len(list((output / "topics").glob("*/"))) + len(list((output / "tags").glob("*/")))
+    )
     for path in found:
         assert feed_problems(path, base + path.relative_to(output).as_posix()) == [], path
 
@@ -45,11 +47,16 @@ def test_the_checker_catches_broken_feeds(tmp_path, fixture_output):
     atom = (fixture_output / "atom.xml").read_text()
     entry = atom[atom.index("<entry>"):atom.index("</entry>")]
     bare = re.sub(r"<(content|summary)\b.*?</\1>", "", entry, flags=re.S)
-    relative = entry.replace("https://user.github.io/repo/", "", 1) if "href=&quot;https://user" in entry else \
-        entry.replace("&lt;p&gt;", '&lt;p&gt;&lt;a href="../x.html"&gt;x&lt;/a&gt;', 1)
+    relative = (
+        entry.replace("https://user.github.io/repo/", "", 1)
+        if "href=&quot;https://user" in entry
+        else entry.replace("&lt;p&gt;", '&lt;p&gt;&lt;a href="../x.html"&gt;x&lt;/a&gt;', 1)
+    )
     for changed, problem in ((bare, "no textual content"), (relative, "relative link")):
         (tmp_path / "atom.xml").write_text(atom.replace(entry, changed))
-        assert any(problem in p for p in feed_problems(tmp_path / "atom.xml", FIXTURE_BASE + "atom.xml")), problem
+        assert any(problem in p for p in feed_problems(tmp_path / "atom.xml", FIXTURE_BASE + "atom.xml")), (
+            problem
+        )
 
 
 @pytest.mark.parametrize("name", ["feed.xml", "atom.xml", "feed.json"])
@@ -69,10 +76,12 @@ def test_a_reader_sees_what_the_pages_show(name, sample_output):
             if parsed is None:
                 given = datetime.fromisoformat(item["date_published"])
             else:  # feedparser gives every date as a UTC time tuple
-                given = datetime(*item.published_parsed[:6], tzinfo=timezone.utc)
-            if len(shown) == len("2025-06-12"):  # a day without a time: readers from UTC−11 to UTC+11 see that day
-                assert {given.astimezone(timezone(timedelta(hours=h))).date().isoformat() for h in range(-11, 12)} \
-                    == {shown}
+                given = datetime(*item.published_parsed[:6], tzinfo=UTC)
+            # a day without a time: readers from UTC−11 to UTC+11 see that day
+            if len(shown) == len("2025-06-12"):
+                assert {
+                    given.astimezone(timezone(timedelta(hours=h))).date().isoformat() for h in range(-11, 12)
+                } == {shown}
             else:
                 assert given == datetime.fromisoformat(shown)
             body = story.find("div", class_="body").decode_contents().strip()
@@ -80,7 +89,11 @@ def test_a_reader_sees_what_the_pages_show(name, sample_output):
             assert content.startswith(absolute_links(body, link)), "every item has the page's text"
             byline = story.find(class_="byline")
             credits = BeautifulSoup(content, "html.parser").find_all("p")[-1].get_text()
-            named = [part for part in (byline.get_text().split(" · ") if byline else []) if not part.startswith("By ")]
+            named = [
+                part
+                for part in (byline.get_text().split(" · ") if byline else [])
+                if not part.startswith("By ")
+            ]
             assert all(part in credits for part in named), "the publisher and the wire credit are named"
             original = story.find(class_="original")
             assert original is None or original.get_text() in credits, "the way to the original is given"

@@ -1,7 +1,7 @@
 import re
 import xml.etree.ElementTree as ET
-from email.utils import parsedate_to_datetime
 from datetime import datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import feedparser
@@ -88,7 +88,9 @@ def test_rss_follows_the_spec(fixture_output, sample_output):
             for item in channel.iter("item"):
                 assert item.find("guid").get("isPermaLink") == "false"
                 assert item.findtext("link").startswith(base)
-                assert re.match(r"^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}$", item.findtext("pubDate"))
+                assert re.match(
+                    r"^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}$", item.findtext("pubDate")
+                )
 
 
 def test_atom_follows_the_spec(fixture_output):

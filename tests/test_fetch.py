@@ -11,7 +11,6 @@ from pathlib import Path
 
 import frontmatter
 import pytest
-
 from conftest import ROOT, parse_html, run_cli
 from fetch_server import REAL_PAGES, SAMPLE_TEXT, NewsSite, Reply, day, gzip_bomb, html, rss
 
@@ -347,9 +346,9 @@ def test_a_topic_page_is_followed_through_its_feed_and_a_sitemap_index_through_i
             "/sitemap-index.xml",
             Reply(
                 body=(
-                    '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                    "<sitemap><loc>/sitemap-2025.xml</loc></sitemap></sitemapindex>"
-                ).encode(),
+                    b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                    b"<sitemap><loc>/sitemap-2025.xml</loc></sitemap></sitemapindex>"
+                ),
                 headers={"Content-Type": "application/xml"},
             ),
         )

@@ -5,16 +5,16 @@ from __future__ import annotations
 import gzip
 import time
 import zlib
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from datetime import datetime, timedelta, timezone
 
 import brotli
 import pytest
+from fetch_server import NewsSite, Reply, html
 
 from newsdigest.config import FetchSettings
 from newsdigest.fetch.command import by_host
 from newsdigest.fetch.http import FetchError, PoliteClient, retry_after
-from fetch_server import NewsSite, Reply, html
 
 PAGE = b"<html><body><p>" + "Neodymium’s price rose again.".encode() * 50 + b"</p></body></html>"
 
@@ -32,7 +32,7 @@ def news():
 
 
 def test_retry_after_in_seconds_or_as_a_date():
-    now = datetime(2025, 3, 4, 12, tzinfo=timezone.utc)
+    now = datetime(2025, 3, 4, 12, tzinfo=UTC)
     assert retry_after({"retry-after": "120"}, now.timestamp()) == 120
     later = format_datetime(now + timedelta(seconds=90), usegmt=True)
     assert retry_after({"retry-after": later}, now.timestamp()) == pytest.approx(90)

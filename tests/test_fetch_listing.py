@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
-from hypothesis import example, given, settings, strategies as st
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from newsdigest.dates import CalendarDay
 from newsdigest.errors import SiteError
@@ -33,7 +34,7 @@ def test_rss_items_with_relative_links_and_dates():
         ("https://news.example.org/a/1.html", "Rare earths"),
         ("https://other.example.org/b", "No date"),
     ]
-    assert listing.items[0].listed == datetime(2025, 3, 4, 3, 45, tzinfo=timezone.utc)
+    assert listing.items[0].listed == datetime(2025, 3, 4, 3, 45, tzinfo=UTC)
 
 
 def test_atom_and_json_feed():
@@ -54,7 +55,7 @@ def test_atom_and_json_feed():
     }
     listing = read_listing(response(json.dumps(feed), "application/feed+json"), "", "s")
     assert [i.url for i in listing.items] == [BASE + "a.html", "https://elsewhere.example.org/b"]
-    assert listing.items[0].listed == datetime(2025, 3, 4, 9, tzinfo=timezone.utc)
+    assert listing.items[0].listed == datetime(2025, 3, 4, 9, tzinfo=UTC)
 
 
 def test_sitemap_newest_first_with_news_titles_and_days_kept_as_days():

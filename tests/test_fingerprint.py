@@ -1,13 +1,13 @@
-from newsdigest.config import Config
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from newsdigest.content import Article
 import pytest
 
+from newsdigest.config import Config
+from newsdigest.content import Article
 from newsdigest.errors import SiteError
 from newsdigest.fingerprint import Fingerprints, digest, template_digests, template_references
-from newsdigest.site import Term
 from newsdigest.render import make_environment
+from newsdigest.site import Term
 
 
 def test_a_template_digest_covers_what_it_extends_and_imports(tmp_path):
@@ -65,7 +65,7 @@ def test_fingerprints_differ_with_their_parts():
 
 def test_a_term_is_covered_with_all_its_articles_and_remembered_only_while_it_is_the_same_object():
     def article(slug: str, digest_: str) -> Article:
-        return Article(slug=slug, title=slug, date=datetime(2025, 1, 1, tzinfo=timezone.utc), body_html="",
+        return Article(slug=slug, title=slug, date=datetime(2025, 1, 1, tzinfo=UTC), body_html="",
                        summary="", source_path=slug, digest=digest_)
     articles = tuple(article(f"a{i}", f"d{i}") for i in range(40))
     term = Term("tags", "t", "T", "", articles)

@@ -1,8 +1,7 @@
 """The sample site, page by page and feed by feed, against reviewed golden copies in tests/golden/sample/.
 
-After an intended change to the output, regenerate with `UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py`
-and review the diff of tests/golden/ before committing it.
-"""
+After an intended change to the output, regenerate with `UPDATE_GOLDEN=1 python -m pytest
+tests/test_golden.py` and review the diff of tests/golden/ before committing it."""
 
 from __future__ import annotations
 

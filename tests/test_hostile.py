@@ -1,6 +1,6 @@
-"""Hostile and broken input, as a careful user and an attacker would bring it: the build owns only its own files,
-text stays text in every feed, bodies are sanitised, every bad file is one line and the rest builds, costs stay
-linear, and writes are atomic and locked."""
+"""Hostile and broken input, as a careful user and an attacker would bring it: the build owns only its own
+files, text stays text in every feed, bodies are sanitised, every bad file is one line and the rest builds,
+costs stay linear, and writes are atomic and locked."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from pathlib import Path
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import FIXTURES, ROOT, run_cli
+
 from newsdigest.write import MANIFEST
 
 MARKUP = '<img src=x onerror=alert(1)><script>alert(2)</script><b>bold</b>'
@@ -183,7 +183,12 @@ def test_raw_html_in_bodies_is_sanitised_by_default(fixture_site):
     write_article(fixture_site, "raw.md", RAW_BODY)
     assert run_cli("--site", str(fixture_site)).returncode == 0
     output = fixture_site / "output"
-    for path in (output / "articles" / "raw.html", output / "feed.xml", output / "atom.xml", output / "feed.json"):
+    for path in (
+        output / "articles" / "raw.html",
+        output / "feed.xml",
+        output / "atom.xml",
+        output / "feed.json",
+    ):
         text = path.read_text()
         for bad in ("alert(", "<iframe", "onerror", "onclick", "javascript:", "position:fixed"):
             assert bad not in text.replace("&lt;", "<"), (path.name, bad)
@@ -205,16 +210,37 @@ def test_raw_html_true_trusts_the_authors(fixture_site):
 # 4. Every bad file is one line, and the rest builds.
 
 BAD_CASES = {
-    "year-one.md": ("---\ntitle: Year one\ndate: 0001-01-01T00:00:00+05:30\n---\nx\n", 3, "outside the years"),
+    "year-one.md": (
+        "---\ntitle: Year one\ndate: 0001-01-01T00:00:00+05:30\n---\nx\n",
+        3,
+        "outside the years",
+    ),
     "year-9999.md": ("---\ntitle: Far\ndate: 9999-12-31T23:00:00-05:00\n---\nx\n", 3, "outside the years"),
-    "deep-list.md": ("---\ntitle: Deep\ndate: 2025-03-01\n---\n" + "- " * 10_000 + "x\n", 5,
-                     "nested 10000 deep"),
-    "brackets.md": ("---\ntitle: Brackets\ndate: 2025-03-01\n---\n\nA paragraph.\n\n" + "[" * 50_000 +
-                    "]" * 50_000 + "\n", 8, "square brackets are open more than 20 deep"),
-    "open-links.md": ("---\ntitle: Links\ndate: 2025-03-01\n---\nText\n" + "[a](b " * 8_000 + "\n", 6,
-                      "link targets"),
-    "many-tags.md": ("---\ntitle: Tags\ndate: 2025-03-01\ntags: [" + ", ".join(f"t{i}" for i in range(500)) +
-                     "]\n---\nx\n", 4, "500 tags"),
+    "deep-list.md": (
+        "---\ntitle: Deep\ndate: 2025-03-01\n---\n" + "- " * 10_000 + "x\n",
+        5,
+        "nested 10000 deep",
+    ),
+    "brackets.md": (
+        "---\ntitle: Brackets\ndate: 2025-03-01\n---\n\nA paragraph.\n\n"
+        + "[" * 50_000
+        + "]" * 50_000
+        + "\n",
+        8,
+        "square brackets are open more than 20 deep",
+    ),
+    "open-links.md": (
+        "---\ntitle: Links\ndate: 2025-03-01\n---\nText\n" + "[a](b " * 8_000 + "\n",
+        6,
+        "link targets",
+    ),
+    "many-tags.md": (
+        "---\ntitle: Tags\ndate: 2025-03-01\ntags: ["
+        + ", ".join(f"t{i}" for i in range(500))
+        + "]\n---\nx\n",
+        4,
+        "500 tags",
+    ),
 }
 
 
@@ -229,7 +255,10 @@ def test_each_hostile_file_is_one_line_and_the_rest_builds(fixture_site):
     lines = error_lines(result)
     assert len(lines) == len(BAD_CASES), lines
     for name, (_, line, problem) in BAD_CASES.items():
-        assert any(f"content/{name}:{line}: " in text and re.search(problem, text) for text in lines), (name, lines)
+        assert any(f"content/{name}:{line}: " in text and re.search(problem, text) for text in lines), (
+            name,
+            lines,
+        )
     assert (fixture_site / "output" / "articles" / "second.html").is_file()
 
 
@@ -291,7 +320,8 @@ def test_a_hostile_corpus_builds_within_a_fixed_time_per_megabyte(fixture_site):
     }
     size = 0
     for name, body in pieces.items():
-        text = f"---\ntitle: {name}\ndate: 2025-03-05\ntags: [{', '.join(f'tag{i}' for i in range(90))}]\n---\n{body}\n"
+        tags = ", ".join(f"tag{i}" for i in range(90))
+        text = f"---\ntitle: {name}\ndate: 2025-03-05\ntags: [{tags}]\n---\n{body}\n"
         size += len(write_article(fixture_site, f"{name}.md", text).read_bytes())
     started = time.monotonic()
     result = run_cli("--site", str(fixture_site))
@@ -336,7 +366,9 @@ def test_ingest_never_leaves_a_truncated_article_on_a_full_disk(fixture_site, tm
               "os.fsync = lambda fd: (_ for _ in ()).throw(OSError(28, 'No space left on device')); "
               f"sys.argv = ['build.py', 'ingest', '--force', '--site', {str(fixture_site)!r}, {str(raw)!r}]; "
               f"runpy.run_path({str(ROOT / 'build.py')!r}, run_name='__main__')")
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
     assert result.returncode == 1
     assert_no_traceback(result)
     assert "cannot write" in result.stderr and "No space left on device" in result.stderr

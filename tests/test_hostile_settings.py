@@ -90,14 +90,19 @@ def test_a_mutated_article_builds_or_is_reported(tmp_path, name, data):
     assert all(str(error.path).endswith(".md") and error.problem for error in result.errors)
 
 
-# Each scalar setting, drawn of its own type but of any value: strings of any characters, integers of any size.
+# Each scalar setting, drawn of its own type but of any value: strings of any characters, integers of any
+# size.
 SETTINGS = {
     **{name: st.text(max_size=40) for name in ("title", "description", "language", "author")},
     # Mostly valid where most values are not, so that most examples reach the build.
     "base_url": st.one_of(*[st.just("https://user.github.io/repo/")] * 3, st.text(max_size=30)),
-    "timezone": st.one_of(*[st.sampled_from(["UTC", "Asia/Kolkata", "Etc/GMT+14"])] * 3, st.text(max_size=20)),
-    **{name: st.integers(-10, 10) | st.integers() for name in
-       ("per_page", "feed_items", "related_items", "section_items", "words_per_minute")},
+    "timezone": st.one_of(
+        *[st.sampled_from(["UTC", "Asia/Kolkata", "Etc/GMT+14"])] * 3, st.text(max_size=20)
+    ),
+    **{
+        name: st.integers(-10, 10) | st.integers()
+        for name in ("per_page", "feed_items", "related_items", "section_items", "words_per_minute")
+    },
     **{name: st.booleans() for name in ("raw_html", "typography", "noindex_copies")},
     "republish": st.sampled_from(["full", "summary"]) | st.text(max_size=10),
 }
@@ -108,8 +113,10 @@ SETTINGS = {
 def test_settings_of_any_value_build_or_are_a_site_error(tmp_path, values):
     site = _site_copy(tmp_path)
     # TOML's top-level keys come before its tables: the drawn settings first, then the fixture's others.
-    lines = [f"{name} = {str(value).lower() if isinstance(value, bool) else json.dumps(value, ensure_ascii=False)}"
-             for name, value in values.items()]
+    lines = [
+        f"{name} = {str(value).lower() if isinstance(value, bool) else json.dumps(value, ensure_ascii=False)}"
+        for name, value in values.items()
+    ]
     original = (site / "site.toml").read_text().splitlines()
     lines += [line for line in original if line.split(" = ")[0] not in values]
     (site / "site.toml").write_text("\n".join(lines) + "\n")

@@ -1,14 +1,12 @@
 import gzip
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-import pytest
-
-from conftest import FIXTURES
-from newsdigest.errors import SiteError
 import frontmatter
+import pytest
 from bs4 import BeautifulSoup
+from conftest import FIXTURES, run_cli
 
-from conftest import run_cli
+from newsdigest.errors import SiteError
 from newsdigest.ingest.htmlclean import clean_html
 from newsdigest.markup import markdown_to_html
 
@@ -21,7 +19,7 @@ def test_article_and_metadata_from_a_cluttered_page():
     assert extracted.author == "Lena Ortiz"
     assert extracted.publisher == "The Harbour Times"
     assert extracted.source_url == "https://harbour.example/news/magnet-recycling-plant"
-    assert extracted.date == datetime(2025, 10, 2, 9, 30, tzinfo=timezone.utc)
+    assert extracted.date == datetime(2025, 10, 2, 9, 30, tzinfo=UTC)
     body = "\n".join(extracted.paragraphs)
     assert extracted.paragraphs[0].startswith("The city council on Thursday approved")
     assert len(extracted.paragraphs) == 4
@@ -33,8 +31,12 @@ def test_a_lede_kept_apart_as_a_summary_is_recovered():
     html = gzip.decompress((INGEST / "rt-bolivia.html.gz").read_bytes())
     extracted = clean_html(html, "rt.html")
     assert extracted.paragraphs[0].startswith("Three people have died during protests in Bolivia")
-    assert not any(p.startswith("‘He died in my hands’") for p in extracted.paragraphs), "the headline is not body"
-    assert not any("Share it with a friend" in p or p.startswith("Also on rt.com") for p in extracted.paragraphs)
+    assert not any(p.startswith("‘He died in my hands’") for p in extracted.paragraphs), (
+        "the headline is not body"
+    )
+    assert not any(
+        "Share it with a friend" in p or p.startswith("Also on rt.com") for p in extracted.paragraphs
+    )
     assert extracted.paragraphs[-1].startswith("“It’s a shame to see a comrade die")
 
 
@@ -46,17 +48,21 @@ def test_a_page_without_an_article():
 
 STRUCTURED = """<!doctype html><html><head><title>Port strike ends</title>
 <meta property="og:site_name" content="The Harbour Times">
-<script type="application/ld+json">{"@type": "NewsArticle", "publisher": {"name": "Harbour Times Group"}}</script>
+<script type="application/ld+json">{"@type": "NewsArticle",
+"publisher": {"name": "Harbour Times Group"}}</script>
 </head><body><article><h1>Port strike ends after nine days of talks</h1>
 <p class="byline">By Jane Doe and Reuters</p>
 <p>The dock workers' union agreed on Tuesday to end a strike that had closed the port for nine days, after the
 operator offered a new wage deal and promised to hire more crane drivers before the end of the year.</p>
 <h2>What the deal gives</h2>
-<p>The agreement raises wages in two steps and limits night shifts, according to a copy seen by reporters here.</p>
+<p>The agreement raises wages in two steps and limits night shifts, according to a copy seen by reporters
+here.</p>
 <ul><li>A raise of four per cent this year</li><li>Another three per cent next year</li></ul>
-<blockquote><p>We did not want to strike, but we had no choice left, the union's leader told the crowd.</p></blockquote>
+<blockquote><p>We did not want to strike, but we had no choice left, the union's leader told the crowd.</p>
+</blockquote>
 <table><tr><th>Year</th><th>Raise</th></tr><tr><td>2025</td><td>4%</td></tr><tr><td>2026</td><td>3%</td></tr></table>
-<p>Ships that waited offshore began to dock on Tuesday evening, and the operator said the queue would clear soon.</p>
+<p>Ships that waited offshore began to dock on Tuesday evening, and the operator said the queue would clear
+soon.</p>
 </article></body></html>"""
 
 
@@ -75,7 +81,9 @@ def test_structure_is_kept_as_markdown_and_publisher_and_wire_come_from_the_page
     assert "\n> We did not want to strike" in body
     assert "| Year | Raise |\n|---|---|\n| 2025 | 4% |" in body
     html = BeautifulSoup(markdown_to_html(body), "html.parser")
-    assert html.find("h2") and len(html.find_all("li")) == 2 and html.find("blockquote") and html.find("table")
+    assert (
+        html.find("h2") and len(html.find_all("li")) == 2 and html.find("blockquote") and html.find("table")
+    )
 
 
 def test_a_wire_service_in_the_byline_is_the_credit():
@@ -88,6 +96,7 @@ def test_a_wire_service_in_the_byline_is_the_credit():
 
 def test_a_stub_extraction_gives_way_to_a_fuller_one(monkeypatch):
     from types import SimpleNamespace
+
     from newsdigest.ingest import htmlclean
     stub, full = SimpleNamespace(text="Reprinted with permission. " * 5), SimpleNamespace(text="word " * 600)
     monkeypatch.setattr(htmlclean, "_extract", lambda html, precision: stub if precision else full)
@@ -100,8 +109,10 @@ def test_a_stub_extraction_gives_way_to_a_fuller_one(monkeypatch):
 def test_a_long_headline_gives_a_slug_with_its_words_in_order(tmp_path):
     (tmp_path / "site.toml").write_text('title = "T"\n')
     page = tmp_path / "long.txt"
-    page.write_text("Breaking: Lawan moves motion for Senate's adjournment over the death of a former senator in "
-                    "Abuja on Monday\n\n" + "The Senate met on Monday and heard the motion from its leader. " * 5)
+    page.write_text(
+        "Breaking: Lawan moves motion for Senate's adjournment over the death of a former senator in "
+        "Abuja on Monday\n\n" + "The Senate met on Monday and heard the motion from its leader. " * 5
+    )
     assert run_cli("ingest", "--site", str(tmp_path), "--date", "2025-03-04", str(page)).returncode == 0
     [written] = (tmp_path / "content").glob("*.md")
     assert written.stem == "breaking-lawan-moves-motion-for-senate-s-adjournment-over"

@@ -6,11 +6,12 @@ import os
 import shutil
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-import newsdigest.incremental
 from conftest import FIXTURES, NOW, build_site_into
+
+import newsdigest.incremental
 from newsdigest.config import load_config
 from newsdigest.pipeline import BuildOptions, build
 from newsdigest.render import DEFAULT_TEMPLATES
@@ -78,8 +79,9 @@ def test_cached_builds_give_the_same_bytes_as_a_cold_build(fixture_site, tmp_pat
     rebuild(fixture_site)
     article = fixture_site / "content" / "second.md"
     article.write_text(article.read_text().replace("A second paragraph.", "A second paragraph, changed."))
-    (fixture_site / "content" / "new.md").write_text("---\ntitle: New arrival\ndate: 2025-01-06\ntopics: [trade]\n"
-                                                    "tags: [China]\n---\nBrand new.\n")
+    (fixture_site / "content" / "new.md").write_text(
+        "---\ntitle: New arrival\ndate: 2025-01-06\ntopics: [trade]\ntags: [China]\n---\nBrand new.\n"
+    )
     (fixture_site / "content" / "third.md").unlink()
     rebuild(fixture_site)
     cold_site = tmp_path / "cold"
@@ -150,7 +152,9 @@ def test_a_template_change_renders_only_the_pages_that_use_it(fixture_site):
     before = state(fixture_site / "output")
     (fixture_site / "templates").mkdir()
     default = DEFAULT_TEMPLATES / "edition.html"
-    (fixture_site / "templates" / "edition.html").write_text(default.read_text().replace("All editions", "Every day"))
+    (fixture_site / "templates" / "edition.html").write_text(
+        default.read_text().replace("All editions", "Every day")
+    )
     result = rebuild(fixture_site)
     after = state(fixture_site / "output")
     assert touched(before, after) == {p for p in after if p.startswith("editions/")}
@@ -170,7 +174,7 @@ def test_a_config_change_reaches_every_page(fixture_site):
 def test_an_article_coming_due_is_published_though_no_file_changed(fixture_site):
     rebuild(fixture_site)
     assert not (fixture_site / "output/articles/future.html").exists()
-    result = rebuild(fixture_site, now=datetime(3000, 1, 1, tzinfo=timezone.utc))
+    result = rebuild(fixture_site, now=datetime(3000, 1, 1, tzinfo=UTC))
     assert not result.up_to_date
     assert (fixture_site / "output/articles/future.html").exists()
 
@@ -207,7 +211,9 @@ def test_a_failed_build_leaves_output_and_cache_usable(fixture_site):
     rebuild(fixture_site)
     before = state(fixture_site / "output")
     (fixture_site / "templates").mkdir()
-    (fixture_site / "templates" / "list.html").write_text("{% extends 'base.html' %}{% block main %}{{ nope.x }}{% endblock %}")
+    (fixture_site / "templates" / "list.html").write_text(
+        "{% extends 'base.html' %}{% block main %}{{ nope.x }}{% endblock %}"
+    )
     try:
         rebuild(fixture_site)
     except Exception as error:  # the CLI prints this SiteError; here it is enough that it is raised

@@ -14,9 +14,10 @@ import frontmatter
 import markdown
 import pytest
 from bs4 import BeautifulSoup
-from hypothesis import given, settings, strategies as st
-
 from conftest import FIXTURES, ROOT, SAMPLE_SITE, SAMPLES, parse_html, run_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from newsdigest.config import load_config
 from newsdigest.ingest import IngestOptions, ingest, markdown_escape
 from newsdigest.ingest.command import typographic, typographic_all
@@ -98,8 +99,10 @@ def test_the_same_article_twice_writes_nothing_new(site, tmp_path):
     assert (again.status, again.detail) == ("duplicate", "the same file; --force to replace it")
     resaved = tmp_path / "resaved.txt"
     text = RAW.read_text(encoding="utf-8")
-    resaved.write_text("Home\nNews\nWorld\n" + text.split("Related Articles")[0] + "Trending\nOther story one here\n",
-                       encoding="utf-8")
+    resaved.write_text(
+        "Home\nNews\nWorld\n" + text.split("Related Articles")[0] + "Trending\nOther story one here\n",
+        encoding="utf-8",
+    )
     [same_story] = ingest([str(resaved)], config)
     assert same_story.status == "duplicate" and "the same story" in same_story.detail
     assert content_files(site) == before
@@ -122,9 +125,11 @@ def test_a_different_story_with_the_same_headline_gets_its_own_slug(site, tmp_pa
     config = load_config(site)
     ingest([str(INGEST / "markers.txt")], config)
     other = tmp_path / "other.txt"
-    other.write_text("Miners cheer new processing plant in Odisha\n"
-                     "Cuttack: A different report about a different plant, written by a different newsroom today.\n",
-                     encoding="utf-8")
+    other.write_text(
+        "Miners cheer new processing plant in Odisha\n"
+        "Cuttack: A different report about a different plant, written by a different newsroom today.\n",
+        encoding="utf-8",
+    )
     [outcome] = ingest([str(other)], config)
     assert outcome.target == "content/miners-cheer-new-processing-plant-in-odisha-2.md"
     assert len(content_files(site)) == 2
@@ -160,10 +165,12 @@ def test_bad_inputs_each_get_one_line_and_the_rest_go_on(site, tmp_path):
 
 def test_scripts_iframes_handlers_and_javascript_links_never_reach_content(site, tmp_path):
     hostile = tmp_path / "hostile.txt"
-    hostile.write_text("Hostile text arrives in the newsroom today\n"
-                       "It says <script>alert(1)</script> and <iframe src=x></iframe> and "
-                       "[click](javascript:alert(1)) and <a onclick=\"x()\">here</a> in one long paragraph.\n",
-                       encoding="utf-8")
+    hostile.write_text(
+        "Hostile text arrives in the newsroom today\n"
+        "It says <script>alert(1)</script> and <iframe src=x></iframe> and "
+        '[click](javascript:alert(1)) and <a onclick="x()">here</a> in one long paragraph.\n',
+        encoding="utf-8",
+    )
     config = load_config(site)
     ingest([str(INGEST / "dirty.html"), str(hostile)], config)
     for name, text in content_files(site).items():
@@ -171,8 +178,13 @@ def test_scripts_iframes_handlers_and_javascript_links_never_reach_content(site,
         soup = BeautifulSoup(html, "html.parser")
         assert not soup.find_all(["script", "iframe", "a"]), name
         assert not any(attr.startswith("on") for tag in soup.find_all(True) for attr in tag.attrs), name
-    hostile_body = frontmatter.loads(content_files(site)["hostile-text-arrives-in-the-newsroom-today.md"].decode())
-    assert "<script>alert(1)</script>" in BeautifulSoup(markdown_to_html(hostile_body.content), "html.parser").get_text()
+    hostile_body = frontmatter.loads(
+        content_files(site)["hostile-text-arrives-in-the-newsroom-today.md"].decode()
+    )
+    assert (
+        "<script>alert(1)</script>"
+        in BeautifulSoup(markdown_to_html(hostile_body.content), "html.parser").get_text()
+    )
 
 
 def test_dry_run_prints_and_writes_nothing(site):
@@ -186,7 +198,9 @@ def test_ingest_then_build_shows_the_clean_body(site):
     run_cli("ingest", "--site", str(site), "--date", "2025-06-12", str(RAW), str(INGEST / "dirty.html"))
     result = run_cli("--site", str(site))
     assert result.returncode == 0, result.stderr
-    page = parse_html(site / "output/articles/india-china-signal-readiness-for-talks-to-resume-rare-earth.html")
+    page = parse_html(
+        site / "output/articles/india-china-signal-readiness-for-talks-to-resume-rare-earth.html"
+    )
     assert [p.get_text() for p in page.select(".story .body p")] == EXPECTED["body_paragraphs"]
     assert page.find(class_="byline").get_text() == "Northeast Herald · Credit: IBNS"
     assert [a.get_text() for a in page.select(".story .topics a")] == ["Rare earths", "India–China relations"]
@@ -194,18 +208,27 @@ def test_ingest_then_build_shows_the_clean_body(site):
     assert council.find("a", rel="external noopener")["href"] == "https://harbour.example/news/magnet-recycling-plant"
 
 
-@pytest.mark.parametrize("text, rendered", [
-    ("a <b>bold</b> claim", "a <b>bold</b> claim"), ("# hash", "# hash"), ("1. one", "1. one"),
-    ("*stars* and _under_", "*stars* and _under_"), ("AT&T &amp; co", "AT&T &amp; co"), ("“quotes” — dash", "“quotes” — dash"),
-])
+@pytest.mark.parametrize(
+    "text, rendered",
+    [
+        ("a <b>bold</b> claim", "a <b>bold</b> claim"),
+        ("# hash", "# hash"),
+        ("1. one", "1. one"),
+        ("*stars* and _under_", "*stars* and _under_"),
+        ("AT&T &amp; co", "AT&T &amp; co"),
+        ("“quotes” — dash", "“quotes” — dash"),
+    ],
+)
 def test_markdown_escape_keeps_text_literal(text, rendered):
     assert BeautifulSoup(markdown_to_html(markdown_escape(text)), "html.parser").get_text() == rendered
 
 
 def test_summary_and_body_get_the_same_typographic_quotes(site, tmp_path):
     raw = tmp_path / "quotes.txt"
-    raw.write_text('Minister says "talks will go on"\n\nThe minister said "talks will go on" -- and that '
-                   "India's position had not changed, speaking to reporters in the capital on Monday evening.\n")
+    raw.write_text(
+        'Minister says "talks will go on"\n\nThe minister said "talks will go on" -- and that '
+        "India's position had not changed, speaking to reporters in the capital on Monday evening.\n"
+    )
     assert run_cli("ingest", "--site", str(site), "--date", "2025-06-12", str(raw)).returncode == 0
     [path] = (site / "content").glob("*.md")
     post = frontmatter.loads(path.read_text())
@@ -219,7 +242,9 @@ def test_a_name_used_in_a_subfolder_is_not_taken_again(site):
     [first] = (site / "content").glob("*.md")
     first.rename(site / "content" / "2025" / first.name)
     raw = site / "other.txt"
-    raw.write_text(EXPECTED["title"] + "\n\n" + "A different story under the same headline, told at length here. " * 6)
+    raw.write_text(
+        EXPECTED["title"] + "\n\n" + "A different story under the same headline, told at length here. " * 6
+    )
     result = run_cli("ingest", "--site", str(site), "--date", "2025-06-13", str(raw))
     assert result.returncode == 0, result.stderr
     [second] = (site / "content").glob("*.md")
@@ -228,7 +253,11 @@ def test_a_name_used_in_a_subfolder_is_not_taken_again(site):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(alphabet=list("ab '\"-.…\n*_#>1)=|&<`\\ "), max_size=30) | st.text(max_size=12), max_size=8))
+@given(
+    st.lists(
+        st.text(alphabet=list("ab '\"-.…\n*_#>1)=|&<`\\ "), max_size=30) | st.text(max_size=12), max_size=8
+    )
+)
 def test_typography_of_a_whole_body_at_once_equals_that_of_each_text_alone(texts):
     assert typographic_all(texts) == [typographic(text) for text in texts]
 

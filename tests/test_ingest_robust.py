@@ -1,4 +1,5 @@
-"""One bad page never ends an ingest run: real pages mixed with broken and hostile ones, and fuzzed mutations."""
+"""One bad page never ends an ingest run: real pages mixed with broken and hostile ones, and fuzzed
+mutations."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
-
 from conftest import FIXTURES, run_cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from newsdigest.config import load_config
 from newsdigest.ingest import IngestOptions, ingest
 
@@ -26,7 +28,11 @@ def hostile_inputs() -> dict[str, bytes]:
         "truncated.html": first[: len(first) // 3],
         "random.html": bytes(rng.getrandbits(8) for _ in range(20_000)),
         "random-no-nul.txt": bytes(rng.randrange(1, 256) for _ in range(20_000)),
-        "deep.html": b"<html><body>" + b"<div>" * 10_000 + b"<p>Deep.</p>" + b"</div>" * 10_000 + b"</body></html>",
+        "deep.html": b"<html><body>"
+        + b"<div>" * 10_000
+        + b"<p>Deep.</p>"
+        + b"</div>" * 10_000
+        + b"</body></html>",
         "deep-unclosed.html": b"<html><body><h1>A title</h1>" + b"<div><span><b>" * 5_000 + b"text",
         "one-line.txt": b"Headline\n" + b"word " * 1_000_000,
         "one-line.html": b"<html><body><h1>Headline</h1><p>" + b"word " * 1_000_000 + b"</p></body></html>",
@@ -44,13 +50,21 @@ def test_a_folder_of_real_and_hostile_pages_writes_every_good_one_and_names_ever
     for name, data in {**PAGES, **hostile_inputs()}.items():
         (folder / name).write_bytes(data)
     (folder / "copy.html").write_bytes(PAGES[sorted(PAGES)[0]].replace(b"<body", b'<body data-copy="1"', 1))
-    (folder / "no-date.txt").write_text("A headline without a date\n\n" + "A sentence of the body, long enough. " * 10)
+    (folder / "no-date.txt").write_text(
+        "A headline without a date\n\n" + "A sentence of the body, long enough. " * 10
+    )
     result = run_cli("ingest", "--site", str(site), str(folder))
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     lines = result.stdout.splitlines() + result.stderr.splitlines()
-    status = {name: next(line.split()[0] for line in lines if f"{name} " in line or line.endswith(name) or
-                         f"{name} (" in line) for name in [*PAGES, *hostile_inputs(), "copy.html", "no-date.txt"]}
+    status = {
+        name: next(
+            line.split()[0]
+            for line in lines
+            if f"{name} " in line or line.endswith(name) or f"{name} (" in line
+        )
+        for name in [*PAGES, *hostile_inputs(), "copy.html", "no-date.txt"]
+    }
     assert all(status[name] == "written" for name in PAGES), status
     assert status["copy.html"] == "duplicate" and status["no-date.txt"] == "written"
     assert all(status[name] == "failed" for name in hostile_inputs()), status
@@ -82,8 +96,19 @@ def _mutate(data: bytes, rng: random.Random, kind: str) -> bytes:
             mutable[rng.randrange(len(mutable))] = rng.getrandbits(8)
         return bytes(mutable)
     if kind == "insert":
-        junk = rng.choice([b"<div>" * 500, b"</p></div>" * 200, b"\x00\x1b\x0c", b"<!--", b"<script>", b"&#0;" * 50,
-                           "\u202e\ufeff\ud7ff".encode(), b"<![CDATA[", b"<?xml version='1.0'?>"])
+        junk = rng.choice(
+            [
+                b"<div>" * 500,
+                b"</p></div>" * 200,
+                b"\x00\x1b\x0c",
+                b"<!--",
+                b"<script>",
+                b"&#0;" * 50,
+                "\u202e\ufeff\ud7ff".encode(),
+                b"<![CDATA[",
+                b"<?xml version='1.0'?>",
+            ]
+        )
         return data[:position] + junk + data[position:]
     if kind == "splice":
         other = PAGES[rng.choice(sorted(PAGES))]
@@ -92,9 +117,12 @@ def _mutate(data: bytes, rng: random.Random, kind: str) -> bytes:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.sampled_from(sorted(PAGES)), st.integers(0, 2**32), st.sampled_from(["truncate", "flip", "insert", "splice",
-                                                                             "utf16"]),
-       st.sampled_from([".html", ".txt"]))
+@given(
+    st.sampled_from(sorted(PAGES)),
+    st.integers(0, 2**32),
+    st.sampled_from(["truncate", "flip", "insert", "splice", "utf16"]),
+    st.sampled_from([".html", ".txt"]),
+)
 def test_mutated_real_pages_never_raise_from_ingest(tmp_path, name, seed, kind, suffix):
     site = Path(tempfile.mkdtemp(dir=tmp_path))
     (site / "content").mkdir()

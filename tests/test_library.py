@@ -6,12 +6,20 @@ import random
 import sqlite3
 from pathlib import Path
 
-from hypothesis import HealthCheck, event, given, settings, strategies as st
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from newsdigest.config import load_config
 from newsdigest.ingest.contentfile import render_content_file
-from newsdigest.ingest.library import (LIBRARY_FILE, SAME_STORY_SIMILARITY, Entry, Library, canonical_url,
-                                       similarity, story_shingles)
+from newsdigest.ingest.library import (
+    LIBRARY_FILE,
+    SAME_STORY_SIMILARITY,
+    Entry,
+    Library,
+    canonical_url,
+    similarity,
+    story_shingles,
+)
 
 WORDS = [f"{stem}{n}" for stem in ("rare", "earth", "magnet", "export", "china", "india", "talks", "port")
          for n in range(40)]

@@ -9,10 +9,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, need_tool
 
-LIGHTHOUSE = Path(os.environ.get("LIGHTHOUSE", ROOT / ".ci" / "tools" / "node_modules" / ".bin" / "lighthouse"))
+LIGHTHOUSE = Path(
+    os.environ.get("LIGHTHOUSE", ROOT / ".ci" / "tools" / "node_modules" / ".bin" / "lighthouse")
+)
 LEAST = {"accessibility": 1.0, "best-practices": 1.0, "seo": 1.0, "performance": 0.95}
 
 
@@ -29,7 +30,12 @@ def test_lighthouse_scores(served_sample, path, tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     data = json.loads(report.read_text())
     scores = {name: category["score"] for name, category in data["categories"].items()}
-    failing = [f"{ref['id']}: {data['audits'][ref['id']].get('title')}"
-               for name in LEAST for ref in data["categories"][name]["auditRefs"]
-               if ref.get("weight") and (data["audits"][ref["id"]].get("score") or 0) < 1 and scores[name] < LEAST[name]]
+    failing = [
+        f"{ref['id']}: {data['audits'][ref['id']].get('title')}"
+        for name in LEAST
+        for ref in data["categories"][name]["auditRefs"]
+        if ref.get("weight")
+        and (data["audits"][ref["id"]].get("score") or 0) < 1
+        and scores[name] < LEAST[name]
+    ]
     assert all(scores[name] >= least for name, least in LEAST.items()), (path, scores, failing)

@@ -15,9 +15,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import feedparser
-from hypothesis import given, settings, strategies as st
-
 from conftest import NOW, build_site_into, parse_html
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from newsdigest.content import tag_slug
 
 PER_PAGE, FEED_ITEMS = 2, 3
@@ -87,7 +88,8 @@ def check_feed(output: Path, folder: str, expected: list[str]) -> None:
 
 
 def check_editions(output: Path, published: set[str], by_slug: dict[str, dict]) -> None:
-    """A day's edition (the site is in UTC, where a plain date's noon keeps its day) holds its articles, once."""
+    """A day's edition (the site is in UTC, where a plain date's noon keeps its day) holds its articles,
+    once."""
     days = {by_slug[slug]["date"].isoformat() for slug in published}
     assert {page.stem for page in (output / "editions").glob("*.html")} == days
     for day in days:

@@ -22,7 +22,9 @@ def test_tables_footnotes_quotes_and_heading_ids():
     source = '## A heading\n\nHe said "yes" -- twice.[^n]\n\n|a|b|\n|-|-|\n|1|2|\n\n[^n]: A note.\n'
     soup = BeautifulSoup(markdown_to_html(source), "html.parser")
     assert soup.h2["id"] == "a-heading"
-    assert 'He said "yes" -- twice.' in soup.p.get_text(), "punctuation as written: ingest writes it typographic"
+    assert 'He said "yes" -- twice.' in soup.p.get_text(), (
+        "punctuation as written: ingest writes it typographic"
+    )
     typographic = BeautifulSoup(markdown_to_html(source, typography=True), "html.parser")
     assert "“yes” – twice." in typographic.p.get_text()
     assert [td.get_text() for td in soup.find_all("td")] == ["1", "2"]
@@ -35,7 +37,10 @@ def test_the_converter_is_reset_between_articles():
 
 
 def test_first_paragraph_is_plain_text():
-    assert first_paragraph(markdown_to_html("# Title\n\nFirst *para* & more.\n\nSecond.")) == "First para & more."
+    assert (
+        first_paragraph(markdown_to_html("# Title\n\nFirst *para* & more.\n\nSecond."))
+        == "First para & more."
+    )
     assert first_paragraph("") == ""
 
 

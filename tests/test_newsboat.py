@@ -9,7 +9,6 @@ from datetime import datetime, timedelta, timezone
 
 import feedparser
 import frontmatter
-
 from conftest import SAMPLE_SITE, need_tool
 
 SAMPLE_BASE = "https://example.github.io/newsdigest/"

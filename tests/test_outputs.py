@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import feedparser
-
 from conftest import build_site_into, parse_html
 
 ARTICLES = ("first-story", "second", "third")
@@ -23,14 +22,22 @@ def built(site: Path, settings: str = "") -> Path:
 
 def feed_texts(output: Path) -> dict[str, str]:
     """Each item's HTML in the site's Atom feed, by title."""
-    return {entry.title: entry.content[0].value for entry in feedparser.parse((output / "atom.xml").read_bytes()).entries}
+    return {
+        entry.title: entry.content[0].value
+        for entry in feedparser.parse((output / "atom.xml").read_bytes()).entries
+    }
 
 
 def test_republishing_summaries_gives_title_summary_and_the_original_never_the_text(fixture_site):
     story = fixture_site / "content" / "third.md"
-    story.write_text(story.read_text().replace("custom_field:", "source: Example Times\nsource_url: "
-                                               "https://example.com/third\nsummary: Third in brief.\ncustom_field:")
-                     + "\nA second paragraph of the body that a summary-only digest must not publish.\n")
+    story.write_text(
+        story.read_text().replace(
+            "custom_field:",
+            "source: Example Times\nsource_url: "
+            "https://example.com/third\nsummary: Third in brief.\ncustom_field:",
+        )
+        + "\nA second paragraph of the body that a summary-only digest must not publish.\n"
+    )
     output = built(fixture_site, 'republish = "summary"\n')
     page = parse_html(output / "articles" / "third.html")
     body = page.find("div", class_="body")
@@ -38,7 +45,11 @@ def test_republishing_summaries_gives_title_summary_and_the_original_never_the_t
     assert page.find(class_="original").a["href"] == "https://example.com/third"
     assert page.find(class_="original").get_text() == "Read at Example Times"
     assert "min read" not in page.find(class_="meta").get_text()
-    published = (output / "atom.xml").read_text() + (output / "feed.xml").read_text() + (output / "feed.json").read_text()
+    published = (
+        (output / "atom.xml").read_text()
+        + (output / "feed.xml").read_text()
+        + (output / "feed.json").read_text()
+    )
     published += "".join(path.read_text() for path in (output / "search").glob("*.js"))
     for name in ARTICLES:
         published += (output / "articles" / f"{name}.html").read_text()
@@ -58,13 +69,17 @@ def test_full_text_copies_can_be_marked_noindex_and_left_out_of_the_sitemap(fixt
 
 
 def test_without_the_setting_pages_are_indexed(fixture_output):
-    assert parse_html(fixture_output / "articles" / "third.html").find("meta", attrs={"name": "robots"}) is None
+    assert (
+        parse_html(fixture_output / "articles" / "third.html").find("meta", attrs={"name": "robots"}) is None
+    )
     assert "articles/third.html" in (fixture_output / "sitemap.xml").read_text()
 
 
 def test_a_headline_alone_is_listed_but_not_linked_to_an_empty_page(fixture_site):
     (fixture_site / "content" / "brief.md").write_text(
-        "---\ntitle: Only a headline was saved\ndate: 2025-01-06\nsource: Example Times\ntopics: [trade]\n---\n")
+        "---\ntitle: Only a headline was saved\ndate: 2025-01-06\nsource: Example Times\n"
+        "topics: [trade]\n---\n"
+    )
     output = built(fixture_site)
     for page, level in (("latest/index.html", "h2"), ("index.html", "h3"), ("topics/trade/index.html", "h2")):
         headings = [h for h in parse_html(output / page).select(f"ol.entries {level}")

@@ -3,6 +3,7 @@ import zipfile
 from datetime import date
 
 from conftest import run_cli
+
 from newsdigest.pack import pack_name, pack_site
 from newsdigest.write import MANIFEST
 
@@ -11,7 +12,9 @@ def test_pack_zips_the_whole_site_reproducibly(sample_output, tmp_path):
     site = tmp_path / "site"
     shutil.copytree(sample_output, site)
     first = pack_site(site, "News Digest", date(2025, 6, 12))
-    assert first == tmp_path / "news-digest-2025-06-12.zip", "beside the output, where a build never deletes it"
+    assert first == tmp_path / "news-digest-2025-06-12.zip", (
+        "beside the output, where a build never deletes it"
+    )
     names = zipfile.ZipFile(first).namelist()
     files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
     assert sorted(names) == [f"news-digest-2025-06-12/{f}" for f in files if f != MANIFEST], \

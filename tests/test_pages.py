@@ -5,12 +5,13 @@ from __future__ import annotations
 import gc
 import weakref
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from unittest.mock import patch
 
-from hypothesis import given, settings, strategies as st
-
 from conftest import NOW
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from newsdigest import pages
 from newsdigest.config import Config, Topic
 from newsdigest.content import Article
@@ -24,7 +25,7 @@ CONFIG = Config(topics=(Topic("rare-earths", "Rare earths"), Topic("trade", "Tra
 
 def article(number: int, topics=("trade",), tags=("Ports",)) -> Article:
     return Article(slug=f"story-{number}", title=f"Story {number}", summary="In brief.",
-                   date=datetime(2025, 1, 1, tzinfo=timezone.utc) + timedelta(hours=number),
+                   date=datetime(2025, 1, 1, tzinfo=UTC) + timedelta(hours=number),
                    source_path=f"content/story-{number}.md", topics=tuple(topics), tags=tuple(tags),
                    body_html="<p>x</p>", digest=f"digest of {number}")
 

@@ -15,7 +15,9 @@ def test_every_item_once_across_forked_workers():
 
 
 def test_small_work_runs_here():
-    results = [x for chunk in run_indexed(lambda i: os.getpid(), MIN_PARALLEL_ITEMS - 1, workers=2) for x in chunk]
+    results = [
+        x for chunk in run_indexed(lambda i: os.getpid(), MIN_PARALLEL_ITEMS - 1, workers=2) for x in chunk
+    ]
     assert set(results) == {os.getpid()} and len(results) == MIN_PARALLEL_ITEMS - 1
 
 

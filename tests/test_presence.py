@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import NOW
+
 from newsdigest import presence
 from newsdigest.config import load_config
 from newsdigest.pipeline import BuildOptions, build

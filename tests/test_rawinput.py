@@ -2,20 +2,27 @@ import io
 import os
 
 import pytest
-
 from conftest import FIXTURES
+
 from newsdigest.errors import SiteError
 from newsdigest.ingest.rawinput import read_path, read_stream
 
 INGEST = FIXTURES / "ingest"
 
 
-@pytest.mark.parametrize("name, encoding, title", [
-    ("cp1252.txt", "Windows-1252 (cp1252), detected: not valid UTF-8", "Café owners protest “unfair” rent rises"),
-    ("latin1.txt", "Latin-1 (ISO-8859-1), detected: not valid UTF-8", "Café owners protest rent rises"),
-    ("bom.txt", "UTF-8 with a byte-order mark", "Café owners protest rent rises"),
-    ("markers.txt", "UTF-8", "Miners cheer"),
-])
+@pytest.mark.parametrize(
+    "name, encoding, title",
+    [
+        (
+            "cp1252.txt",
+            "Windows-1252 (cp1252), detected: not valid UTF-8",
+            "Café owners protest “unfair” rent rises",
+        ),
+        ("latin1.txt", "Latin-1 (ISO-8859-1), detected: not valid UTF-8", "Café owners protest rent rises"),
+        ("bom.txt", "UTF-8 with a byte-order mark", "Café owners protest rent rises"),
+        ("markers.txt", "UTF-8", "Miners cheer"),
+    ],
+)
 def test_encodings_are_detected_and_said(name, encoding, title):
     raw = read_path(INGEST / name)
     assert raw.encoding == encoding
@@ -47,7 +54,7 @@ def test_empty_binary_and_huge_files_are_refused(tmp_path):
 
 
 def test_standard_input():
-    raw = read_stream(io.BytesIO("Headline here\nBody.\n".encode()))
+    raw = read_stream(io.BytesIO(b"Headline here\nBody.\n"))
     assert raw.name == "<stdin>" and raw.modified is None and raw.text.startswith("Headline")
 
 

@@ -1,4 +1,5 @@
-"""The rendered HTML: structure, accessibility basics, and links that work from disk and under a project path."""
+"""The rendered HTML: structure, accessibility basics, and links that work from disk and under a project
+path."""
 
 from __future__ import annotations
 
@@ -44,7 +45,9 @@ def test_nothing_is_loaded_from_another_host(sample_output):
         soup = parse_html(page)
         for tag in soup.find_all(["script", "img", "iframe", "source", "video", "audio"]):
             assert not urlsplit(tag.get("src", "")).netloc, page
-        for tag in soup.find_all("link", rel=lambda r: r and ("stylesheet" in r or "icon" in r or "preload" in r)):
+        for tag in soup.find_all(
+            "link", rel=lambda r: r and ("stylesheet" in r or "icon" in r or "preload" in r)
+        ):
             assert not urlsplit(tag["href"]).netloc, page
 
 
@@ -66,7 +69,9 @@ def test_pages_are_semantic_and_accessible(sample_output):
         soup = parse_html(page)
         assert soup.html["lang"] == "en"
         assert len(soup.find_all("h1")) == 1, page
-        assert soup.find("main", id="main") and soup.find("header") and soup.find("footer") and soup.find("nav")
+        assert (
+            soup.find("main", id="main") and soup.find("header") and soup.find("footer") and soup.find("nav")
+        )
         assert soup.find("meta", attrs={"name": "viewport"})
         assert soup.title.string.strip()
         for time in soup.find_all("time"):
@@ -79,7 +84,9 @@ def test_every_page_names_the_site_feeds(sample_output):
     for page in html_pages(sample_output):
         feeds = {link["href"].rsplit("/", 1)[-1]: link["type"]
                  for link in parse_html(page).find_all("link", rel="alternate")}
-        assert feeds.get("feed.xml") == "application/rss+xml" and feeds.get("atom.xml") == "application/atom+xml"
+        assert (
+            feeds.get("feed.xml") == "application/rss+xml" and feeds.get("atom.xml") == "application/atom+xml"
+        )
 
 
 def test_topic_page_links_its_own_feed_and_lists_its_articles(sample_output):
@@ -120,8 +127,10 @@ def test_latest_news_is_newest_first_and_archive_pages_are_fixed_groups(fixture_
     assert oldest.find("a", rel="prev")["href"] == "../../latest/index.html"
     assert oldest.find("a", rel="next") is None
     newest = first.select("ol.entries > li")[0].find("time")
-    assert (newest["datetime"], newest.get_text()) == ("2025-01-05T09:15:00+05:30", "5 January 2025, 09:15 IST"), \
-        "a time given is shown, in the site's zone"
+    assert (newest["datetime"], newest.get_text()) == (
+        "2025-01-05T09:15:00+05:30",
+        "5 January 2025, 09:15 IST",
+    ), "a time given is shown, in the site's zone"
     entry = oldest.select("ol.entries > li")[1]
     assert entry.find("time")["datetime"] == "2025-01-01"
     assert entry.find(class_="summary").get_text() == "A summary written by hand."
@@ -151,7 +160,9 @@ def test_front_page_is_the_newest_days_digest(sample_output):
 def test_no_archive_page_repeats_the_front_page(fixture_site, tmp_path):
     from conftest import build_site_into
     for day in range(3, 12):  # 12 published articles, per_page 2: the newest full group is the front page
-        (fixture_site / "content" / f"extra-{day}.md").write_text(f"---\ntitle: Extra {day}\ndate: 2025-01-{day:02}\n---\nx\n")
+        (fixture_site / "content" / f"extra-{day}.md").write_text(
+            f"---\ntitle: Extra {day}\ndate: 2025-01-{day:02}\n---\nx\n"
+        )
     output = tmp_path / "out"
     assert build_site_into(fixture_site, output).errors == []
     front = [a.get_text() for a in parse_html(output / "latest/index.html").select("ol.entries h2 a")]
@@ -193,7 +204,9 @@ def test_drafts_and_future_articles_are_left_out(fixture_output):
 
 def test_404_works_at_any_depth_under_the_project_path(fixture_output):
     soup = parse_html(fixture_output / "404.html")
-    assert "document.write('<base href=\"/repo/\">')" in soup.head.script.string, "served: links from the root"
+    assert "document.write('<base href=\"/repo/\">')" in soup.head.script.string, (
+        "served: links from the root"
+    )
     assert 'location.protocol !== "file:"' in soup.head.script.string, "from disk it is at the root already"
     assert soup.find("link", rel="stylesheet")["href"] == "static/style.css"
 
@@ -225,6 +238,7 @@ def test_the_feeds_page_lists_every_feed_and_the_opml(sample_output):
 def test_past_the_protocols_limit_the_sitemap_is_an_index_of_sitemaps(fixture_site, monkeypatch):
     """The protocol allows 50,000 URLs a sitemap: with a limit of 5, the fixture's pages need an index."""
     import xml.etree.ElementTree as ET
+
     from conftest import build_site_into
     whole = fixture_site.parent / "whole"
     build_site_into(fixture_site, whole)
@@ -239,7 +253,11 @@ def test_past_the_protocols_limit_the_sitemap_is_an_index_of_sitemaps(fixture_si
     assert len(children) == -(-len(every) // 5) and children[0] == "https://user.github.io/repo/sitemaps/sitemap-1.xml"
     listed = []
     for child in children:
-        urls = ET.parse(split / child.removeprefix("https://user.github.io/repo/")).getroot().findall("s:url/s:loc", ns)
+        urls = (
+            ET.parse(split / child.removeprefix("https://user.github.io/repo/"))
+            .getroot()
+            .findall("s:url/s:loc", ns)
+        )
         assert 1 <= len(urls) <= 5
         listed += [loc.text for loc in urls]
     assert listed == every

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import frontmatter
 import pytest
-
 from conftest import FIXTURES, SAMPLES, run_cli
 
 RAW = next((SAMPLES / "raw").glob("*.txt"))
@@ -31,7 +30,9 @@ def test_retag_applies_new_rules_and_dry_run_writes_nothing(ingested):
     before = article(ingested).read_bytes()
     assert not frontmatter.loads(before.decode()).metadata.get("topics")
     toml = ingested / "site.toml"
-    toml.write_text(toml.read_text().replace('keywords = { "tariff" = 1 }', 'keywords = { "rare earth" = 2 }'))
+    toml.write_text(
+        toml.read_text().replace('keywords = { "tariff" = 1 }', 'keywords = { "rare earth" = 2 }')
+    )
     dry = run_cli("retag", "--site", str(ingested), "--dry-run")
     assert dry.returncode == 0 and "would retag" in dry.stdout and "topics +trade" in dry.stdout
     assert "rare earth" in dry.stdout, "the report names the phrases"
@@ -48,9 +49,13 @@ def test_retag_applies_new_rules_and_dry_run_writes_nothing(ingested):
 def test_retag_keeps_files_edited_by_hand_and_files_not_ingested(ingested):
     path = article(ingested)
     path.write_text(path.read_text().replace("In a move", "In an edited move"))
-    (ingested / "content" / "mine.md").write_text("---\ntitle: Mine\ndate: 2025-01-01\n---\nrare earth rare earth\n")
+    (ingested / "content" / "mine.md").write_text(
+        "---\ntitle: Mine\ndate: 2025-01-01\n---\nrare earth rare earth\n"
+    )
     toml = ingested / "site.toml"
-    toml.write_text(toml.read_text().replace('keywords = { "tariff" = 1 }', 'keywords = { "rare earth" = 2 }'))
+    toml.write_text(
+        toml.read_text().replace('keywords = { "tariff" = 1 }', 'keywords = { "rare earth" = 2 }')
+    )
     edited = path.read_bytes()
     result = run_cli("retag", "--site", str(ingested))
     assert result.returncode == 0

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from conftest import build_site_into, parse_html
+
 from newsdigest.content import index_words
 from newsdigest.search import DOCS_PER_PIECE, WORD_PIECES, word_piece
 
@@ -15,7 +16,9 @@ def pieces(output: Path, kind: str) -> dict[str, object]:
     """Each piece's data, by its number."""
     found = {}
     for path in (output / "search").glob(f"{kind}-*.js"):
-        call = re.fullmatch(r"NEWSDIGEST_SEARCH\.(\w+)\((\"[\d-]+\"),(.*)\);\n", path.read_text(encoding="utf-8"), re.S)
+        call = re.fullmatch(
+            r"NEWSDIGEST_SEARCH\.(\w+)\((\"[\d-]+\"),(.*)\);\n", path.read_text(encoding="utf-8"), re.S
+        )
         assert call and call.group(1) == {"w": "words", "d": "docs"}[kind]
         found[json.loads(call.group(2))] = json.loads(call.group(3))
     return found
@@ -33,7 +36,9 @@ def test_every_article_with_a_page_is_shown_by_number_from_the_oldest(sample_out
     docs = pieces(sample_output, "d")
     records = [record for number in range(len(docs)) for record in docs[str(number)]]
     assert all(len(docs[str(n)]) == DOCS_PER_PIECE for n in range(len(docs) - 1))
-    pages = sorted(p.relative_to(sample_output).as_posix() for p in (sample_output / "articles").glob("*.html"))
+    pages = sorted(
+        p.relative_to(sample_output).as_posix() for p in (sample_output / "articles").glob("*.html")
+    )
     assert sorted(r["url"] for r in records) == pages
     assert [r["date"] for r in records] == sorted(r["date"] for r in records), "oldest first"
     main = next(r for r in records if r["url"] == "articles/india-china-rare-earth-magnet-talks.html")
@@ -44,7 +49,9 @@ def test_every_article_with_a_page_is_shown_by_number_from_the_oldest(sample_out
 def test_every_word_of_a_headline_finds_its_article_at_the_headline_weight(sample_output):
     docs = pieces(sample_output, "d")
     words = pieces(sample_output, "w")
-    assert sorted(words) == sorted(f"0-{n}" for n in range(WORD_PIECES)), "one block of pieces for a small site"
+    assert sorted(words) == sorted(f"0-{n}" for n in range(WORD_PIECES)), (
+        "one block of pieces for a small site"
+    )
     search_page = parse_html(sample_output / "search/index.html").find(id="search-results")
     assert (int(search_page["data-word-blocks"]), int(search_page["data-word-pieces"])) == (1, WORD_PIECES)
     for number, record in enumerate(r for n in range(len(docs)) for r in docs[str(n)]):

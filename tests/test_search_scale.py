@@ -8,7 +8,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
 from conftest import build_site_into, served
 
 ARTICLES = 10_000
@@ -19,8 +18,37 @@ ANSWER_MS = 200
 def vocabulary(rng: random.Random, size: int) -> list[str]:
     """Made-up words of 3 to 10 letters: a news vocabulary's size, not its words."""
     letters = "etaoinshrdlcumwfgypbvkjxqz"
-    weights = [12, 9, 8, 7.5, 7, 6.7, 6.3, 6, 4.3, 4, 2.8, 2.8, 2.4, 2.4, 2.2, 2, 2, 1.9, 1.5, 1, 0.8, 0.2, 0.2, 0.1, 0.1, 0.1]
-    return list(dict.fromkeys("".join(rng.choices(letters, weights, k=rng.randint(3, 10))) for _ in range(size)))
+    weights = [
+        12,
+        9,
+        8,
+        7.5,
+        7,
+        6.7,
+        6.3,
+        6,
+        4.3,
+        4,
+        2.8,
+        2.8,
+        2.4,
+        2.4,
+        2.2,
+        2,
+        2,
+        1.9,
+        1.5,
+        1,
+        0.8,
+        0.2,
+        0.2,
+        0.1,
+        0.1,
+        0.1,
+    ]
+    return list(
+        dict.fromkeys("".join(rng.choices(letters, weights, k=rng.randint(3, 10))) for _ in range(size))
+    )
 
 
 @pytest.fixture(scope="module")
@@ -68,5 +96,7 @@ def test_the_first_query_at_ten_thousand_articles_is_light_and_quick(browser, bi
     size = sum(path.stat().st_size for path in files if path.is_file())
     assert len([f for f in files if f.name.startswith("w-")]) >= 1, loaded
     print(f"\n{where}: {size:,} bytes, {elapsed} ms, {len(files)} files")
-    assert size < FIRST_QUERY_BYTES, f"{size:,} bytes for the first query: " + str(sorted((f.name, f.stat().st_size) for f in files if f.is_file()))
+    assert size < FIRST_QUERY_BYTES, f"{size:,} bytes for the first query: " + str(
+        sorted((f.name, f.stat().st_size) for f in files if f.is_file())
+    )
     assert elapsed < ANSWER_MS, f"{elapsed} ms"

@@ -10,7 +10,6 @@ import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import ROOT
 
 
@@ -114,8 +113,9 @@ def test_hostile_content_never_stops_the_server(preview):
 
 def test_a_first_build_that_fails_says_nothing_is_served_yet(fixture_site):
     (fixture_site / "templates").mkdir()
-    (fixture_site / "templates" / "article.html").write_text("{% extends 'base.html' %}{% block main %}{{ nope.x }}"
-                                                             "{% endblock %}")
+    (fixture_site / "templates" / "article.html").write_text(
+        "{% extends 'base.html' %}{% block main %}{{ nope.x }}{% endblock %}"
+    )
     process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--site", str(fixture_site),
                                 "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

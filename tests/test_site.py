@@ -1,29 +1,30 @@
 import os
 import random
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
-from conftest import NOW
-from newsdigest.content import Article
-from newsdigest.config import Config, Topic
 import pytest
-from hypothesis import given, strategies as st
+from conftest import NOW
+from hypothesis import given
+from hypothesis import strategies as st
 
 import newsdigest.site
+from newsdigest.config import Config, Topic
+from newsdigest.content import Article
 from newsdigest.site import _most_shared, build_site
 
 CONFIG = Config(topics=(Topic("rare-earths", "Rare earths"), Topic("trade", "Trade")), related_items=2)
 
 
 def article(slug, day, topics=(), tags=(), when=None, **fields) -> Article:
-    return Article(slug=slug, title=slug.title(), date=when or datetime(2025, 1, day, 12, tzinfo=timezone.utc),
+    return Article(slug=slug, title=slug.title(), date=when or datetime(2025, 1, day, 12, tzinfo=UTC),
                    body_html="<p>x</p>", summary="x", source_path=f"content/{slug}.md",
                    topics=tuple(topics), tags=tuple(tags), **fields)
 
 
 def test_newest_first_without_drafts_or_future():
     articles = [article("old", 1), article("new", 3), article("draft", 2, draft=True),
-                article("future", 4, when=datetime(2999, 1, 1, tzinfo=timezone.utc))]
+                article("future", 4, when=datetime(2999, 1, 1, tzinfo=UTC))]
     site = build_site(articles, CONFIG, NOW)
     assert [a.slug for a in site.articles] == ["new", "old"]
     with_drafts = build_site(articles, CONFIG, NOW, drafts=True)
@@ -31,15 +32,18 @@ def test_newest_first_without_drafts_or_future():
 
 
 def test_topics_keep_config_order_and_tags_merge_by_slug():
-    site = build_site([article("a", 1, ["trade"], ["Supply Chains"]), article("b", 2, ["trade"], ["supply-chains"])],
-                      CONFIG, NOW)
+    site = build_site(
+        [article("a", 1, ["trade"], ["Supply Chains"]), article("b", 2, ["trade"], ["supply-chains"])],
+        CONFIG,
+        NOW,
+    )
     assert [(t.slug, len(t.articles)) for t in site.topics] == [("rare-earths", 0), ("trade", 2)]
     assert [(t.slug, t.name, [a.slug for a in t.articles]) for t in site.tags] == [
         ("supply-chains", "Supply Chains", ["b", "a"])]
 
 
 def test_editions_group_by_local_day_and_first_topic():
-    late = article("late", 1, when=datetime(2025, 1, 1, 20, tzinfo=timezone.utc))
+    late = article("late", 1, when=datetime(2025, 1, 1, 20, tzinfo=UTC))
     kolkata = Config(timezone="Asia/Kolkata", topics=CONFIG.topics)
     site = build_site([late, article("a", 2, ["trade", "rare-earths"]), article("b", 2, ["rare-earths"])],
                       kolkata, NOW)
@@ -89,7 +93,9 @@ def test_related_lists_equal_counting_what_each_pair_of_articles_shares(specs, l
 
     for index, me in enumerate(ordered):
         shared = {j: len(keys(me) & keys(other)) for j, other in enumerate(ordered) if j != index}
-        earlier = sorted((j for j in shared if j > index and shared[j]), key=lambda j: (-shared[j], j))[:limit]
+        earlier = sorted((j for j in shared if j > index and shared[j]), key=lambda j: (-shared[j], j))[
+            :limit
+        ]
         later = sorted((j for j in shared if j < index and shared[j]), key=lambda j: (-shared[j], -j))
         expected = sorted(earlier + later[:limit - len(earlier)], key=lambda j: (-shared[j], j))
         assert [a.slug for a in site.related[me.slug]] == [ordered[j].slug for j in expected]
@@ -124,7 +130,10 @@ def test_related_lists_reused_from_the_last_build_equal_lists_worked_out_afresh(
         if index < len(articles):
             articles[index] = article(articles[index].slug, index + 1, articles[index].topics, tags)
     articles += [article(f"n{i}", 20 + i, ["trade"], ["a"]) for i in range(added)]
-    assert build_site(articles, CONFIG, NOW, reusable_related=memo).related == build_site(articles, CONFIG, NOW).related
+    assert (
+        build_site(articles, CONFIG, NOW, reusable_related=memo).related
+        == build_site(articles, CONFIG, NOW).related
+    )
 
 
 def test_a_rebuild_that_changed_no_topics_or_tags_works_out_no_related_list(monkeypatch):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import frontmatter
-
 from conftest import SAMPLE_SITE, build_site_into, parse_html
 
 SAMPLE_BASE = "https://example.github.io/newsdigest/"
@@ -46,7 +45,9 @@ def test_a_date_with_its_time_keeps_its_offset(fixture_output):
 
 def test_script_text_cannot_end_the_json_ld_early(fixture_site):
     story = fixture_site / "content" / "third.md"
-    story.write_text(story.read_text().replace("title:", 'title: "</script><script>alert(1)</script>"\nx_title:', 1))
+    story.write_text(
+        story.read_text().replace("title:", 'title: "</script><script>alert(1)</script>"\nx_title:', 1)
+    )
     build_site_into(fixture_site, fixture_site.parent / "out")
     page = parse_html(fixture_site.parent / "out" / "articles" / "third.html")
     assert structured_data(page)["headline"] == "</script><script>alert(1)</script>"

@@ -1,8 +1,8 @@
 import json
 
 import pytest
-
 from conftest import FIXTURES, SAMPLES
+
 from newsdigest.errors import SiteError
 from newsdigest.ingest.textclean import clean_text
 
@@ -72,13 +72,19 @@ def test_other_scripts():
     assert len(chinese.paragraphs) == 1
 
 
-@pytest.mark.parametrize("text, problem", [
-    ("", "no text in the file"),
-    ("Just a headline\n", "no article body found"),
-    ("Home\nNews\nSport\nContact us\n", "no article body found"),
-    ("This first line is a sentence that goes on far too long to be a headline, as it rambles on and on.\n" * 3,
-     "no headline found"),
-])
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("", "no text in the file"),
+        ("Just a headline\n", "no article body found"),
+        ("Home\nNews\nSport\nContact us\n", "no article body found"),
+        (
+            "This first line is a sentence that goes on far too long to be a headline, as it rambles on "
+            "and on.\n" * 3,
+            "no headline found",
+        ),
+    ],
+)
 def test_text_that_is_not_an_article(text, problem):
     with pytest.raises(SiteError) as caught:
         clean_text(text, "x.txt")
@@ -90,7 +96,8 @@ def test_hard_wrapped_lines_are_joined_and_comments_cookies_and_story_lists_left
     assert extracted.title == "Nollywood Actress Wins Award For Role In Flood Drama"
     assert extracted.date.isoformat() == "2018-10-06"
     assert extracted.paragraphs == [
-        "Veteran actress Kate Obi, who in 2008 won the award for best actress, has taken to her Instagram page to "
-        "share photos of the ceremony held in Lagos on Saturday night.",
-        "She thanked the film's crew and the families in the flooded villages where it was shot, saying their "
-        "stories had carried the film."]
+        "Veteran actress Kate Obi, who in 2008 won the award for best actress, has taken to her Instagram "
+        "page to share photos of the ceremony held in Lagos on Saturday night.",
+        "She thanked the film's crew and the families in the flooded villages where it was shot, saying "
+        "their stories had carried the film.",
+    ]

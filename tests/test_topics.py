@@ -1,11 +1,14 @@
 
 from conftest import SAMPLE_SITE
+
 from newsdigest.config import Config, TagRule, Topic
 from newsdigest.ingest.topics import assign_tags, assign_topics, phrase_pattern, rule_score
 
 RARE = Topic("rare-earths", "Rare earths", keywords={"rare earth": 2, "REE": 2, "magnet": 1}, threshold=3)
 POLITICS = Topic("politics", "Politics", keywords={"election": 2, "parliament": 2}, threshold=4)
-CONFIG = Config(topics=(RARE, POLITICS), tags=(TagRule("autos", keywords={"auto": 1, "automakers": 2}, threshold=2),))
+CONFIG = Config(
+    topics=(RARE, POLITICS), tags=(TagRule("autos", keywords={"auto": 1, "automakers": 2}, threshold=2),)
+)
 
 
 def names(assignments) -> list[str]:
@@ -14,7 +17,10 @@ def names(assignments) -> list[str]:
 
 def test_case_matters_only_for_phrases_with_capitals():
     assert phrase_pattern("REE").findall("REE exports, free trade, ree") == ["REE"]
-    assert phrase_pattern("rare earth").findall("Rare Earth and rare  earths and rare earth") == ["Rare Earth", "rare earth"]
+    assert phrase_pattern("rare earth").findall("Rare Earth and rare  earths and rare earth") == [
+        "Rare Earth",
+        "rare earth",
+    ]
 
 
 def test_whole_words_only():
@@ -38,16 +44,22 @@ def test_tags():
 
 
 def test_the_sample_site_rules_classify_the_sample():
+    from conftest import SAMPLES
+
     from newsdigest.config import load_config
     from newsdigest.ingest.textclean import clean_text
-    from conftest import SAMPLES
     config = load_config(SAMPLE_SITE)
     extracted = clean_text(next((SAMPLES / "raw").glob("*.txt")).read_text(encoding="utf-8"))
     body = "\n".join(extracted.paragraphs)
     topics = names(assign_topics(extracted.title, body, config))
     assert topics == ["rare-earths", "india-china-relations"]
     assert "south-asia-politics" not in topics
-    assert names(assign_tags(extracted.title, body, config)) == ["export-controls", "supply-chains", "autos", "trade"]
+    assert names(assign_tags(extracted.title, body, config)) == [
+        "export-controls",
+        "supply-chains",
+        "autos",
+        "trade",
+    ]
 
 
 def test_all_groups_must_each_appear_and_none_keeps_out():
@@ -56,7 +68,9 @@ def test_all_groups_must_each_appear_and_none_keeps_out():
     config = Config(topics=(rule,))
     assert names(assign_topics("", "Border talks: India and China held talks.", config)) == ["ic"]
     assert names(assign_topics("", "Border talks: India held talks.", config)) == [], "China is required too"
-    assert names(assign_topics("", "Border talks on cricket: India and China.", config)) == [], "none keeps out"
+    assert names(assign_topics("", "Border talks on cricket: India and China.", config)) == [], (
+        "none keeps out"
+    )
 
 
 def test_the_headline_weighs_more_and_the_reasons_are_given():
@@ -84,6 +98,9 @@ def test_the_sample_rules_keep_other_stories_out_of_india_china_relations():
     }
     for title, body in stories.items():
         assert "india-china-relations" not in names(assign_topics(title, body, config)), title
-    talks = ("India, China hold border talks", "Indian and Chinese diplomats met in Beijing to discuss the "
-             "Line of Actual Control. India said the border talks were constructive; China agreed to meet again.")
+    talks = (
+        "India, China hold border talks",
+        "Indian and Chinese diplomats met in Beijing to discuss the "
+        "Line of Actual Control. India said the border talks were constructive; China agreed to meet again.",
+    )
     assert "india-china-relations" in names(assign_topics(*talks, config))

@@ -9,13 +9,31 @@ from pathlib import Path
 
 from conftest import ROOT, need_tool
 
-VNU_JAR = Path(os.environ.get("VNU_JAR", ROOT / ".ci" / "tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"))
+VNU_JAR = Path(
+    os.environ.get(
+        "VNU_JAR", ROOT / ".ci" / "tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    )
+)
 
 
 def run_vnu(*targets: Path) -> subprocess.CompletedProcess:
-    need_tool(VNU_JAR.is_file() and shutil.which("java") is not None, f"the Nu Html Checker ({VNU_JAR}) and Java")
-    return subprocess.run(["java", "-jar", str(VNU_JAR), "--errors-only", "--also-check-css", "--skip-non-html",
-                           *map(str, targets)], capture_output=True, text=True, timeout=300)
+    need_tool(
+        VNU_JAR.is_file() and shutil.which("java") is not None, f"the Nu Html Checker ({VNU_JAR}) and Java"
+    )
+    return subprocess.run(
+        [
+            "java",
+            "-jar",
+            str(VNU_JAR),
+            "--errors-only",
+            "--also-check-css",
+            "--skip-non-html",
+            *map(str, targets),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_every_page_passes_the_nu_html_checker(sample_output, fixture_output):

@@ -4,12 +4,28 @@ import os
 import time
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsdigest.errors import SiteError
-from newsdigest.write import (FLAT, FSYNC_EACH_UP_TO, JOURNAL, MANIFEST, _staged_path, _stays_inside,
-                              check_output_folder, commit_changes, exclusive_lock, files_in, manifest_bytes,
-                              new_staging, owned_files, recover, write_file_atomically, write_if_changed)
+from newsdigest.write import (
+    FLAT,
+    FSYNC_EACH_UP_TO,
+    JOURNAL,
+    MANIFEST,
+    _staged_path,
+    _stays_inside,
+    check_output_folder,
+    commit_changes,
+    exclusive_lock,
+    files_in,
+    manifest_bytes,
+    new_staging,
+    owned_files,
+    recover,
+    write_file_atomically,
+    write_if_changed,
+)
 
 
 def test_a_first_build_moves_the_staging_folder_in_whole(tmp_path):
@@ -18,17 +34,26 @@ def test_a_first_build_moves_the_staging_folder_in_whole(tmp_path):
     assert write_if_changed(staging, output, "index.html", b"<p>new</p>")
     assert write_if_changed(staging, output, "a/b/c.html", b"deep")
     assert commit_changes(staging, output, ["a/b/c.html", "index.html"], []) == 0
-    assert (output / "index.html").read_bytes() == b"<p>new</p>" and (output / "a/b/c.html").read_bytes() == b"deep"
+    assert (output / "index.html").read_bytes() == b"<p>new</p>" and (
+        output / "a/b/c.html"
+    ).read_bytes() == b"deep"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["output"], "no staging folder is left"
 
 
 def test_a_rebuild_moves_in_changed_files_only_and_removes_stale_ones(tmp_path):
     output = tmp_path / "output"
     staging = new_staging(output)
-    for name, data in (("same.html", b"same"), ("old.html", b"v1"), ("gone/x.html", b"x"), ("kept/y.html", b"y"),
-                       ("kept/z.html", b"z")):
+    for name, data in (
+        ("same.html", b"same"),
+        ("old.html", b"v1"),
+        ("gone/x.html", b"x"),
+        ("kept/y.html", b"y"),
+        ("kept/z.html", b"z"),
+    ):
         write_if_changed(staging, output, name, data)
-    commit_changes(staging, output, ["gone/x.html", "kept/y.html", "kept/z.html", "old.html", "same.html"], [])
+    commit_changes(
+        staging, output, ["gone/x.html", "kept/y.html", "kept/z.html", "old.html", "same.html"], []
+    )
     same_time = (output / "same.html").stat().st_mtime_ns
     staging = new_staging(output)
     assert not write_if_changed(staging, output, "same.html", b"same"), "equal bytes are not staged"
@@ -137,7 +162,9 @@ def test_a_commit_killed_half_way_is_finished_by_the_next_run(tmp_path):
     staging = new_staging(output)
     for name in ("a.html", "b.html", "c/new.html"):
         write_if_changed(staging, output, name, b"new")
-    (staging / JOURNAL).write_text(json.dumps({"changed": ["a.html", "b.html", "c/new.html"], "stale": ["old.html"]}))
+    (staging / JOURNAL).write_text(
+        json.dumps({"changed": ["a.html", "b.html", "c/new.html"], "stale": ["old.html"]})
+    )
     os.replace(_staged_path(staging, "a.html", flat=True), output / "a.html")  # killed after the first move
     assert "finished" in recover(output)
     assert {p: (output / p).read_text() for p in files_in(output)} == {"a.html": "new", "b.html": "new",

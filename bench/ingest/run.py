@@ -1,4 +1,5 @@
-"""Score ingest as users run it: `build.py ingest FOLDER` into a fresh site, then the written bodies are scored.
+"""Score ingest as users run it: `build.py ingest FOLDER` into a fresh site, then the written bodies are
+scored.
 
     python bench/ingest/run.py [--data ../shared/extraction-dev] [--pages]
 
@@ -25,10 +26,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from score import score_page, summarise  # noqa: E402
-
 import frontmatter  # noqa: E402
 import trafilatura  # noqa: E402
+from score import score_page, summarise  # noqa: E402
 
 from newsdigest.markup import markdown_to_html, plain_text  # noqa: E402
 
@@ -38,7 +38,8 @@ SITE_TOML = 'title = "Ingest benchmark"\n'
 
 
 def ingest_folder(files: dict[str, bytes]) -> tuple[dict[str, str], float, str]:
-    """Ingest the files with the command line; each input's name -> its body as text, the seconds, the report."""
+    """Ingest the files with the command line; each input's name -> its body as text, the seconds, the
+    report."""
     with tempfile.TemporaryDirectory() as temporary:
         site, inbox = Path(temporary) / "site", Path(temporary) / "inbox"
         site.mkdir()
@@ -64,7 +65,8 @@ _start_up: list[float] = []
 
 
 def start_up_seconds() -> float:
-    """What the command costs before its first page (imports, reading site.toml): ingest of an empty folder."""
+    """What the command costs before its first page (imports, reading site.toml): ingest of an empty
+    folder."""
     if not _start_up:
         _start_up.append(min(ingest_folder({})[1] for _ in range(3)))
     return _start_up[0]
@@ -79,8 +81,10 @@ def report(label: str, keys: list[str], bodies: dict[str, str], truth: dict[str,
     precision, recall, f1 = summarise(scores)
     speed = f"  {len(keys) / seconds:6.1f} pages/s" if seconds else ""
     if seconds and len(keys) > 1 and "ingest" in label:
-        speed += f" ({len(keys) / max(0.001, seconds - start_up_seconds()):.1f} after {start_up_seconds():.2f} s start-up)"
-    print(f"{label:<44} {len(keys):>3} pages  precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}{speed}")
+        start_up = start_up_seconds()
+        speed += f" ({len(keys) / max(0.001, seconds - start_up):.1f} after {start_up:.2f} s start-up)"
+    print(f"{label:<44} {len(keys):>3} pages  precision {precision:.3f}  recall {recall:.3f}  "
+          f"F1 {f1:.3f}{speed}")
 
 
 def run_set(label: str, files: dict[str, bytes], truth_by_name: dict[str, str], show_pages: bool) -> None:
@@ -105,14 +109,20 @@ def trafilatura_alone(files: dict[str, bytes], truth_by_name: dict[str, str]) ->
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "extraction-dev")
     parser.add_argument("--pages", action="store_true", help="print each page's score")
     args = parser.parse_args()
     expected = json.loads(next((SAMPLE / "expected").glob("*.json")).read_text(encoding="utf-8"))
     raw = next((SAMPLE / "raw").glob("*.txt"))
-    run_set("sample (text)", {raw.name: raw.read_bytes()}, {raw.name: "\n\n".join(expected["body_paragraphs"])},
-            False)
+    run_set(
+        "sample (text)",
+        {raw.name: raw.read_bytes()},
+        {raw.name: "\n\n".join(expected["body_paragraphs"])},
+        False,
+    )
     truth = json.loads((args.data / "ground-truth.json").read_text(encoding="utf-8"))
     html = {f"{k}.html": gzip.decompress((args.data / "html" / f"{k}.html.gz").read_bytes()) for k in truth}
     text = {f"{k}.txt": (args.data / "text" / f"{k}.txt").read_bytes() for k in truth}

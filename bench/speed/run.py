@@ -8,7 +8,7 @@ articles of a larger corpus are the same articles), then times, each as a fresh 
   cold      no output and no cache (the last ones set aside before the time starts, see set_aside);
   no-op     a rebuild with nothing changed;
   edit one  a rebuild after one article's text changed;
-  add 20 newest    a rebuild after a batch of 20 new articles, dated after the newest (a digest's daily batch);
+  add 20 newest    a rebuild after a batch of 20 new articles, dated after the newest (a daily batch);
   add 20 anywhere  the same 20 with the generator's own dates, spread over the two years (a backlog);
   ingest one       `build.py ingest` of one real page into the site, with ingest's index to build, then built;
 with the peak memory of the build's processes together (PSS, summed over the process and its forked
@@ -83,7 +83,9 @@ class Row:
 
     def runs_of(self, kind: str) -> str:
         """Each run of a kind, in the order run: wall time (user + system processor time)."""
-        return ", ".join(f"{r.seconds:.2f} s ({r.user:.1f} + {r.system:.1f} s)" for r in self.times.get(kind, []))
+        return ", ".join(
+            f"{r.seconds:.2f} s ({r.user:.1f} + {r.system:.1f} s)" for r in self.times.get(kind, [])
+        )
 
     def peaks_by_kind(self) -> str:
         """Which runs the peak comes from: the highest of each kind."""
@@ -167,7 +169,9 @@ def set_aside(work: Path, *paths: Path) -> None:
 def make_corpus(size: int, fmt: str, out: Path) -> None:
     generator = PEERS / "make_corpus.py"
     if not generator.exists():
-        raise SystemExit(f"the corpus generator {generator} is missing: this benchmark needs ../shared/bench-peers/")
+        raise SystemExit(
+            f"the corpus generator {generator} is missing: this benchmark needs ../shared/bench-peers/"
+        )
     subprocess.run([sys.executable, str(generator), "--n", str(size), "--format", fmt, "--out", str(out)],
                    check=True, capture_output=True)
 
@@ -214,7 +218,9 @@ def bench_newsdigest(size: int, work: Path, runs: int) -> Rounds:
         moved = rewritten_without_change(before, site / "output")
         for name in new_files:
             text = (extra / "content" / name).read_text(encoding="utf-8")
-            (site / "content" / name).write_text(_dated_after_the_newest(text, new_files.index(name)), encoding="utf-8")
+            (site / "content" / name).write_text(
+                _dated_after_the_newest(text, new_files.index(name)), encoding="utf-8"
+            )
         before = snapshot(site / "output")
         row.times.setdefault("add 20 newest", []).append(timed(build))
         moved += rewritten_without_change(before, site / "output")
@@ -314,11 +320,15 @@ def in_turn(benches: list[Rounds]) -> list[Row]:
         for index, bench in list(pending.items()):
             try:
                 row = next(bench)
-                print(f"{row.tool} {row.size:,}: cold so far {row.runs_of('cold')}", file=sys.stderr, flush=True)
+                print(
+                    f"{row.tool} {row.size:,}: cold so far {row.runs_of('cold')}", file=sys.stderr, flush=True
+                )
             except StopIteration as finished:
                 del pending[index]
                 if finished.value:
-                    finished.value.notes.append(f"cold builds in the order run: {finished.value.runs_of('cold')}")
+                    finished.value.notes.append(
+                        f"cold builds in the order run: {finished.value.runs_of('cold')}"
+                    )
                     rows[index] = report_done(finished.value)
     return [rows[index] for index in sorted(rows)]
 
@@ -328,11 +338,13 @@ def seconds(value: float | None) -> str:
 
 
 def table_line(row: Row) -> str:
-    return (f"| {row.tool} | {row.size:,} | {seconds(row.median('cold'))} | {seconds(row.processor('cold'))} | "
-            f"{seconds(row.median('no-op'))} | "
-            f"{seconds(row.median('edit one'))} | {seconds(row.median('add 20 newest'))} | "
-            f"{seconds(row.median('add 20 anywhere'))} | {row.peak():.0f} MB | "
-            f"{row.output_mb:.0f} MB, {row.files:,} files |")
+    return (
+        f"| {row.tool} | {row.size:,} | {seconds(row.median('cold'))} | {seconds(row.processor('cold'))} | "
+        f"{seconds(row.median('no-op'))} | "
+        f"{seconds(row.median('edit one'))} | {seconds(row.median('add 20 newest'))} | "
+        f"{seconds(row.median('add 20 anywhere'))} | {row.peak():.0f} MB | "
+        f"{row.output_mb:.0f} MB, {row.files:,} files |"
+    )
 
 
 def report_done(row: Row) -> Row:
@@ -344,17 +356,21 @@ def report_done(row: Row) -> Row:
 
 
 def print_table(rows: list[Row]) -> None:
-    print("\n| tool | articles | cold | cold, processor | no-op | edit one | add 20 newest | add 20 anywhere | "
-          "peak memory | output |")
+    print(
+        "\n| tool | articles | cold | cold, processor | no-op | edit one | add 20 newest | add 20 anywhere | "
+        "peak memory | output |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         print(table_line(row))
     for size in sorted({row.size for row in rows}):
         ours = next(r for r in rows if r.size == size and r.tool == "newsdigest")
         for peer in (r for r in rows if r.size == size and r.tool != "newsdigest"):
-            print(f"\nAt {size:,}: cold build {peer.median('cold') / ours.median('cold'):.2f}x faster than {peer.tool}"
-                  f" ({seconds(ours.median('cold'))} against {seconds(peer.median('cold'))}, measured side by side;"
-                  f" processor time {seconds(ours.processor('cold'))} against {seconds(peer.processor('cold'))})")
+            ratio = peer.median("cold") / ours.median("cold")
+            times = f"{seconds(ours.median('cold'))} against {seconds(peer.median('cold'))}"
+            processor = f"{seconds(ours.processor('cold'))} against {seconds(peer.processor('cold'))}"
+            print(f"\nAt {size:,}: cold build {ratio:.2f}x faster than {peer.tool} ({times}, measured side "
+                  f"by side; processor time {processor})")
         for note in sorted(set(ours.notes)):
             print(f"At {size:,}: {note}")
 
@@ -367,9 +383,13 @@ def compile_package() -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--runs", type=int, default=3, help="runs of each measurement; the table gives medians")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="runs of each measurement; the table gives medians"
+    )
     parser.add_argument("--work", type=Path, default=Path("/tmp/newsdigest-bench"))
     parser.add_argument("--no-peers", action="store_true", help="time newsdigest only")
     parser.add_argument("--peer-sizes", type=int, nargs="*", default=[1000, 10000],

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Callable, Mapping
 from urllib.parse import urlsplit
 
 import httpx
@@ -93,7 +93,7 @@ class PoliteClient:
             )
         return self._with_retries(host, url, dict(headers or {}))
 
-    def _with_retries(self, host: "_Host", url: str, headers: dict[str, str]) -> Response:
+    def _with_retries(self, host: _Host, url: str, headers: dict[str, str]) -> Response:
         for attempt in range(self.settings.retries + 1):
             try:
                 response = self._paced(host, url, headers)
@@ -116,7 +116,7 @@ class PoliteClient:
         tries = self.settings.retries + 1
         raise FetchError(f"{problem} ({tries} {'try' if tries == 1 else 'tries'})")
 
-    def _paced(self, host: "_Host", url: str, headers: dict[str, str]) -> Response:
+    def _paced(self, host: _Host, url: str, headers: dict[str, str]) -> Response:
         with host.lock:
             pause = host.next_request - self._clock()
             if pause > 0:
@@ -165,7 +165,7 @@ class PoliteClient:
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, httpx.LocalProtocolError) as error:
             raise FetchError(f"not a URL that can be fetched: {error}", lasting=True) from None
 
-    def _host(self, url: str) -> "_Host":
+    def _host(self, url: str) -> _Host:
         parts = urlsplit(url)
         key = f"{parts.scheme}://{parts.netloc}".lower()
         with self._hosts_lock:

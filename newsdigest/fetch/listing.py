@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from urllib.parse import urljoin
 
 import feedparser
@@ -108,11 +108,15 @@ def _feed_items(response: Response, name: str) -> Listing:
     except ValueError as error:
         # feedparser reports what its XML parser finds as `bozo`, but its own handlers can still raise on
         # what expat passes them (a namespace with a space in it: "too many values to unpack").
-        raise SiteError(name, f"this is not a feed that can be read (its XML stopped the feed reader: "
-                        f"{error})", "check the address in a browser; it should show RSS or Atom XML") from None
+        raise SiteError(
+            name,
+            f"this is not a feed that can be read (its XML stopped the feed reader: {error})",
+            "check the address in a browser; it should show RSS or Atom XML",
+        ) from None
     items = []
     for entry in parsed.entries:
-        link = entry.get("link") or next((l.get("href") for l in entry.get("links", []) if l.get("href")), "")
+        hrefs = (each.get("href") for each in entry.get("links", []))
+        link = entry.get("link") or next((href for href in hrefs if href), "")
         if link:
             items.append(
                 Item(
@@ -134,7 +138,7 @@ def _feed_items(response: Response, name: str) -> Listing:
 def _entry_moment(entry: dict) -> datetime | None:
     moment = entry.get("published_parsed") or entry.get("updated_parsed")
     try:
-        return datetime(*moment[:6], tzinfo=timezone.utc) if moment else None
+        return datetime(*moment[:6], tzinfo=UTC) if moment else None
     except (TypeError, ValueError):
         return None
 
@@ -174,7 +178,7 @@ def _sitemap_items(response: Response, name: str) -> Listing:
             for s in root.iter(f"{_SITEMAP}sitemap")
         ]
         # The newest sitemaps first: that is where new articles are.
-        entries.sort(key=lambda entry: entry[1] or datetime.min.replace(tzinfo=timezone.utc), reverse=True)
+        entries.sort(key=lambda entry: entry[1] or datetime.min.replace(tzinfo=UTC), reverse=True)
         return Listing("sitemap", sitemaps=tuple(urljoin(response.url, loc) for loc, _ in entries if loc))
     items = []
     for url in root.iter(f"{_SITEMAP}url"):
@@ -185,7 +189,7 @@ def _sitemap_items(response: Response, name: str) -> Listing:
         )
         if loc:
             items.append(Item(urljoin(response.url, loc), " ".join(title.split()), listed))
-    items.sort(key=lambda item: item.listed or datetime.min.replace(tzinfo=timezone.utc), reverse=True)
+    items.sort(key=lambda item: item.listed or datetime.min.replace(tzinfo=UTC), reverse=True)
     return Listing("sitemap", tuple(items))
 
 
@@ -209,7 +213,7 @@ def listed_moment(value: object) -> datetime | None:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def listed_text(moment: datetime | None) -> str:

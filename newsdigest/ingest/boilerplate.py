@@ -1,4 +1,5 @@
-"""Rules that tell a news page's clutter from its article, line by line, shared by the text and HTML cleaners."""
+"""Rules that tell a news page's clutter from its article, line by line, shared by the text and HTML
+cleaners."""
 
 from __future__ import annotations
 
@@ -11,51 +12,102 @@ PROSE_MIN_WORDS = 10
 
 # Section headings that end an article body: what follows is other stories, sharing, comments.
 SECTION_MARKERS = re.compile(
-    r"^(?:related(?: (?:articles?|stories|news|posts|coverage|content|reading|topics))?|latest(?: (?:news|stories|"
+    r"^(?:related(?: (?:articles?|stories|news|posts|coverage|content|reading|topics))?|latest(?: (?:news|"
+    r"stories|"
     r"articles?|headlines|updates|videos?))?|also read|read more|read next|more (?:stories|news|from|on)\b.*|"
-    r"trending(?: now| news| stories)?|top stories|most (?:read|popular|viewed|shared)|popular(?: stories| posts)?|"
+    r"trending(?: now| news| stories)?|top stories|most (?:read|popular|viewed|shared)|popular(?: stories|"
+    r" posts)?|"
     r"recommended(?: for you| stories)?|you (?:may|might) (?:also )?like|don'?t miss|editor'?s picks?|"
     r"subscribe(?: now| to .*)?|follow us(?: on .*)?|share(?: this(?: article| story| post)?| on .*)?|"
     r"comments?|leave a (?:comment|reply)|join the conversation|tags?|topics|more in .*|in other news|"
-    r"advertisement|sponsored(?: content| stories)?|promoted stories|around the web|newsletter|post navigation|"
+    r"advertisement|sponsored(?: content| stories)?|promoted stories|around the web|newsletter|"
+    r"post navigation|"
     r"(?:previous|next) (?:post|article|story)\b.*)\s*:?$",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 # The start of readers' comments: never part of the article, however long.
-COMMENTS_MARKER = re.compile(r"^\W*(?:\d+\s+)?(?:top rated |top |reader |readers'? |user |latest )?comments?\b[^.!?]{0,20}$|"
-                             r"^\W*(?:leave|post|add|write) a (?:comment|reply)|^\W*join the (?:conversation|discussion)|"
-                             r"^\W*(?:show|view|load|see) (?:all )?(?:\d+ )?comments", re.IGNORECASE)
+COMMENTS_MARKER = re.compile(
+    r"^\W*(?:\d+\s+)?(?:top rated |top |reader |readers'? |user |latest )?comments?\b[^.!?]{0,20}$|"
+    r"^\W*(?:leave|post|add|write) a (?:comment|reply)|^\W*join the (?:conversation|discussion)|"
+    r"^\W*(?:show|view|load|see) (?:all )?(?:\d+ )?comments",
+    re.IGNORECASE,
+)
 
 # Lines inside a body that are prompts or promotions, not reporting.
 PROMPT_LINE = re.compile(
-    r"^(?:\W*(?:(?:related|watch|listen|recommended|see also)\s*:|also read|read more|read also|also on|must read|"
-    r"click here|subscribe|sign up|follow us|follow (?:him|her|them|me) on|like this story|like us on|share this|"
-    r"share on|get the latest|get our|have a tip|tell us what you think|download the|this story (?:was|has been) "
-    r"(?:updated|corrected))\b|\[\w+[^\]]*\].*\[/\w+\]|\d*\s*comments?$|advert(?:isement)?$|.*requires javascript\.?$|"
+    r"^(?:\W*(?:(?:related|watch|listen|recommended|see also)\s*:|also read|read more|read also|also on|"
+    r"must read|"
+    r"click here|subscribe|sign up|follow us|follow (?:him|her|them|me) on|like this story|like us on|"
+    r"share this|"
+    r"share on|get the latest|get our|have a tip|tell us what you think|download the|this story (?:was|"
+    r"has been) "
+    r"(?:updated|corrected))\b|\[\w+[^\]]*\].*\[/\w+\]|\d*\s*comments?$|advert(?:isement)?$|"
+    r".*requires javascript\.?$|"
     r"(?:photo|image|file photo|"
     r"picture|video)\s*(?:credit)?\s*:\s.{0,120}$)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # Site furniture that reads like prose: cookie banners, legal lines, calls to click.
-FURNITURE_LINE = re.compile(r"\b(?:this (?:site|website) uses cookies|we use cookies|cookies? (?:policy|settings|consent)|"
-                            r"all rights reserved|click here)\b|^(?:©|copyright\b)", re.IGNORECASE)
-SHORT_LEGAL_LINE = re.compile(r"\b(?:privacy (?:policy|notice)|terms (?:of (?:use|service)|and conditions|& conditions))\b",
-                              re.IGNORECASE)
-CONTACT_LINE = re.compile(r"\b(?:can|may) be reached at\b|\bfollow (?:him|her|them) on (?:twitter|x|facebook)\b|"
-                          r"\bemail (?:him|her|them|us) at\b|@\w+\.\w{2,}", re.IGNORECASE)
+FURNITURE_LINE = re.compile(
+    r"\b(?:this (?:site|website) uses cookies|we use cookies|cookies? (?:policy|settings|consent)|"
+    r"all rights reserved|click here)\b|^(?:©|copyright\b)",
+    re.IGNORECASE,
+)
+SHORT_LEGAL_LINE = re.compile(
+    r"\b(?:privacy (?:policy|notice)|terms (?:of (?:use|service)|and conditions|& conditions))\b",
+    re.IGNORECASE,
+)
+CONTACT_LINE = re.compile(
+    r"\b(?:can|may) be reached at\b|\bfollow (?:him|her|them) on (?:twitter|x|facebook)\b|"
+    r"\bemail (?:him|her|them|us) at\b|@\w+\.\w{2,}",
+    re.IGNORECASE,
+)
 
-WIRE_AGENCIES = ("AP", "AFP", "ANI", "IANS", "IBNS", "PTI", "UNI", "Reuters", "Bloomberg", "Xinhua", "EFE", "DPA",
-                 "Kyodo", "Yonhap", "TASS", "Press Trust of India", "Associated Press", "Agence France-Presse",
-                 "Asian News International", "Indo-Asian News Service", "NNA", "BSS", "APP", "Bernama")
+WIRE_AGENCIES = (
+    "AP",
+    "AFP",
+    "ANI",
+    "IANS",
+    "IBNS",
+    "PTI",
+    "UNI",
+    "Reuters",
+    "Bloomberg",
+    "Xinhua",
+    "EFE",
+    "DPA",
+    "Kyodo",
+    "Yonhap",
+    "TASS",
+    "Press Trust of India",
+    "Associated Press",
+    "Agence France-Presse",
+    "Asian News International",
+    "Indo-Asian News Service",
+    "NNA",
+    "BSS",
+    "APP",
+    "Bernama",
+)
 _AGENCY_LINE = re.compile(
     r"^(?:(?:with )?(?:inputs?|reporting|additional reporting)?\s*(?:from|by)?\s*)?\(?("
-    + "|".join(re.escape(a) for a in sorted(WIRE_AGENCIES, key=len, reverse=True)) + r")\)?\.?$", re.IGNORECASE)
+    + "|".join(re.escape(a) for a in sorted(WIRE_AGENCIES, key=len, reverse=True))
+    + r")\)?\.?$",
+    re.IGNORECASE,
+)
 _CAPITALS_LINE = re.compile(r"^[A-Z][A-Z&.\-/ ]{1,14}$")
 _ROLES = (r"(?:senior |chief |staff |special |political |business |foreign |national |diplomatic )*"
           r"(?:staff reporter|reporter|correspondent|editor|writer|journalist|contributor|columnist|"
           r"analyst|bureau chief|sub-editor|news desk|desk)")
-BIO_LINE = re.compile(rf"^(?:[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){{0,3}} (?:is|was) (?:an? |the )?)?(?:{_ROLES})\b.*"
-                      rf"\b(?:at|with|for|of)\b", re.IGNORECASE)
-_PUBLISHER_IN_BIO = re.compile(rf"(?i:{_ROLES})\s+(?:at|with|for)\s+(?:the\s+)?([A-Z][\w&'.-]*(?:\s+[A-Z][\w&'.-]*){{0,5}})")
+BIO_LINE = re.compile(
+    rf"^(?:[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){{0,3}} (?:is|was) (?:an? |the )?)?(?:{_ROLES})\b.*"
+    rf"\b(?:at|with|for|of)\b",
+    re.IGNORECASE,
+)
+_PUBLISHER_IN_BIO = re.compile(
+    rf"(?i:{_ROLES})\s+(?:at|with|for)\s+(?:the\s+)?([A-Z][\w&'.-]*(?:\s+[A-Z][\w&'.-]*){{0,5}})"
+)
 DATELINE = re.compile(
     r"^(?P<place>[A-Z][\w.'’-]*(?:[ /-][A-Z][\w.'’-]*){0,3}(?:\s*/\s*[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*)?)*)"
     r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}))?"
@@ -96,7 +148,8 @@ def credit_of(line: str) -> str | None:
 
 
 def is_bio(line: str) -> bool:
-    """A line about the reporter rather than the news: 'Senior Staff Reporter at Northeast Herald, covering ...'."""
+    """A line about the reporter rather than the news: 'Senior Staff Reporter at Northeast Herald, covering
+    ...'."""
     stripped = line.strip()
     return len(stripped.split()) <= 45 and bool(BIO_LINE.match(stripped))
 
@@ -163,7 +216,8 @@ def cut_at_terminal_marker(body: list[str], extracted: Extracted) -> list[str]:
 
 
 def strip_tail(body: list[str], extracted: Extracted) -> list[str]:
-    """Credit and bio lines, prompts and other stories' headlines trail the body: note what they say, drop them."""
+    """Credit and bio lines, prompts and other stories' headlines trail the body: note what they say, drop
+    them."""
     while body:
         line = body[-1]
         credit = credit_of(line)

@@ -1,4 +1,5 @@
-"""Ingest raw articles into content/: clean, date, classify, name, deduplicate, write, and report each input."""
+"""Ingest raw articles into content/: clean, date, classify, name, deduplicate, write, and report each
+input."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ import hashlib
 import re
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import markdown
 from slugify import slugify
@@ -18,17 +20,17 @@ from slugify import slugify
 from ..config import Config
 from ..dates import CalendarDay
 from ..errors import SiteError
+from ..limits import time_limit
+from ..markup import MAX_MARKDOWN_BYTES, TYPOGRAPHY, plain_text, without_control_characters
+from ..parallel import run_indexed
+from ..write import write_file_atomically
 from .contentfile import render_content_file
 from .extracted import Extracted, kind_of
-from .library import Entry, Library
 from .htmlclean import clean_html
-from ..limits import time_limit
-from ..parallel import run_indexed
-from ..markup import MAX_MARKDOWN_BYTES, TYPOGRAPHY, plain_text, without_control_characters
+from .library import Entry, Library
 from .rawinput import HTML_SUFFIXES, MAX_BYTES, TEXT_SUFFIXES, RawInput, read_path, read_stream
 from .textclean import clean_text
 from .topics import Assignment, assign_tags, assign_topics
-from ..write import write_file_atomically
 
 SLUG_MAX_LENGTH = 60
 SUMMARY_MAX_CHARS = 300
@@ -100,7 +102,7 @@ def ingest_inputs(inputs: list[tuple[str, Callable[[], RawInput]]], config: Conf
             library.close()
 
 
-def _failures_as_outcomes(name: str, work: Callable[[], "Prepared | Outcome"]) -> "Prepared | Outcome":
+def _failures_as_outcomes(name: str, work: Callable[[], Prepared | Outcome]) -> Prepared | Outcome:
     try:
         return work()
     except SiteError as error:
@@ -144,13 +146,20 @@ def _inputs(sources: list[str], limit: int) -> Iterator[tuple[str, Callable[[], 
             continue
         path = Path(source)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in HTML_SUFFIXES | TEXT_SUFFIXES)
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in HTML_SUFFIXES | TEXT_SUFFIXES
+            )
             for file in files:
                 yield str(file), lambda file=file: read_path(file, limit)
         elif path.exists():
             yield str(path), lambda path=path: read_path(path, limit)
         else:
-            yield str(path), lambda path=path: _raise(SiteError(path, "no such file or folder", "check the path"))
+            yield (
+                str(path),
+                lambda path=path: _raise(SiteError(path, "no such file or folder", "check the path")),
+            )
 
 
 def _raise(error: Exception) -> RawInput:
@@ -170,11 +179,17 @@ class Prepared:
 
 
 def prepare(read: Callable[[], RawInput], config: Config, options: IngestOptions) -> Prepared:
-    """Read, extract, date and classify one input: its own work only, so inputs can be prepared in parallel."""
+    """Read, extract, date and classify one input: its own work only, so inputs can be prepared in
+    parallel."""
     with _stage("read"):
         raw = read()
-    with _stage("extract"), time_limit(EXTRACT_SECONDS_BASE + EXTRACT_SECONDS_PER_MEGABYTE * len(raw.data) / 1e6,
-                                       lambda: TimeoutError("extraction took too much processor time")):
+    with (
+        _stage("extract"),
+        time_limit(
+            EXTRACT_SECONDS_BASE + EXTRACT_SECONDS_PER_MEGABYTE * len(raw.data) / 1e6,
+            lambda: TimeoutError("extraction took too much processor time"),
+        ),
+    ):
         text = without_control_characters(raw.text)
         extracted = clean_html(text, raw.name) if raw.is_html else clean_text(text, raw.name)
     if not extracted.title:
@@ -220,9 +235,11 @@ def store(prepared: Prepared, options: IngestOptions, library: Library) -> Outco
             target.parent.mkdir(parents=True, exist_ok=True)
             write_file_atomically(target, text.encode("utf-8"))
         except OSError as error:
-            raise SiteError(prepared.name, f"cannot write {library.relative(target)}: {error.strerror or error}",
-                            "free some disk space or check the content folder's permissions; "
-                            "nothing was changed there") from None
+            raise SiteError(
+                prepared.name,
+                f"cannot write {library.relative(target)}: {error.strerror or error}",
+                "free some disk space or check the content folder's permissions; nothing was changed there",
+            ) from None
     library.add(Entry.of(target, text, library.root), written=not options.dry_run)
     return Outcome(prepared.name, status, library.relative(target), detail, text)
 
@@ -234,7 +251,9 @@ def _with_source_given(found: list[Assignment], names: tuple[str, ...]) -> list[
     return found + given
 
 
-def _article_date(extracted: Extracted, raw: RawInput, options: IngestOptions, config: Config) -> tuple[datetime | date, str]:
+def _article_date(
+    extracted: Extracted, raw: RawInput, options: IngestOptions, config: Config
+) -> tuple[datetime | date, str]:
     """The article's own date, else the date its source listed it with, else --date, else the file's
     modification time, else now; and which it was."""
     found = extracted.date
@@ -250,7 +269,7 @@ def _article_date(extracted: Extracted, raw: RawInput, options: IngestOptions, c
         return options.date, "given with --date"
     if raw.modified:
         return raw.modified.astimezone(config.zone).replace(microsecond=0), "the file's modification time"
-    return datetime.now(timezone.utc).astimezone(config.zone).replace(microsecond=0), "the time of ingest"
+    return datetime.now(UTC).astimezone(config.zone).replace(microsecond=0), "the time of ingest"
 
 
 def _front_matter(extracted: Extracted, moment: datetime | date, raw: RawInput, sha256: str,
@@ -287,7 +306,9 @@ def summary_of(extracted: Extracted) -> str:
         if summary and len(summary) + len(sentence) + 1 > SUMMARY_MAX_CHARS:
             break
         summary = f"{summary} {sentence}".strip()
-    return summary if len(summary) <= SUMMARY_MAX_CHARS else summary[:SUMMARY_MAX_CHARS].rsplit(" ", 1)[0] + "…"
+    return (
+        summary if len(summary) <= SUMMARY_MAX_CHARS else summary[:SUMMARY_MAX_CHARS].rsplit(" ", 1)[0] + "…"
+    )
 
 
 _ESCAPED = re.compile(r"([\\`*_\[\]<])")
@@ -312,9 +333,9 @@ def typographic(text: str) -> str:
 _ONE_PARAGRAPH = re.compile(r"<p>(.*)</p>")
 
 
-# Markdown's own inline patterns that text through markdown_escape cannot meet (its brackets, backticks, stars,
-# underscores and '<' are escaped): tried at every character all the same, they were a fifth to a third of
-# ingest's typography (4.9–6.1 ms a body of the development pages, 3.9–4.5 ms without). Kept: backslash
+# Markdown's own inline patterns that text through markdown_escape cannot meet (its brackets, backticks,
+# stars, underscores and '<' are escaped): tried at every character all the same, they were a fifth to a third
+# of ingest's typography (4.9–6.1 ms a body of the development pages, 3.9–4.5 ms without). Kept: backslash
 # escapes, entities, and line breaks (a text of several lines is converted alone).
 ESCAPED_AWAY = ("backtick", "reference", "link", "image_link", "image_reference", "short_reference",
                 "short_image_ref", "autolink", "automail", "html", "em_strong")

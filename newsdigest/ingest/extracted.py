@@ -7,13 +7,14 @@ from datetime import date, datetime
 
 
 class Block(str):
-    """A paragraph's text that remembers what it was on the page: 'p', 'heading', 'quote', 'ul' or 'ol' (a list
-    item), or 'table' (with its rows of cells). The cleaners' rules see the text; the Markdown keeps the kind."""
+    """A paragraph's text that remembers what it was on the page: 'p', 'heading', 'quote', 'ul' or 'ol' (a
+    list item), or 'table' (with its rows of cells). The cleaners' rules see the text; the Markdown keeps the
+    kind."""
 
     kind: str
     rows: tuple[tuple[str, ...], ...]
 
-    def __new__(cls, text: str, kind: str = "p", rows: tuple[tuple[str, ...], ...] = ()) -> "Block":
+    def __new__(cls, text: str, kind: str = "p", rows: tuple[tuple[str, ...], ...] = ()) -> Block:
         block = super().__new__(cls, text)
         block.kind, block.rows = kind, rows
         return block

@@ -1,36 +1,64 @@
-"""Clean a saved HTML page: trafilatura finds the article and its metadata; we mend what it is known to miss."""
+"""Clean a saved HTML page: trafilatura finds the article and its metadata; we mend what it is known to
+miss."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
 from html import unescape
-from typing import Iterator
 
 import lxml.html
 import trafilatura
 
-from . import boilerplate as bp
 from ..errors import SiteError
+from . import boilerplate as bp
 from .extracted import Block, Extracted
 
 LEDE_MIN_WORDS = 12
-# A precise extraction shorter than this may be a stub of the article; a fuller one this many times longer wins.
+# A precise extraction shorter than this may be a stub of the article; a fuller one this many times longer
+# wins.
 STUB_WORDS = 150
 STUB_RATIO = 2
 # The publication date with its time where the page gives one; no guessing from the server's headers.
 DATE_PARAMETERS = {"original_date": True, "extensive_search": False, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
-_INLINE = {"a", "abbr", "b", "bdi", "cite", "code", "em", "i", "mark", "q", "s", "small", "span", "strong", "sub",
-           "sup", "time", "u"}
+_INLINE = {
+    "a",
+    "abbr",
+    "b",
+    "bdi",
+    "cite",
+    "code",
+    "em",
+    "i",
+    "mark",
+    "q",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "time",
+    "u",
+}
 _SKIPPED = {"script", "style", "noscript", "template", "head", "title", "meta", "svg"}
 _WORD = re.compile(r"\w+")
 
 
 def _extract(html: bytes | str, precision: bool):
-    return trafilatura.bare_extraction(html, include_comments=False, include_tables=True,
-                                       favor_precision=precision, favor_recall=not precision, deduplicate=False,
-                                       fast=True, with_metadata=True, date_extraction_params=DATE_PARAMETERS)
+    return trafilatura.bare_extraction(
+        html,
+        include_comments=False,
+        include_tables=True,
+        favor_precision=precision,
+        favor_recall=not precision,
+        deduplicate=False,
+        fast=True,
+        with_metadata=True,
+        date_extraction_params=DATE_PARAMETERS,
+    )
 
 
 def _main_text(html: bytes | str):
@@ -57,8 +85,14 @@ def clean_html(html: bytes | str, name: str = "<html>") -> Extracted:
     lines = _with_lost_lede(lines, document.description or "", html, name)
     text = html if isinstance(html, str) else html.decode("utf-8", "replace")
     author, credit = _author_and_credit(document.author or "")
-    extracted = Extracted(title=title, paragraphs=[], author=author, credit=credit,
-                          publisher=page_publisher(text) or document.sitename or "", source_url=document.url or "")
+    extracted = Extracted(
+        title=title,
+        paragraphs=[],
+        author=author,
+        credit=credit,
+        publisher=page_publisher(text) or document.sitename or "",
+        source_url=document.url or "",
+    )
     extracted.paragraphs = bp.tidy_body(lines, extracted)
     if document.date:
         extracted.date = _publication_date(document.date)
@@ -72,9 +106,12 @@ def clean_html(html: bytes | str, name: str = "<html>") -> Extracted:
 _META_TAG = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 _JSON_LD = re.compile(r"<script\b[^>]*application/ld\+json[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL)
-_WIRE_BYLINE = re.compile(r"^(?:(?:by|from)\s+)?(" + "|".join(re.escape(a) for a in bp.WIRE_AGENCIES) +
-                          r")(?:\s+[\w-]+){0,3}?(?:\s+(?:writer|correspondent|reporter|staff|news service))?$",
-                          re.IGNORECASE)
+_WIRE_BYLINE = re.compile(
+    r"^(?:(?:by|from)\s+)?("
+    + "|".join(re.escape(a) for a in bp.WIRE_AGENCIES)
+    + r")(?:\s+[\w-]+){0,3}?(?:\s+(?:writer|correspondent|reporter|staff|news service))?$",
+    re.IGNORECASE,
+)
 
 
 def page_publisher(html: str) -> str:
@@ -111,14 +148,19 @@ def _publisher_in_json_ld(block: str) -> str:
             publisher = item.get("publisher")
             if isinstance(publisher, list) and publisher:
                 publisher = publisher[0]
-            if isinstance(publisher, dict) and isinstance(publisher.get("name"), str) and publisher["name"].strip():
+            if (
+                isinstance(publisher, dict)
+                and isinstance(publisher.get("name"), str)
+                and publisher["name"].strip()
+            ):
                 return " ".join(publisher["name"].split())
             todo.extend(item.get("@graph", []) if isinstance(item.get("@graph"), list) else [])
     return ""
 
 
 def _author_and_credit(byline: str) -> tuple[str, str]:
-    """A byline's people as the author, and a wire service it names ('Reuters', 'AP Auto Writer') as the credit."""
+    """A byline's people as the author, and a wire service it names ('Reuters', 'AP Auto Writer') as the
+    credit."""
     people, credit = [], ""
     for part in re.split(r"\s*[;,|]\s*|\s+and\s+", byline):
         wire = _WIRE_BYLINE.match(part.strip())
@@ -173,7 +215,8 @@ def _parse(html: bytes | str, name: str) -> lxml.html.HtmlElement:
 
 
 def _after_headline(lines: list[str], title: str) -> list[str]:
-    """Extractors sometimes start with promotions and the headline itself; the body starts after the headline."""
+    """Extractors sometimes start with promotions and the headline itself; the body starts after the
+    headline."""
     for index, line in enumerate(lines[:6]):
         if title and _words(line) == _words(title):
             return lines[index + 1:]

@@ -93,7 +93,7 @@ class Entry:
         return any(mine == theirs for mine, theirs in zip(self.bands, bands))
 
     @classmethod
-    def of(cls, path: Path, text: str, root: Path) -> "Entry":
+    def of(cls, path: Path, text: str, root: Path) -> Entry:
         post = frontmatter.loads(text, handler=yaml_handler())
         origin, urls = _origin(post.metadata)
         digest = origin.get("digest")
@@ -102,7 +102,7 @@ class Entry:
                    story_shingles(post.content), edited, urls)
 
     @classmethod
-    def read(cls, path: Path, root: Path) -> "Entry | None":
+    def read(cls, path: Path, root: Path) -> Entry | None:
         try:
             return cls.of(path, path.read_text(encoding="utf-8-sig"), root)
         except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError):
@@ -120,7 +120,7 @@ class Library:
     added: list[Entry] = field(default_factory=list)
 
     @classmethod
-    def load(cls, config: Config, dry_run: bool = False) -> "Library":
+    def load(cls, config: Config, dry_run: bool = False) -> Library:
         """Every article the build would read (the same scan: subfolders too), the index brought up to date
         with the files whose size or time changed since it last saw them. A dry run in a site without an
         index keeps it in memory, creating nothing."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -21,7 +21,9 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig", "UTF-8 with a byte-order mark"),
 # One-byte charsets by the names _codec gives (it reads Latin-1 and ASCII as Windows-1252).
 _ONE_BYTE = {"cp1252", "iso8859-15", "cp1250", "cp1251", "iso8859-2"}
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
-_HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
+_HTML_START = re.compile(
+    r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ def read_path(path: Path, limit: int = MAX_BYTES) -> RawInput:
     if size > limit:
         raise SiteError(path, f"the file is {size / 1024 / 1024:.0f} MB, too large for an article",
                         f"give the article's page or text (at most {limit // 1024 // 1024} MB)")
-    modified = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+    modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
     return decode(path.name, path.read_bytes(), path.suffix.lower(), modified)
 
 
@@ -76,7 +78,9 @@ def decode(name: str, data: bytes, suffix: str, modified: datetime | None, chars
     if len(CONTROL_CHARACTERS.findall(sample)) + sample.count("\ufffd") > 0.05 * len(sample):
         raise SiteError(name, "this is not text: more than 5% of its characters are control characters",
                         "give the article as a .txt or a saved .html page")
-    is_html = suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and bool(_HTML_START.match(text[:2000])))
+    is_html = suffix in HTML_SUFFIXES or (
+        suffix not in TEXT_SUFFIXES and bool(_HTML_START.match(text[:2000]))
+    )
     return RawInput(name, data, text, encoding, is_html, modified, origin)
 
 

@@ -12,13 +12,24 @@ from ..config import Config
 from ..content import relative_name, yaml_handler
 from ..errors import SiteError
 from ..incremental import scan_content
-from .contentfile import content_digest, render_content_file
 from ..markup import MarkupLimitError, markdown_to_html, plain_text
-from .topics import assign_tags, assign_topics
 from ..write import write_file_atomically
+from .contentfile import content_digest, render_content_file
+from .topics import assign_tags, assign_topics
 
 # Where topics and tags stand in a file ingest wrote, so that a retagged file reads as a freshly ingested one.
-_ORDER = ("title", "date", "dateline", "source", "credit", "author", "source_url", "topics", "tags", "summary")
+_ORDER = (
+    "title",
+    "date",
+    "dateline",
+    "source",
+    "credit",
+    "author",
+    "source_url",
+    "topics",
+    "tags",
+    "summary",
+)
 
 
 @dataclass(frozen=True)
@@ -65,7 +76,10 @@ def _retag_file(path: Path, config: Config, dry_run: bool) -> Retagged:
     if not any(changes):
         return Retagged(name, "unchanged")
     detail = "; ".join(c for c in changes if c) + "".join(
-        f"; {kind}: {', '.join(str(t) for t in found)}" for kind, found in (("topics", topics), ("tags", tags)) if found)
+        f"; {kind}: {', '.join(str(t) for t in found)}"
+        for kind, found in (("topics", topics), ("tags", tags))
+        if found
+    )
     if dry_run:
         return Retagged(name, "would retag", detail)
     updated = _ordered({**fields, **new})

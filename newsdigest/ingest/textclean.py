@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import re
 
-from . import boilerplate as bp
 from ..dates import find_date
-from .extracted import Extracted
 from ..errors import SiteError
+from . import boilerplate as bp
+from .extracted import Extracted
 
 SHORT_LINE_PENALTY = 4
 MARKER_PENALTY = 40
 HEADER_WINDOW = 12
 # A line that ends on one of these stops mid-sentence.
-_FUNCTION_WORD_END = re.compile(r"\s(?:a|an|the|of|to|in|on|at|by|for|and|or|but|with|from|as|is|was|were|are|"
-                                r"that|which|who|has|have|had|its|their|his|her)$", re.IGNORECASE)
+_FUNCTION_WORD_END = re.compile(
+    r"\s(?:a|an|the|of|to|in|on|at|by|for|and|or|but|with|from|as|is|was|were|are|"
+    r"that|which|who|has|have|had|its|their|his|her)$",
+    re.IGNORECASE,
+)
 _BYLINE = re.compile(r"^by\s+([A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|and|&))*?)\s*(?:[,|•·]|$)", re.IGNORECASE)
 
 
@@ -61,7 +64,9 @@ def _join_wrapped(lines: list[str]) -> list[str]:
 def _continues(previous: str, line: str) -> bool:
     if re.search(r"[.!?:;…”\"’)\]]$", previous) or bp.word_count(previous) < 6:
         return False
-    return line[:1].islower() or previous.endswith((",", "-", "–")) or bool(_FUNCTION_WORD_END.search(previous))
+    return (
+        line[:1].islower() or previous.endswith((",", "-", "–")) or bool(_FUNCTION_WORD_END.search(previous))
+    )
 
 
 def _line_score(line: str) -> int:
@@ -84,7 +89,8 @@ def _body_span(lines: list[str]) -> tuple[int, int]:
 
 
 def _title_index(lines: list[str], body_start: int) -> int | None:
-    """The headline: the first line when the body follows it closely, else the best headline-shaped line above."""
+    """The headline: the first line when the body follows it closely, else the best headline-shaped line
+    above."""
     if body_start <= 3 and _could_be_title(lines[0]):
         return 0
     window = [i for i in range(max(0, body_start - HEADER_WINDOW), body_start) if _could_be_title(lines[i])]

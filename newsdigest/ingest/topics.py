@@ -4,9 +4,9 @@ the headline weighed above the body; and say which phrases gave each."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
 
 from ..config import Config, MatchRule
 
@@ -42,10 +42,15 @@ def rule_score(title: str, body: str, rule: MatchRule) -> tuple[float, tuple[str
     most MAX_COUNT_PER_PHRASE) plus headline_weight if the headline has it."""
     score, reasons = 0.0, []
     for phrase, weight in rule.keywords.items():
-        in_body, in_title = min(_mentions(phrase, body), MAX_COUNT_PER_PHRASE), min(_mentions(phrase, title), 1)
+        in_body, in_title = (
+            min(_mentions(phrase, body), MAX_COUNT_PER_PHRASE),
+            min(_mentions(phrase, title), 1),
+        )
         if in_body or in_title:
             score += weight * (in_body + rule.headline_weight * in_title)
-            reasons.append(phrase + (f" ×{in_body}" if in_body > 1 else "") + (" in the headline" if in_title else ""))
+            reasons.append(
+                phrase + (f" ×{in_body}" if in_body > 1 else "") + (" in the headline" if in_title else "")
+            )
     return score, tuple(reasons)
 
 
