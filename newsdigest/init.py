@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import __version__
 from .errors import SiteError
 
 STARTER = Path(__file__).resolve().parent / "starter"
-# Starter files are kept under names that packaging tools and the build leave alone; they are written as these.
-NAMES = {"gitignore": ".gitignore", "pages.yml": ".github/workflows/pages.yml", "requirements.txt": "requirements.txt",
+# Starter files are kept under names that packaging tools and the build leave alone; they are written as
+# these.
+NAMES = {"gitignore": ".gitignore", "pages.yml": ".github/workflows/pages.yml",
+         "dependabot.yml": ".github/dependabot.yml", "requirements.txt": "requirements.txt",
+         "requirements-newsdigest.txt": "requirements-newsdigest.txt",
          "example-article.md": "content/example-article.md", "site.toml": "site.toml"}
+# Where a starter file names the newsdigest release to install: the one that wrote the digest, whose locked
+# dependencies (requirements.txt) it is given.
+RELEASE = b"NEWSDIGEST_RELEASE"
 
 
 def init_digest(folder: Path) -> list[Path]:
@@ -22,7 +29,7 @@ def init_digest(folder: Path) -> list[Path]:
     try:
         for target, source in targets.items():
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(source.read_bytes())
+            target.write_bytes(source.read_bytes().replace(RELEASE, f"v{__version__}".encode()))
     except OSError as error:
         raise SiteError(folder, f"cannot write there: {error.strerror}",
                         "choose a folder you can write to") from None

@@ -1,14 +1,18 @@
-"""`build.py init DIR`: a new digest in one command, built, ingested into, packed; never overwriting a file."""
+"""`build.py init DIR`: a new digest in one command, built, ingested into, packed; never overwriting a
+file."""
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
+import tomllib
 import zipfile
 
-
 from conftest import ROOT, SAMPLES, run_cli
+
+from newsdigest import __version__
 
 
 def test_init_writes_a_digest_that_builds_ingests_and_packs(tmp_path):
@@ -16,10 +20,12 @@ def test_init_writes_a_digest_that_builds_ingests_and_packs(tmp_path):
     result = run_cli("init", str(site))
     assert result.returncode == 0, result.stderr
     for name in ("site.toml", "content/example-article.md", ".github/workflows/pages.yml", ".gitignore",
-                 "requirements.txt"):
+                 "requirements.txt", "requirements-newsdigest.txt", ".github/dependabot.yml"):
         assert (site / name).is_file(), name
     toml = (site / "site.toml").read_text()
-    assert "# timezone = " in toml and "# raw_html = false" in toml and "[[topics]]" in toml, "settings commented"
+    assert "# timezone = " in toml and "# raw_html = false" in toml and "[[topics]]" in toml, (
+        "settings commented"
+    )
     raw = next((SAMPLES / "raw").glob("*.txt"))
     assert run_cli("ingest", "--site", str(site), "--date", "2025-06-12", str(raw)).returncode == 0
     built = run_cli("--site", str(site))
@@ -97,3 +103,44 @@ def test_the_package_ships_its_templates_static_files_and_command(tmp_path):
     assert sorted(set(shipped) - set(names)) == []
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "newsdigest = newsdigest.cli:console" in zipfile.ZipFile(wheel).read(entry_points).decode()
+
+
+def test_init_installs_newsdigest_at_its_release_with_the_locked_dependencies(tmp_path):
+    site = tmp_path / "my-digest"
+    assert run_cli("init", str(site)).returncode == 0
+    lines = [line for line in (site / "requirements-newsdigest.txt").read_text().splitlines()
+             if line and not line.startswith("#")]
+    assert lines == [f"newsdigest @ git+https://github.com/USER/newsdigest.git@v{__version__}"]
+    # The digest's lock is the project's: the build's packages, every one pinned with its hashes.
+    lock = (site / "requirements.txt").read_text()
+    assert lock == (ROOT / "newsdigest" / "starter" / "requirements.txt").read_text()
+    assert "-r newsdigest/starter/requirements.txt" in (ROOT / "requirements.txt").read_text()
+    pinned = locked_packages(lock)
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert {canonical(re.split(r"[<>=!~\[ ;]", spec)[0]) for spec in declared} <= set(pinned)
+    assert all(hashes for hashes in pinned.values()), "every package carries its hashes"
+
+
+def test_the_build_lock_and_the_test_lock_agree():
+    build = locked_packages((ROOT / "newsdigest" / "starter" / "requirements.txt").read_text())
+    tests = locked_packages((ROOT / "requirements-test.txt").read_text())
+    assert {name: version for name, (version, _) in build.items()} == {
+        name: tests[name][0] for name in build}
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    test_extra = project["optional-dependencies"]["test"]
+    assert {canonical(re.split(r"[<>=!~\[ ;]", spec)[0]) for spec in test_extra} <= set(tests)
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def locked_packages(lock: str) -> dict[str, tuple[str, list[str]]]:
+    """A pip-compile lock's packages: name -> (version, hashes)."""
+    found: dict[str, tuple[str, list[str]]] = {}
+    for block in re.split(r"\n(?=[A-Za-z0-9])", lock):
+        match = re.match(r"([A-Za-z0-9._-]+)==(\S+)", block)
+        if match:
+            hashes = re.findall(r"--hash=sha256:([0-9a-f]{64})", block)
+            found[canonical(match.group(1))] = (match.group(2), hashes)
+    return found

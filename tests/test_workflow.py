@@ -1,4 +1,5 @@
-"""The GitHub Pages workflow passes actionlint and builds with the command the README gives."""
+"""The workflows (Pages, tests, and the Pages workflow `init` writes) pass actionlint; the Pages workflow
+builds with the command the README gives; Dependabot proposes updates of the locks and the actions."""
 
 from __future__ import annotations
 
@@ -8,20 +9,25 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
-
 from conftest import ROOT, need_tool
 from fetch_server import REAL_PAGES, NewsSite, html, rss
 
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+TESTS_WORKFLOW = ROOT / ".github" / "workflows" / "tests.yml"
+STARTER = ROOT / "newsdigest" / "starter"
+ALL_WORKFLOWS = [WORKFLOW, TESTS_WORKFLOW, STARTER / "pages.yml"]
 # Installed by requirements-test.txt beside this Python (a virtual environment need not be on PATH).
 ACTIONLINT = shutil.which("actionlint", path=str(Path(sys.executable).parent)) or shutil.which("actionlint")
 
 
-def test_actionlint_passes():
+def test_actionlint_passes_every_workflow():
     need_tool(ACTIONLINT is not None, "actionlint")
-    result = subprocess.run([ACTIONLINT, str(WORKFLOW)], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert sorted((ROOT / ".github" / "workflows").glob("*.yml")) == sorted(ALL_WORKFLOWS[:2])
+    for workflow in ALL_WORKFLOWS:
+        result = subprocess.run([ACTIONLINT, str(workflow)], capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, (workflow, result.stdout + result.stderr)
 
 
 def test_actionlint_catches_a_broken_workflow(tmp_path):
@@ -34,7 +40,9 @@ def test_actionlint_catches_a_broken_workflow(tmp_path):
 def test_the_workflow_installs_builds_and_deploys_with_the_official_actions():
     workflow = yaml.safe_load(WORKFLOW.read_text())
     steps = workflow["jobs"]["build"]["steps"]
-    uses = [step.get("uses", "") for step in steps] + [s.get("uses", "") for s in workflow["jobs"]["deploy"]["steps"]]
+    uses = [step.get("uses", "") for step in steps] + [
+        s.get("uses", "") for s in workflow["jobs"]["deploy"]["steps"]
+    ]
     assert any(u.startswith("actions/upload-pages-artifact@v") for u in uses)
     assert any(u.startswith("actions/deploy-pages@v") for u in uses)
     install, build = named_step(steps, "Install"), named_step(steps, "Build")
@@ -110,3 +118,41 @@ def test_the_daily_run_fetches_commits_and_pushes_new_articles(tmp_path):
     assert "::warning title=fetch::" in first.stdout
     assert second.returncode == 0 and "No new articles." in second.stdout
     assert log.count("Fetch ") == 1
+
+
+def test_the_tests_run_on_each_python_from_the_lock_and_weekly_on_the_newest_releases():
+    workflow = yaml.safe_load(TESTS_WORKFLOW.read_text())
+    triggers = workflow[True]
+    assert {"push", "pull_request", "workflow_dispatch", "schedule"} <= set(triggers)
+    locked, newest = workflow["jobs"]["locked"], workflow["jobs"]["newest"]
+    assert locked["strategy"]["matrix"]["python"] == ["3.11", "3.12", "3.13"]
+    for job in (locked, newest):
+        assert job["container"] == "python:${{ matrix.python }}-bookworm"
+        assert job["steps"][-1]["run"] == "bash .ci/run"
+    assert "NEWSDIGEST_PACKAGES" not in locked["steps"][-1].get("env", {})
+    assert newest["steps"][-1]["env"] == {"NEWSDIGEST_PACKAGES": "newest"}
+    assert "schedule" in newest["if"] and "schedule" not in locked["if"]
+    assert workflow["permissions"] == {"contents": "read"}
+
+
+@pytest.mark.parametrize("config", [ROOT / ".github" / "dependabot.yml", STARTER / "dependabot.yml"])
+def test_dependabot_proposes_the_locked_packages_and_the_actions_weekly(config):
+    updates = yaml.safe_load(config.read_text())["updates"]
+    assert yaml.safe_load(config.read_text())["version"] == 2
+    assert sorted(update["package-ecosystem"] for update in updates) == ["github-actions", "pip"]
+    for update in updates:
+        assert update["directory"] == "/" and update["schedule"]["interval"] == "weekly"
+
+
+def test_a_digest_builds_its_pull_requests_without_fetching_or_publishing():
+    """Dependabot's pull requests are tested by the digest's own build; only main is fetched and published."""
+    workflow = yaml.safe_load((STARTER / "pages.yml").read_text())
+    assert "pull_request" in workflow[True]
+    steps = workflow["jobs"]["build"]["steps"]
+    assert "schedule" in named_step(steps, "Fetch new articles")["if"]
+    assert "pull_request" not in named_step(steps, "Fetch new articles")["if"]
+    upload = next(step for step in steps if step.get("uses", "").startswith("actions/upload-pages-artifact@"))
+    assert upload["if"] == workflow["jobs"]["deploy"]["if"] == "github.event_name != 'pull_request'"
+    install = named_step(steps, "Install")["run"].splitlines()
+    assert install == ["python -m pip install -r requirements.txt",
+                       "python -m pip install --no-deps -r requirements-newsdigest.txt"]
