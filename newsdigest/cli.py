@@ -19,66 +19,76 @@ from newsdigest.config import load_config
 from newsdigest.errors import SiteError
 from newsdigest.progress import ProgressBar
 
-COMMANDS = ("build", "init", "ingest", "fetch", "retag", "pack", "serve")
+# Each command and what it does, for the list in `--help` and the first line of its own help.
+COMMANDS = {
+    "build": "build the site into output/ (the command when none is given)",
+    "init": "start a new digest in a folder: site.toml, content/, the Pages workflow, locked requirements",
+    "ingest": "turn raw articles (text or HTML) into content/*.md",
+    "fetch": "read the [[sources]] of site.toml and ingest their new articles",
+    "retag": "apply site.toml's topic and tag rules to ingested articles again",
+    "pack": "build, then write <site>-YYYY-MM-DD.zip beside output/ for reading offline",
+    "serve": "build, serve on 127.0.0.1, rebuild and reload on changes",
+}
 BASE_URL_VARIABLE = "NEWSDIGEST_BASE_URL"
+# The exit status of a command stopped by Ctrl-C, as shells give a program ended by SIGINT.
+INTERRUPTED = 130
+
+
+class CommandParser(argparse.ArgumentParser):
+    """argparse, with help that starts with what the command does, and a mistake in the arguments said in one
+    line (argparse adds the usage)."""
+
+    def format_help(self) -> str:
+        description, self.description = self.description, None
+        try:
+            return f"{description}\n\n{super().format_help()}" if description else super().format_help()
+        finally:
+            self.description = description
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
     build_help = argparse.ArgumentParser(add_help=False)
     _add_build_options(build_help)
     options = build_help.format_help().partition("options:\n")[2].rstrip()
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog=Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "newsdigest",
         description="Build a news digest site from content/: the command is `build` when none is given.",
-        epilog=f"build, pack and serve take the build options:\n{options}\n",
+        epilog=f"build, pack, serve and fetch take the build options:\n{options}\n",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"newsdigest {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, text in (
-        ("build", "build the site into output/ (the default)"),
-        ("pack", "build, then write <site>-YYYY-MM-DD.zip beside output/ for reading offline"),
-    ):
-        _add_build_options(commands.add_parser(name, help=text))
-    init_parser = commands.add_parser(
-        "init", help="start a new digest in a folder: site.toml, content/, workflow"
-    )
-    init_parser.add_argument(
-        "folder", type=Path, metavar="DIR", help="the new digest's folder (made if missing)"
-    )
-    serve_parser = commands.add_parser(
-        "serve", help="build, serve on 127.0.0.1, rebuild and reload on changes"
-    )
-    _add_build_options(serve_parser)
-    serve_parser.add_argument("--port", type=int, default=8000, help="the port on 127.0.0.1 (default: 8000)")
-    ingest_parser = commands.add_parser("ingest", help="turn raw articles (text or HTML) into content/*.md")
-    ingest_parser.add_argument("sources", nargs="+", metavar="PATH",
-                               help="a .txt or .html file, a folder of them, or - for standard input")
-    _add_site_option(ingest_parser)
-    ingest_parser.add_argument(
-        "--date", type=_day, help="the date to give articles whose text has none (YYYY-MM-DD)"
-    )
-    ingest_parser.add_argument("--force", action="store_true",
-                               help="replace content files of the same story, even ones edited by hand")
-    ingest_parser.add_argument(
-        "--dry-run", action="store_true", help="print what would be written; write nothing"
-    )
-    fetch_parser = commands.add_parser("fetch",
-                                       help="read the [[sources]] of site.toml and ingest their new articles")
-    _add_build_options(fetch_parser)
-    fetch_parser.add_argument("--dry-run", action="store_true",
-                              help="read the sources and list the pages it would read; write nothing")
-    fetch_parser.add_argument("--build", action="store_true", help="build the site afterwards")
-    retag_parser = commands.add_parser(
-        "retag", help="apply site.toml's topic and tag rules to ingested articles again"
-    )
-    retag_parser.add_argument("paths", nargs="*", metavar="PATH",
-                              help="content files or folders (default: every article in content/)")
-    _add_site_option(retag_parser)
-    retag_parser.add_argument("--dry-run", action="store_true", help="print the changes; write nothing")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = {name: subparsers.add_parser(name, help=text, description=f"{text[0].upper()}{text[1:]}.")
+                for name, text in COMMANDS.items()}
+    for name in ("build", "pack", "serve", "fetch"):
+        _add_build_options(commands[name])
+    commands["init"].add_argument("folder", type=Path, metavar="DIR",
+                                  help="the new digest's folder (made if missing)")
+    commands["serve"].add_argument("--port", type=_port, default=8000,
+                                   help="the port on 127.0.0.1, 0 for any free one (default: 8000)")
+    ingest = commands["ingest"]
+    ingest.add_argument("sources", nargs="+", metavar="PATH",
+                        help="a .txt or .html file, a folder of them, or - for standard input")
+    _add_site_option(ingest)
+    ingest.add_argument("--date", type=_day,
+                        help="the date to give articles whose text has none (YYYY-MM-DD)")
+    ingest.add_argument("--force", action="store_true",
+                        help="replace content files of the same story, even ones edited by hand")
+    ingest.add_argument("--dry-run", action="store_true", help="print what would be written; write nothing")
+    commands["fetch"].add_argument("--dry-run", action="store_true",
+                                   help="read the sources and list the pages it would read; write nothing")
+    commands["fetch"].add_argument("--build", action="store_true", help="build the site afterwards")
+    retag = commands["retag"]
+    retag.add_argument("paths", nargs="*", metavar="PATH",
+                       help="content files or folders (default: every article in content/)")
+    _add_site_option(retag)
+    retag.add_argument("--dry-run", action="store_true", help="print the changes; write nothing")
     if argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
         parser.exit(2, f"error: unknown command '{argv[0]}' -- use one of: {', '.join(COMMANDS)} "
                        f"(or none, to build)\n")
-    if not argv or argv[0] not in COMMANDS + ("-h", "--help", "--version"):
+    if not argv or argv[0] not in (*COMMANDS, "-h", "--help", "--version"):
         argv = ["build", *argv]
     return parser.parse_args(argv)
 
@@ -164,6 +174,16 @@ def _report(result) -> None:
         print(f"warning: {warning}", file=sys.stderr, flush=True)
     for error in result.errors:
         print(f"error: {error}", file=sys.stderr, flush=True)
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port: give a number from 1 to 65535, as 8000")
+    return port
 
 
 def _day(text: str) -> date:
@@ -295,6 +315,21 @@ def main(argv: list[str]) -> int:
         # The reader went away (`| head`): stop quietly, and keep Python from complaining at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: {_what_an_interrupt_leaves(args.command)}", file=sys.stderr)
+        return INTERRUPTED
+
+
+def _what_an_interrupt_leaves(command: str | None) -> str:
+    """What Ctrl-C leaves behind, by command: each writes whole files or none."""
+    if command in ("ingest", "retag"):
+        return "every file written before Ctrl-C is whole; run the command again for the rest."
+    if command == "fetch":
+        return ("the pages ingested before Ctrl-C are in content/, whole; the rest are read on the next run, "
+                "and the site was not built.")
+    if command == "init":
+        return "the digest's folder may lack some of its files; delete it and run init again."
+    return "the output folder holds a whole site: this build's if it had begun writing, else the last one's."
 
 
 def console() -> NoReturn:

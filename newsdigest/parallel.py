@@ -10,6 +10,7 @@ import pickle
 import resource
 import signal
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -52,7 +53,8 @@ def run_indexed(task: Callable[[int], T], count: int, workers: int | None = None
     gc.freeze()
     try:
         chunks = _chunks(count, max(8, count // (workers * chunks_per_worker)), workers)
-        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=_tasks_per_worker()) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=leave_interrupts_to_the_parent,
+                                                      maxtasksperchild=_tasks_per_worker()) as pool:
             yield from pool.imap_unordered(_run_chunk, chunks)
     finally:
         _task = None
@@ -79,6 +81,29 @@ def _tasks_per_worker() -> int | None:
     234-237 MB kept, 164-182 MB replaced)."""
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return 1 if peak_mb > REPLACE_WORKERS_ABOVE_MB else None
+
+
+@contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Run the block whole: a Ctrl-C that comes during it is raised as KeyboardInterrupt when it ends. Only
+    the main thread receives signals; elsewhere the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
+
+
+def leave_interrupts_to_the_parent() -> None:
+    """In a forked worker: ignore Ctrl-C, which the terminal sends to the whole process group. The parent
+    stops the work and its workers and says so once; each worker would otherwise print its own traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_chunk(indices: range) -> list:
@@ -133,6 +158,7 @@ def alongside(work: Callable[[], T], folder: Path, apart: bool = True) -> Iterat
 
 def _run_in_child(work: Callable[[], object], name: str) -> None:
     """In a forked child: run the work, write its outcome, and end without the parent's exit handlers."""
+    leave_interrupts_to_the_parent()
     try:
         try:
             outcome = (True, work())

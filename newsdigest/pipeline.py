@@ -24,7 +24,7 @@ from .fingerprint import digest, template_digests, template_references
 from .incremental import ContentFile, load_through_cache, same_bytes_as_cached, scan_content
 from .markup import EXTENSIONS
 from .outputs import Job, LastPlan, Plan, StaticFile, config_key, file_jobs, page_plan, static_files
-from .parallel import alongside, run_indexed
+from .parallel import alongside, interrupts_deferred, run_indexed
 from .presence import RACY_NS, missing_files, record_new_output
 from .render import DEFAULT_TEMPLATES, make_environment
 from .site import build_site
@@ -196,15 +196,17 @@ def _build(config, options, progress, env, templates, cache, parse_key: str, own
     # Commit: move the changes in, delete what the build made and no longer makes, remember it all.
     stale = sorted(set(owned) - {job.path for job in jobs})
     new_output, committed_ns = not output.exists(), time.time_ns()
-    result.removed = commit_changes(staging, output, changed, stale)
-    if new_output:
-        record_new_output(output, (job.path for job in jobs), cache, committed_ns)
-    cache.update_fingerprints(output, {job.path: job.fingerprint for job in todo}, stale)
-    cache.store_page_outlines(output, plan.outlines, stored_outlines)
-    # Without errors or warnings to report again, an identical next build has nothing to do.
-    cache.store_inputs(output, InputsRecord("" if loaded.errors or scan.skipped else scan.signature,
-                                            _next_publication(loaded.articles, now), scan.scanned_ns))
-    cache.commit()
+    # Ctrl-C waits for the end of the commit: output/ is then the new site, and the cache says so.
+    with interrupts_deferred():
+        result.removed = commit_changes(staging, output, changed, stale)
+        if new_output:
+            record_new_output(output, (job.path for job in jobs), cache, committed_ns)
+        cache.update_fingerprints(output, {job.path: job.fingerprint for job in todo}, stale)
+        cache.store_page_outlines(output, plan.outlines, stored_outlines)
+        # Without errors or warnings to report again, an identical next build has nothing to do.
+        cache.store_inputs(output, InputsRecord("" if loaded.errors or scan.skipped else scan.signature,
+                                                _next_publication(loaded.articles, now), scan.scanned_ns))
+        cache.commit()
     result.articles = len(site.articles)
     result.written, result.unchanged, result.done = len(changed), len(jobs) - len(changed), True
     return result

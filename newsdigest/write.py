@@ -7,8 +7,8 @@ import fcntl
 import hashlib
 import json
 import os
+import secrets
 import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -125,10 +125,18 @@ def files_in(folder: Path) -> list[str]:
 
 
 def new_staging(output: Path) -> Path:
+    """A new, empty staging folder beside output/, with the mode the umask gives every folder (a first build's
+    staging folder becomes output/ itself; tempfile's would be private to its owner)."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     _made_folders.clear()
-    return Path(tempfile.mkdtemp(prefix=_staging_prefix(output), dir=output.parent))
+    while True:
+        staging = output.parent / f"{_staging_prefix(output)}{secrets.token_hex(6)}"
+        try:
+            staging.mkdir()
+            return staging
+        except FileExistsError:
+            continue
 
 
 def _staging_prefix(output: Path) -> str:
@@ -269,10 +277,12 @@ def _is_empty(folder: Path) -> bool:
 
 def write_file_atomically(path: Path, data: bytes) -> None:
     """Replace a file whole or not at all: a full disk or a kill never leaves it truncated or empty."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temporary = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    # Made as any new file is (the umask decides its mode); a file replaced keeps the mode it had.
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        # mkstemp makes the file private; an article keeps the mode it had, a new one gets the usual 0644.
-        os.fchmod(handle, path.stat().st_mode & 0o7777 if path.exists() else 0o644)
+        if path.exists():
+            os.fchmod(handle, path.stat().st_mode & 0o7777)
         with os.fdopen(handle, "wb") as file:
             file.write(data)
             file.flush()

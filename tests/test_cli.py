@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import random
+import re
+import shlex
 import shutil
+import signal
+import stat
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import pytest
 from conftest import FIXTURES, ROOT, SAMPLE_SITE, run_cli
 from test_content import BAD_FILES
 
@@ -165,3 +176,130 @@ def test_no_stray_files_are_left_beside_the_output(fixture_site):
     run_cli("--site", str(fixture_site))
     assert not [p.name for p in fixture_site.iterdir() if p.name.startswith(".output")]
     assert ROOT.joinpath("build.py").is_file()
+
+
+# Ctrl-C, bad ports, folder modes, help: the command line's manners.
+
+def many_articles(site: Path, count: int) -> None:
+    """A site of `count` generated articles over two months, in one topic, each a few paragraphs long."""
+    (site / "content").mkdir(parents=True, exist_ok=True)
+    (site / "site.toml").write_text('title = "Many"\n[[topics]]\nid = "trade"\nname = "Trade"\n')
+    words = "port ship cargo tariff harbour crane union wage deal talks berth quay freight".split()
+    for number in range(count):
+        sentences = [" ".join(words[(number + i + j) % len(words)] for j in range(60)) for i in range(5)]
+        paragraphs = "\n\n".join(sentence.capitalize() + "." for sentence in sentences)
+        day = f"2025-{1 + number % 2:02d}-{1 + number % 28:02d}"
+        (site / "content" / f"story-{number:04d}.md").write_text(
+            f"---\ntitle: Story {number} of the harbour\ndate: {day}\ntopics: [trade]\n"
+            f"tags: [t{number % 40}]\n---\n{paragraphs}\n")
+
+
+def interrupted(command: list[str], after: float, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """The command run as a terminal runs it, sent Ctrl-C (SIGINT to its process group) after a while."""
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), *command], cwd=cwd, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    time.sleep(after)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    time.sleep(0.2)
+    with pytest.raises(ProcessLookupError):  # no worker is left behind
+        os.killpg(process.pid, 0)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def assert_one_interrupted_line(result: subprocess.CompletedProcess) -> None:
+    assert "Traceback" not in result.stderr and "Error" not in result.stderr, result.stderr
+    if result.returncode == 0:
+        return  # it had finished before Ctrl-C came
+    assert result.returncode == 130, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("interrupted: "), result.stderr
+
+
+def test_ctrl_c_during_a_build_leaves_the_old_site_or_the_new_one_whole(tmp_path):
+    site, output = tmp_path / "site", tmp_path / "site" / "output"
+    many_articles(site, 1200)
+    assert run_cli("--site", str(site)).returncode == 0
+    old = snapshot(output)
+    saved = tmp_path / "old-output"
+    shutil.copytree(output, saved)
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text().replace('title = "Many"', 'title = "Many more"'))  # every page changes
+    assert run_cli("--site", str(site), "--output", str(tmp_path / "new")).returncode == 0
+    new = snapshot(tmp_path / "new")
+    assert new != old
+    outcomes = set()
+    for after in (0.3, 0.7, 1.1, 1.6, 2.2, 3.0, 4.0):
+        shutil.rmtree(output)
+        shutil.copytree(saved, output)
+        result = interrupted(["--site", str(site)], after)
+        assert_one_interrupted_line(result)
+        now = snapshot(output)
+        assert now in (old, new), f"Ctrl-C after {after} s left a mixed output"
+        assert [p.name for p in site.iterdir() if p.name.startswith(".output-")] == []
+        outcomes.add((result.returncode, "new" if now == new else "old"))
+    assert (130, "old") in outcomes, outcomes  # the test did stop builds half-way
+
+
+def test_ctrl_c_during_an_ingest_leaves_every_written_file_whole(tmp_path):
+    site = tmp_path / "site"
+    assert run_cli("init", str(site)).returncode == 0
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    rng = random.Random(7)
+    vocabulary = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 9)))
+                  for _ in range(3000)]
+    for number in range(400):
+        sentences = [" ".join(rng.choices(vocabulary, k=70)).capitalize() for _ in range(6)]
+        paragraphs = "".join(f"<p>{sentence}.</p>" for sentence in sentences)
+        (pages / f"page-{number:03d}.html").write_text(
+            f"<html><head><title>Story {number} {rng.choice(vocabulary)}</title></head><body><article>"
+            f"<h1>Story {number} {rng.choice(vocabulary)}</h1>{paragraphs}</article></body></html>")
+    for after in (1.5, 4.0):
+        result = interrupted(["ingest", "--site", str(site), "--date", "2025-06-12", str(pages)], after)
+        assert_one_interrupted_line(result)
+        assert result.returncode == 130
+        for path in (site / "content").iterdir():
+            text = path.read_text()
+            assert text.startswith("---\n") and text.count("\n---\n") >= 1 and text.endswith("\n"), path
+        assert [p for p in (site / "content").iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize("port", ["99999", "-5", "65536", "eighty"])
+def test_a_port_that_is_not_one_is_one_line(port):
+    result = run_cli("serve", "--port", port)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "is not a port" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_output_folders_and_files_take_the_umask_as_every_other(tmp_path):
+    site = tmp_path / "site"
+    assert run_cli("init", str(site)).returncode == 0
+    raw = next((FIXTURES / "sample" / "raw").glob("*.txt"))
+    for umask in (0o022, 0o027):
+        shutil.rmtree(site / "output", ignore_errors=True)
+        newsdigest = f"{shlex.quote(sys.executable)} {ROOT / 'build.py'}"
+        command = f"umask {umask:03o} && {newsdigest} --site {site} && {newsdigest} ingest --site {site} " \
+                  f"--force {raw}"
+        assert subprocess.run(command, shell=True, capture_output=True, timeout=120).returncode == 0
+        folders = [site / "output", site / "output" / "articles"]
+        assert {stat.S_IMODE(p.stat().st_mode) for p in folders} == {0o777 & ~umask}
+        assert stat.S_IMODE((site / "output" / "index.html").stat().st_mode) == 0o666 & ~umask
+        ingested = [p for p in (site / "content").iterdir() if p.name != "example-article.md"]
+        # Made under the first umask; replaced (--force) under the second, it keeps the mode it had.
+        assert ingested and {stat.S_IMODE(p.stat().st_mode) for p in ingested} == {0o666 & ~0o022}
+
+
+def test_each_command_s_help_starts_with_what_it_does_and_the_readme_lists_every_option():
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("## Command line", 1)[1].split("```")[1]
+    for command in ("build", "init", "ingest", "fetch", "retag", "pack", "serve"):
+        result = run_cli(command, "--help")
+        assert result.returncode == 0
+        first = result.stdout.splitlines()[0]
+        assert first[0].isupper() and first.endswith(".") and not first.startswith("usage"), first
+        assert f"build.py {command}" in block or command == "build"
+        options = set(re.findall(r"(--[a-z-]+)", result.stdout)) - {"--help"}
+        assert options <= set(re.findall(r"(--[a-z-]+)", block)), (command, options)
