@@ -192,7 +192,6 @@ def test_fetch_then_build_holds_every_fetchable_article_once_and_survives_every_
         assert said in line, (fault, report)
     for bad, said in {
         "/broken-feed.xml": "not a feed",
-        "/empty-feed.xml": "lists no articles",
         "ftp://example.org/feed": "not an http(s) URL",
         "podcast": "kind 'podcast'",
     }.items():
@@ -378,3 +377,111 @@ def test_a_site_without_sources_is_told_how_to_add_one(tmp_path):
     result = fetch(site)
     assert result.returncode == 0 and "No [[sources]] in site.toml" in result.stdout
     assert not (site / ".newsdigest-cache").exists()
+
+
+# The report says what happened, truly: a quiet source is an ordinary line; a dry run reports the real run.
+
+def feed_reply(body: str, media: str = "application/rss+xml", encoding: str = "utf-8") -> Reply:
+    return Reply(body=body.encode(encoding), headers={"Content-Type": media})
+
+
+EMPTY_SOURCES = {
+    "/empty.xml": feed_reply(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet</title>'
+        "<link>https://example.org/</link><description>d</description></channel></rss>"
+    ),
+    "/empty-atom.xml": feed_reply(
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        "<title>Quiet</title><id>urn:x</id><updated>2025-01-01T00:00:00Z</updated></feed>",
+        "application/atom+xml",
+    ),
+    "/empty.json": feed_reply(
+        '{"version": "https://jsonfeed.org/version/1.1", "title": "Quiet", "items": []}',
+        "application/feed+json",
+    ),
+    "/empty-sitemap.xml": feed_reply(
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>',
+        "application/xml",
+    ),
+    "/empty-links.txt": feed_reply("", "text/plain"),
+}
+
+
+def source_lines(report: str) -> list[str]:
+    return [line for line in report.splitlines() if " source " in line]
+
+
+def test_quiet_link_less_mislabelled_and_shared_sources_are_reported_truly(tmp_path):
+    with NewsSite() as news:
+        news.serve(f"/news/{A}.html", html(REAL_PAGES[A]))
+        news.serve(f"/news/{B}.html", html(REAL_PAGES[B]))
+        for path, reply in EMPTY_SOURCES.items():
+            news.serve(path, reply)
+        news.serve(
+            "/linkless.xml",
+            feed_reply(
+                '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+                + "".join(
+                    f"<item><title>Headline {n}</title><description>d</description></item>" for n in range(3)
+                )
+                + "</channel></rss>"
+            ),
+        )
+        # Declared UTF-8, written in Windows-1252, and served as a web page: feedparser reads it all the same.
+        news.serve("/mislabelled.xml", feed_reply(
+            f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Café news</title>'
+            f"<item><title>Caf\u00e9 owners protest</title><link>{news.url}/news/{A}.html</link></item>"
+            "</channel></rss>", "text/html", "cp1252"))
+        shared = [f"/shared-{n}.xml" for n in range(6)]
+        for path in shared:
+            news.serve(path, rss([(f"{news.url}/news/{B}.html", "The same story", None)]))
+        paths = [*EMPTY_SOURCES, "/linkless.xml", "/mislabelled.xml", *shared]
+        site = make_site(tmp_path / "site", "".join(source(news.url + path) for path in paths))
+        dry = fetch(site, "--dry-run")
+        assert not news.requests(f"/news/{A}.html") and not news.requests(f"/news/{B}.html")
+        real = fetch(site)
+    assert dry.returncode == 0 and real.returncode == 0, dry.stderr + real.stderr
+    assert "failed" not in dry.stdout + dry.stderr + real.stdout + real.stderr
+    # The dry run lists each page once and counts as the real run does, line for line.
+    assert source_lines(dry.stdout) == source_lines(real.stdout)
+    would = sorted(line.split()[2] for line in dry.stdout.splitlines() if line.startswith("would read"))
+    assert would == sorted([f"{news.url}/news/{A}.html", f"{news.url}/news/{B}.html"])
+    lines = {line.split()[2].rstrip(":").replace(news.url, ""): line for line in source_lines(real.stdout)}
+    for path in EMPTY_SOURCES:
+        assert lines[path].startswith("read ") and lines[path].endswith(", 0 new, 0 seen before"), lines[path]
+    assert lines["/linkless.xml"].endswith("0 new, 0 seen before, 3 items without a link left out")
+    assert lines["/mislabelled.xml"].endswith("feed, 1 new, 0 seen before")
+    assert lines["/shared-0.xml"].endswith("1 new, 0 seen before")
+    assert all(lines[path].endswith("0 new, 1 seen before") for path in shared[1:])
+    assert len([line for line in real.stdout.splitlines() if line.startswith("written")]) == 2
+    assert len(articles(site)) == 2
+
+
+def test_a_limit_takes_the_newest_items_of_a_feed_listed_oldest_first(tmp_path):
+    with NewsSite() as news:
+        for key in KEYS:
+            news.serve(f"/news/{key}.html", html(REAL_PAGES[key]))
+        oldest_first = [
+            (f"{news.url}/news/{key}.html", key, day(f"2025-03-0{n + 1}")) for n, key in enumerate(KEYS)
+        ]
+        news.serve("/feed.xml", rss(oldest_first))
+        site = make_site(tmp_path / "site", source(news.url + "/feed.xml", limit=2))
+        result = fetch(site)
+        read = [r.path for r in news.log if r.path.startswith("/news/")]
+    assert result.returncode == 0, result.stderr
+    assert sorted(read) == sorted(f"/news/{key}.html" for key in KEYS[-2:])
+
+
+@pytest.mark.parametrize("build", [False, True])
+def test_a_failed_line_means_exit_status_one_even_when_the_page_is_given_up(tmp_path, build):
+    with NewsSite() as news:
+        news.serve("/gone", Reply(410, b"gone", {"Content-Type": "text/html"}))
+        news.serve(f"/news/{A}.html", html(REAL_PAGES[A]))
+        news.serve(
+            "/feed.xml", rss([(f"{news.url}/gone", "G", None), (f"{news.url}/news/{A}.html", "A", None)])
+        )
+        site = make_site(tmp_path / "site", source(news.url + "/feed.xml"))
+        result = fetch(site, *(["--build", "--quiet"] if build else []))
+    assert "given up" in result.stderr and result.stderr.startswith("failed")
+    assert result.returncode == 1
+    assert ("Built 1 articles" in result.stdout) == build

@@ -18,7 +18,7 @@ from ..ingest.command import IngestOptions, ingest_inputs
 from ..ingest.library import Library, canonical_url
 from ..ingest.rawinput import Origin, RawInput, decode
 from .http import FetchError, PoliteClient, Response
-from .listing import Item, Listing, feed_link, kind_of, read_listing
+from .listing import Item, Listing, feed_link, kind_of, newest_first, read_listing
 from .state import FetchState, Pending
 
 STATE_FILE = "fetch.sqlite"
@@ -73,16 +73,17 @@ def fetch(config: Config, options: FetchOptions, say: Say) -> FetchSummary:
     library = Library.load(config, options.dry_run)
     try:
         new_items = _read_sources(plan, client, state, library, options, summary, say)
-        if options.dry_run:
-            for item in new_items:
-                say(f"{'would read':<11} {item.url}" + (f" ({item.title})" if item.title else ""), False)
-            return summary
+        # Pages listed by earlier runs and not yet read (or to be tried again) come first, as they are read.
         pending = []
         for page in state.to_read():
-            if library.knows_url(page.url):  # ingested by hand since it was listed
-                state.done(page.url, "already in content/")
-            else:
+            if not library.knows_url(page.url):
                 pending.append(page)
+            elif not options.dry_run:  # ingested by hand since it was listed
+                state.done(page.url, "already in content/")
+        if options.dry_run:
+            for page in [*pending, *new_items]:
+                say(f"{'would read':<11} {page.url}" + (f" ({page.title})" if page.title else ""), False)
+            return summary
         for start in range(0, len(pending), BATCH):
             _read_and_ingest(pending[start:start + BATCH], plan, client, state, config, library, summary, say)
     finally:
@@ -101,6 +102,7 @@ class SourceRead:
     items: tuple[Item, ...] = ()
     etag: str = ""
     last_modified: str = ""
+    unlinked: int = 0
 
 
 def _read_sources(plan: FetchPlan, client: PoliteClient, state: FetchState, library: Library,
@@ -116,28 +118,36 @@ def _read_sources(plan: FetchPlan, client: PoliteClient, state: FetchState, libr
     reads = by_host(usable, lambda source: source.url, plan.settings.hosts,
                     lambda source: _read_source(source, client, validators[source.url]))
     new_items: list[Item] = []
+    # This run's new pages, whatever source named them: a page two sources name is new once (the state
+    # remembers them too, but a dry run writes no state and must count as the real run does).
+    listed: set[str] = set()
     for source, read in zip(usable, reads):
         detail = read.detail
         if read.status == "read":
             wanted = _wanted(read.items, source)
             new, seen = [], 0
             for item in wanted:
-                if library.knows_url(item.url) or state.known(item.url) or any(item.url == n.url
-                                                                                for n in new):
+                if item.url in listed or library.knows_url(item.url) or state.known(item.url):
                     seen += 1
                 elif len(new) < source.limit:
                     new.append(item)
+                    listed.add(item.url)
             left = len(wanted) - seen - len(new)
             if not options.dry_run:
                 # Items left for the next run must be listed again then: no validator may hide them.
                 state.list_new(source.url, new, "" if left else read.etag, "" if left else read.last_modified)
             more = f", {left} more left for the next run (limit {source.limit})" if left else ""
-            detail = f"{read.detail}, {len(new)} new, {seen} seen before{more}"
+            unlinked = f", {_items(read.unlinked)} without a link left out" if read.unlinked else ""
+            detail = f"{read.detail}, {len(new)} new, {seen} seen before{more}{unlinked}"
             new_items += new
         summary.sources[read.status] += 1
         where = _line(source) if read.status == "failed" else ""
         say(f"{read.status:<11} source {source.url}{where}: {detail}", read.status == "failed")
     return new_items
+
+
+def _items(count: int) -> str:
+    return f"{count} item" if count == 1 else f"{count} items"
 
 
 def _line(source: Source) -> str:
@@ -156,7 +166,7 @@ def _read_source(source: Source, client: PoliteClient, validators: dict[str, str
     except SiteError as error:
         return SourceRead("failed", f"{error.problem} -- {error.hint}")
     return SourceRead("read", kind, listing.items, response.headers.get("etag", ""),
-                      response.headers.get("last-modified", ""))
+                      response.headers.get("last-modified", ""), listing.unlinked)
 
 
 def _listing(client: PoliteClient, response: Response, source: Source) -> tuple[Listing, str]:
@@ -169,10 +179,11 @@ def _listing(client: PoliteClient, response: Response, source: Source) -> tuple[
     listing = read_listing(response, kind, source.url)
     if not listing.sitemaps:
         return listing, listing.kind
-    items: list[Item] = []
-    for url in listing.sitemaps[:SITEMAPS_PER_INDEX]:
-        items += read_listing(client.get(url), "sitemap", url).items
-    return Listing("sitemap", tuple(items)), f"sitemap index of {len(listing.sitemaps)}"
+    newest = listing.sitemaps[:SITEMAPS_PER_INDEX]
+    sitemaps = [read_listing(client.get(url), "sitemap", url) for url in newest]
+    items = newest_first(item for sitemap in sitemaps for item in sitemap.items)
+    unlinked = sum(sitemap.unlinked for sitemap in sitemaps)
+    return Listing("sitemap", items, unlinked=unlinked), f"sitemap index of {len(listing.sitemaps)}"
 
 
 def _wanted(items: Iterable[Item], source: Source) -> list[Item]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from urllib.parse import urljoin
@@ -21,6 +22,7 @@ _SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 _NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 _FEED_LINK = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/json")
+_UNDATED = datetime.min.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -32,11 +34,13 @@ class Item:
 
 @dataclass(frozen=True)
 class Listing:
-    """A source's items, newest first where the source says; a sitemap index gives the sitemaps it names."""
+    """A source's items, the newest first where it dates them (else in its own order); a sitemap index gives
+    the sitemaps it names. `unlinked` counts the entries it lists without an address that can be fetched."""
 
     kind: str
     items: tuple[Item, ...] = ()
     sitemaps: tuple[str, ...] = ()
+    unlinked: int = 0
 
 
 def read_listing(response: Response, kind: str, name: str) -> Listing:
@@ -50,15 +54,16 @@ def read_listing(response: Response, kind: str, name: str) -> Listing:
         )
     readers = {"feed": _feed_items, "sitemap": _sitemap_items, "links": _link_items}
     listing = readers[kind](response, name)
-    # Only what can be fetched: no mailto:, javascript: or other schemes a feed may carry.
-    listing = Listing(
-        listing.kind,
-        tuple(item for item in listing.items if _fetchable(item.url)),
-        tuple(url for url in listing.sitemaps if _fetchable(url)),
-    )
-    if not listing.items and not listing.sitemaps:
-        raise SiteError(name, f"the {kind} lists no articles", "check the address in a browser")
-    return listing
+    # Only what can be fetched: no mailto:, javascript: or other schemes a feed may carry. A source that lists
+    # nothing today is a quiet source, not a failure.
+    items = newest_first(item for item in listing.items if _fetchable(item.url))
+    return Listing(listing.kind, items, tuple(url for url in listing.sitemaps if _fetchable(url)),
+                   listing.unlinked + len(listing.items) - len(items))
+
+
+def newest_first(items: Iterable[Item]) -> tuple[Item, ...]:
+    """The items the newest first; those without a date after the dated, in the order the source gave."""
+    return tuple(sorted(items, key=lambda item: item.listed or _UNDATED, reverse=True))
 
 
 def _fetchable(url: str) -> bool:
@@ -66,15 +71,20 @@ def _fetchable(url: str) -> bool:
 
 
 def kind_of(response: Response) -> str:
-    """feed, sitemap or links; html for a web page (whose feed, if it names one, is found by feed_link)."""
+    """feed, sitemap or links; html for a web page (whose feed, if it names one, is found by feed_link).
+
+    What the bytes are wins over what the server calls them: many servers label their feeds text/html or
+    text/plain."""
     start = response.body[:2048].lstrip()[:512].lower()
     media = response.media_type
     if media in ("application/feed+json", "application/json") or start.startswith(b"{"):
         return "feed"
-    if start.startswith((b"<!doctype html", b"<html")) or media in ("text/html", "application/xhtml+xml"):
-        return "html"
     if b"<urlset" in start or b"<sitemapindex" in start:
         return "sitemap"
+    if any(root in start for root in (b"<rss", b"<feed", b"<rdf:rdf", b"<channel")):
+        return "feed"
+    if start.startswith((b"<!doctype html", b"<html")) or media in ("text/html", "application/xhtml+xml"):
+        return "html"
     if start.startswith(b"<") or "xml" in media:
         return "feed"
     return "links"
@@ -96,7 +106,7 @@ def feed_link(response: Response) -> str:
 
 def _feed_items(response: Response, name: str) -> Listing:
     if response.body.lstrip()[:1] == b"{":
-        return Listing("feed", _json_feed_items(response, name))
+        return _json_feed_items(response, name)
     try:
         parsed = feedparser.parse(
             response.body,
@@ -125,25 +135,31 @@ def _feed_items(response: Response, name: str) -> Listing:
                     _entry_moment(entry),
                 )
             )
-    if not items and (parsed.get("bozo") or not parsed.get("version")):
-        problem = f": {parsed.get('bozo_exception')}" if parsed.get("bozo") else ""
+    # feedparser reads feeds that are not quite right and says so in `bozo`: a charset declared wrongly or a
+    # media type not XML's it takes in its stride (ThingsNobodyCaresAboutButMe); XML that breaks off it reads
+    # as far as it can. Refused: what gives no item with a link, and either broken XML or no feed at all.
+    complaint = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    broken = complaint is not None and not isinstance(complaint, feedparser.ThingsNobodyCaresAboutButMe)
+    if not items and (broken or not (parsed.entries or parsed.get("version"))):
+        problem = f": {complaint}" if complaint else ""
         raise SiteError(
             name,
             f"this is not a feed that can be read{problem}",
             "check the address in a browser; it should show RSS or Atom XML",
         )
-    return Listing("feed", tuple(items))
+    return Listing("feed", tuple(items), unlinked=len(parsed.entries) - len(items))
 
 
 def _entry_moment(entry: dict) -> datetime | None:
-    moment = entry.get("published_parsed") or entry.get("updated_parsed")
+    # `in` before reading updated_parsed: feedparser maps a missing one to published_parsed, with a warning.
+    moment = entry.get("published_parsed") or (entry["updated_parsed"] if "updated_parsed" in entry else None)
     try:
         return datetime(*moment[:6], tzinfo=UTC) if moment else None
     except (TypeError, ValueError):
         return None
 
 
-def _json_feed_items(response: Response, name: str) -> tuple[Item, ...]:
+def _json_feed_items(response: Response, name: str) -> Listing:
     try:
         feed = json.loads(response.body)
     except (ValueError, UnicodeDecodeError) as error:
@@ -164,7 +180,7 @@ def _json_feed_items(response: Response, name: str) -> tuple[Item, ...]:
                     listed_moment(entry.get("date_published")),
                 )
             )
-    return tuple(items)
+    return Listing("feed", tuple(items), unlinked=len(feed["items"]) - len(items))
 
 
 def _sitemap_items(response: Response, name: str) -> Listing:
@@ -178,7 +194,7 @@ def _sitemap_items(response: Response, name: str) -> Listing:
             for s in root.iter(f"{_SITEMAP}sitemap")
         ]
         # The newest sitemaps first: that is where new articles are.
-        entries.sort(key=lambda entry: entry[1] or datetime.min.replace(tzinfo=UTC), reverse=True)
+        entries.sort(key=lambda entry: entry[1] or _UNDATED, reverse=True)
         return Listing("sitemap", sitemaps=tuple(urljoin(response.url, loc) for loc, _ in entries if loc))
     items = []
     for url in root.iter(f"{_SITEMAP}url"):
@@ -189,7 +205,6 @@ def _sitemap_items(response: Response, name: str) -> Listing:
         )
         if loc:
             items.append(Item(urljoin(response.url, loc), " ".join(title.split()), listed))
-    items.sort(key=lambda item: item.listed or datetime.min.replace(tzinfo=UTC), reverse=True)
     return Listing("sitemap", tuple(items))
 
 
@@ -199,6 +214,9 @@ def _link_items(response: Response, name: str) -> Listing:
     except LookupError:
         text = response.body.decode("utf-8", "replace")
     urls = [line.strip() for line in text.splitlines() if re.match(r"^\s*https?://\S+\s*$", line)]
+    if not urls and text.strip():
+        raise SiteError(name, "this text holds no line that is an https:// address",
+                        "give the address of a feed, a sitemap or a text file of links, one a line")
     return Listing("links", tuple(Item(url) for url in urls))
 
 
