@@ -44,6 +44,9 @@ MAX_TAGS = 100
 # Front matter nested deeper than this is refused before YAML composes it (see _check_nesting).
 MAX_YAML_DEPTH = 100
 NESTING_HINT = "nest its lists and maps less deep"
+_YAML_QUOTED = re.compile(r"'[^']*'|\"(?:\\.|[^\"\\])*\"")
+_YAML_ITEM_MARKS = re.compile(r"(?:[-?](?: +|$))*")
+_YAML_BRACKETS = re.compile(r"[\[\]{}]")
 # Front matter newsdigest does not know is given to templates as it is: these bound how deep and how large.
 MAX_EXTRA_DEPTH = 20
 MAX_EXTRA_VALUES = 10_000
@@ -68,31 +71,46 @@ def yaml_handler() -> Any:
 
     class FastYAMLHandler(frontmatter.YAMLHandler):
         def load(self, fm: str, **kwargs: Any) -> Any:
-            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-            _check_nesting(fm, loader)
-            return yaml.load(fm, Loader=loader)
+            _check_nesting(fm)
+            return yaml.load(fm, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
     return FastYAMLHandler()
 
 
-def _check_nesting(fm: str, loader: Any) -> None:
-    """Refuse front matter nested deeper than MAX_YAML_DEPTH as a YAML error: libyaml composes nodes by
-    recursion in C, and nesting a hundred thousand levels deep overflows its stack and kills the process."""
+def _check_nesting(fm: str) -> None:
+    """Refuse front matter nested deeper than MAX_YAML_DEPTH as a YAML error, measured on the text before YAML
+    reads it: libyaml composes nodes by recursion in C (nesting a hundred thousand levels deep overflowed its
+    stack and killed the process), and PyYAML's own limits differ from release to release.
+
+    A level is a line indented deeper than the one that holds it, an item's '- ' or '? ' mark, or a '[' or
+    '{' left open outside quotes: YAML nests no deeper than these count. fm's line 0 ends the '---' line."""
     import yaml
 
     # Each level opens with a bracket, a dash, a question mark or a new line: text with fewer of them
     # than the limit cannot reach it, and needs no scan (nearly all front matter).
     if sum(fm.count(mark) for mark in "[{-?\n") < MAX_YAML_DEPTH:
         return
-    opening = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken, yaml.BlockSequenceStartToken,
-               yaml.BlockMappingStartToken)
-    closing = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken, yaml.BlockEndToken)
-    depth = 0
-    for token in yaml.scan(fm, Loader=loader):
-        depth += isinstance(token, opening) - isinstance(token, closing)
-        if depth > MAX_YAML_DEPTH:
+    indents: list[int] = []
+    flow = 0
+    for number, line in enumerate(fm.split("\n")):
+        text = _YAML_QUOTED.sub("", line).split(" #", 1)[0]
+        items = 0
+        if not flow:  # a line inside an open bracket holds no block structure
+            body = text.lstrip(" ")
+            if not body or body.startswith("#"):
+                continue
+            indent = len(text) - len(body)
+            while indents and indents[-1] >= indent:
+                indents.pop()
+            indents.append(indent)
+            items = len(_YAML_ITEM_MARKS.match(body).group().split())
+        deepest = flow
+        for bracket in _YAML_BRACKETS.findall(text):
+            flow = flow + 1 if bracket in "[{" else max(0, flow - 1)
+            deepest = max(deepest, flow)
+        if len(indents) + items + deepest > MAX_YAML_DEPTH:
             raise yaml.MarkedYAMLError(problem=f"nested more than {MAX_YAML_DEPTH} levels deep",
-                                       problem_mark=token.start_mark,
+                                       problem_mark=yaml.Mark("<front matter>", 0, number, 0, None, None),
                                        note=NESTING_HINT)
 
 
