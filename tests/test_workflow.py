@@ -124,14 +124,16 @@ def test_the_tests_run_on_each_python_from_the_lock_and_weekly_on_the_newest_rel
     workflow = yaml.safe_load(TESTS_WORKFLOW.read_text())
     triggers = workflow[True]
     assert {"push", "pull_request", "workflow_dispatch", "schedule"} <= set(triggers)
-    locked, newest = workflow["jobs"]["locked"], workflow["jobs"]["newest"]
+    locked, releases = workflow["jobs"]["locked"], workflow["jobs"]["releases"]
     assert locked["strategy"]["matrix"]["python"] == ["3.11", "3.12", "3.13"]
-    for job in (locked, newest):
+    for job in (locked, releases):
         assert job["container"] == "python:${{ matrix.python }}-bookworm"
         assert job["steps"][-1]["run"] == "bash .ci/run"
     assert "NEWSDIGEST_PACKAGES" not in locked["steps"][-1].get("env", {})
-    assert newest["steps"][-1]["env"] == {"NEWSDIGEST_PACKAGES": "newest"}
-    assert "schedule" in newest["if"] and "schedule" not in locked["if"]
+    assert releases["steps"][-1]["env"] == {"NEWSDIGEST_PACKAGES": "${{ matrix.packages }}"}
+    assert {(run["python"], run["packages"]) for run in releases["strategy"]["matrix"]["include"]} == {
+        ("3.11", "newest"), ("3.13", "newest"), ("3.11", "lowest")}
+    assert "schedule" in releases["if"] and "schedule" not in locked["if"]
     assert workflow["permissions"] == {"contents": "read"}
 
 

@@ -47,6 +47,12 @@ _SKIPPED = {"script", "style", "noscript", "template", "head", "title", "meta", 
 _WORD = re.compile(r"\w+")
 
 
+def _date_parameters() -> dict[str, object]:
+    """htmldate's parameters, with the latest date it accepts given as trafilatura's defaults give it (today,
+    here): trafilatura 2.0.0 reads it from the parameters without a default."""
+    return {**DATE_PARAMETERS, "max_date": datetime.now().astimezone().strftime("%Y-%m-%d")}
+
+
 def _extract(html: bytes | str, precision: bool):
     return trafilatura.bare_extraction(
         html,
@@ -57,7 +63,7 @@ def _extract(html: bytes | str, precision: bool):
         deduplicate=False,
         fast=True,
         with_metadata=True,
-        date_extraction_params=DATE_PARAMETERS,
+        date_extraction_params=_date_parameters(),
     )
 
 
