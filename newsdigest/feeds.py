@@ -63,7 +63,7 @@ def render_feed(feed: Feed, fmt: str, site: Site, body_of: Callable[[Article], s
 
     generator = FeedGenerator()
     generator.id(urls.absolute(config.base_url, urls.listing_path(feed.folder)))
-    generator.title(feed.title)
+    generator.title(_rss_text(feed.title) if fmt == "rss" else feed.title)
     generator.description(feed.description)
     # feedgen gives RSS the last link set, so the page's link comes after the feed's own.
     generator.link(href=urls.absolute(config.base_url, urls.feed_path(feed.folder, fmt)), rel="self")
@@ -127,7 +127,7 @@ def _entry(article: Article, body: str, base_url: str, topic_names: tuple[str, .
     entry = FeedEntry()
     entry.id(article.guid)
     entry.guid(article.guid, permalink=False)
-    entry.title(article.title)
+    entry.title(_rss_text(article.title) if fmt == "rss" else article.title)
     link = urls.absolute(base_url, urls.article_path(article.slug))
     entry.link(href=link, rel="alternate")
     entry.published(article.date)
@@ -143,6 +143,13 @@ def _entry(article: Article, body: str, base_url: str, topic_names: tuple[str, .
         # In one call: feedgen re-maps every category it holds on each call, quadratic in an article's tags.
         entry.category([{"term": name} for name in names])
     return entry
+
+
+def _rss_text(text: str) -> str:
+    """Plain text for an RSS title, which readers read as HTML (RSS cannot say otherwise, as Atom's
+    type="text" does): its '&', '<' and '>' as character references, as WordPress writes titles, so that
+    they show as written and never become markup."""
+    return html.escape(text, quote=False)
 
 
 def item_html(article: Article, body: str, link: str) -> str:

@@ -17,6 +17,7 @@ from .config import Config
 from .content import Article, parse_article, prepare_parsers, relative_name, unique_articles
 from .errors import SiteError
 from .fingerprint import digest
+from .inputs import input_roots, leads_outside, link_out
 from .parallel import alongside, run_indexed
 
 # Parsing an article costs a few milliseconds, so even a few dozen are worth spreading over the cores.
@@ -46,10 +47,12 @@ def scan_content(config: Config) -> tuple[list[ContentFile], list[SiteError]]:
     """Every content file with its size and time, in the order of their paths compared part by part (run
     before every build and by ingest), and a warning for each .md entry that is not a readable regular file.
 
-    Hidden files are skipped, as other generators do: editors keep their lock and swap files there.
+    Hidden files are skipped, as other generators do: editors keep their lock and swap files there. A link
+    that leads out of the site is not read (see inputs.py).
     """
     root = config.path("content")
     prefix = relative_name(root, config.root)
+    roots = input_roots(config)
     found, skipped = [], []
     folders = [(str(root), prefix)] if root.is_dir() else []
     while folders:
@@ -66,7 +69,12 @@ def scan_content(config: Config) -> tuple[list[ContentFile], list[SiteError]]:
             if entry.is_dir(follow_symlinks=False):
                 folders.append((entry.path, relative))
                 continue
-            if not entry.name.endswith(".md"):
+            linked = entry.is_symlink()
+            if not entry.name.endswith(".md") and not (linked and entry.is_dir()):
+                continue
+            target = leads_outside(entry.path, roots) if linked else ""
+            if target:
+                skipped.append(link_out(relative, target))
                 continue
             try:
                 status = entry.stat()

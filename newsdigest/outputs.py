@@ -14,9 +14,11 @@ from jinja2 import Environment
 from . import urls
 from .cache import GroupOutline
 from .config import Config
-from .content import Article
+from .content import Article, relative_name
+from .errors import SiteError
 from .feeds import render_feed, render_json_feed, render_opml, site_feeds
 from .fingerprint import Fingerprints, digest
+from .inputs import files_inside
 from .pages import Page, PageGroup, site_page_groups
 from .render import render_page
 from .search import WORD_PIECES, BlockIndex, doc_pieces, render_doc_piece, word_blocks, word_piece_path
@@ -51,19 +53,24 @@ class StaticFile:
     sha: str
 
 
-def static_files(static_dirs: list[Path]) -> dict[str, StaticFile]:
+def static_files(static_dirs: list[Path], roots: tuple[str, ...], site_root: Path
+                 ) -> tuple[dict[str, StaticFile], list[SiteError]]:
     """The files of static/ by their output path, each with a hash of its bytes (a few small files: hashing
     them is cheaper than doubting their times); a site's own file wins over the default of the same name.
     The default stylesheet, search script and icon ship in the package's static/; a site's static/ adds to
-    them or replaces one by name."""
-    files: dict[str, StaticFile] = {}
+    them or replaces one by name. Links that lead out of the site are warnings, not files (inputs.py)."""
+    found: dict[str, Path] = {}
+    warnings: list[SiteError] = []
     for folder in static_dirs:
-        for path in sorted(folder.rglob("*")):
+        for item in files_inside(folder, roots, relative_name(folder, site_root)):
+            if isinstance(item, SiteError):
+                warnings.append(item)
             # Hidden files (.gitkeep, an editor's swap file) are not the site's.
-            if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts):
-                files["static/" + path.relative_to(folder).as_posix()] = StaticFile(
-                    path, hashlib.sha256(path.read_bytes()).hexdigest())
-    return files
+            elif not any(part.startswith(".") for part in item[1].split("/")):
+                found["static/" + item[1]] = Path(item[0])
+    files = {name: StaticFile(path, hashlib.sha256(path.read_bytes()).hexdigest())
+             for name, path in sorted(found.items())}
+    return files, warnings
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,12 @@ from .content import PARSER_REVISION
 from .errors import SiteError
 from .fingerprint import digest, template_digests, template_references
 from .incremental import ContentFile, load_through_cache, same_bytes_as_cached, scan_content
+from .inputs import input_roots
 from .markup import EXTENSIONS
 from .outputs import Job, LastPlan, Plan, StaticFile, config_key, file_jobs, page_plan, static_files
 from .parallel import alongside, interrupts_deferred, run_indexed
 from .presence import RACY_NS, missing_files, record_new_output
-from .render import DEFAULT_TEMPLATES, make_environment
+from .render import DEFAULT_TEMPLATES, make_environment, template_links_out
 from .site import build_site
 from .write import (
     MANIFEST,
@@ -214,8 +215,11 @@ def _build(config, options, progress, env, templates, cache, parse_key: str, own
 
 def _scan(config: Config, templates: dict[str, str], options: BuildOptions) -> Scan:
     scanned_ns = time.time_ns()
-    static = static_files([d for d in dict.fromkeys([DEFAULT_STATIC, config.path("static")]) if d.is_dir()])
+    roots = input_roots(config)
+    folders = [d for d in dict.fromkeys([DEFAULT_STATIC, config.path("static")]) if d.is_dir()]
+    static, static_skipped = static_files(folders, roots, config.root)
     files, skipped = scan_content(config)
+    skipped = sorted(skipped + static_skipped + template_links_out(config, roots), key=lambda e: str(e.path))
     return Scan(
         files, skipped, static, inputs_signature(config, templates, static, options, files), scanned_ns
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from jinja2 import (
     FileSystemLoader,
     StrictUndefined,
     TemplateError,
+    TemplateNotFound,
     pass_context,
     select_autoescape,
 )
@@ -21,9 +23,10 @@ from markupsafe import Markup
 
 from . import urls
 from .config import Config
-from .content import Article, tag_slug
+from .content import Article, relative_name, tag_slug
 from .dates import iso_moment, local_moment, long_date, month_name, reader_moment, weekday_name
 from .errors import SiteError
+from .inputs import files_inside, input_roots, leads_outside
 from .pages import Page
 from .structured import news_article
 
@@ -40,8 +43,36 @@ ROOT_MARKER = "\x00root\x00"
 ENTRY_MEMO = 12_000
 
 
+class InsideLoader(FileSystemLoader):
+    """A folder's templates, but for those that are links leading out of the site (inputs.py): to the build
+    they are not there, and the default of the same name serves."""
+
+    def __init__(self, folder: Path, roots: tuple[str, ...]) -> None:
+        super().__init__(str(folder))
+        self.roots = roots
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if leads_outside(filename, self.roots):
+            raise TemplateNotFound(template)
+        return source, filename, uptodate
+
+    def list_templates(self) -> list[str]:
+        return [name for name in super().list_templates()
+                if not leads_outside(os.path.join(self.searchpath[0], name), self.roots)]
+
+
+def template_links_out(config: Config, roots: tuple[str, ...]) -> list[SiteError]:
+    """A warning for each link in the site's templates folder that leads out of the site."""
+    folder = config.path("templates")
+    shown = relative_name(folder, config.root)
+    found = files_inside(folder, roots, shown) if folder.is_dir() else []
+    return [item for item in found if isinstance(item, SiteError)]
+
+
 def make_environment(config: Config) -> Environment:
     folders = [config.path("templates"), DEFAULT_TEMPLATES]
+    roots = input_roots(config)
     # Compiled templates kept in the cache (keyed by their source's checksum): compiling them is a tenth of
     # a second that every build, and every worker of a cold one, would pay again.
     compiled = config.path("cache") / "templates"
@@ -51,7 +82,8 @@ def make_environment(config: Config) -> Environment:
         compiled = None
     env = Environment(
         bytecode_cache=FileSystemBytecodeCache(str(compiled)) if compiled else None,
-        loader=ChoiceLoader([FileSystemLoader(str(f)) for f in dict.fromkeys(folders) if f.is_dir()]),
+        loader=ChoiceLoader([FileSystemLoader(str(f)) if f == DEFAULT_TEMPLATES else InsideLoader(f, roots)
+                             for f in dict.fromkeys(folders) if f.is_dir()]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -11,12 +11,15 @@ from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import watchfiles
 
 from . import urls
 
+# The names the preview answers to: a page of another site that points its own name at 127.0.0.1 (DNS
+# rebinding) sends that name, and is refused.
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 EVENTS = "/__newsdigest/events"
 RELOAD_SCRIPT = "/__newsdigest/reload.js"
 KEEPALIVE_SECONDS = 10
@@ -62,7 +65,8 @@ class BuildState:
 
 
 class PreviewHandler(SimpleHTTPRequestHandler):
-    """Files of output/ under the site's path, pages with the reload script, and the event stream."""
+    """Files of output/ under the site's path, pages with the reload script, and the event stream; HEAD
+    answers as GET does, without the body. Only requests for this machine's own names are answered."""
 
     def __init__(self, *args, state: BuildState, base_path: str, **kwargs):
         self.state = state
@@ -72,8 +76,16 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the standard library's name
         pass
 
+    def do_HEAD(self) -> None:
+        self.do_GET()
+
     def do_GET(self) -> None:
-        path = urlsplit(self.path).path
+        if not self.for_this_machine():
+            refusal = b"Bad Request: this preview answers only to 127.0.0.1, localhost and [::1]"
+            return self.send_bytes(refusal, "text/plain; charset=utf-8", HTTPStatus.BAD_REQUEST)
+        path = unquote(urlsplit(self.path).path)
+        if "\0" in path:
+            return self.send_bytes(b"Bad Request", "text/plain; charset=utf-8", HTTPStatus.BAD_REQUEST)
         if path == EVENTS:
             return self.send_events()
         if path == RELOAD_SCRIPT:
@@ -94,11 +106,21 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             return self.send_bytes(self.with_reload(data), "text/html; charset=utf-8")
         return self.send_bytes(data, kind)
 
+    def for_this_machine(self) -> bool:
+        """Whether the request names this machine (and the server's port), as a browser on it would."""
+        host = self.headers.get("Host")
+        if host is None:  # HTTP/1.0 without a Host: no browser, so no page of another site
+            return True
+        port = self.server.server_address[1]
+        return host.lower() in {name for local in LOCAL_HOSTS
+                                for name in (f"{local}:{port}",) + ((local,) if port == 80 else ())}
+
     def file_for(self, relative: str) -> Path | None:
         root = Path(self.directory).resolve()
         target = (root / relative.lstrip("/")).resolve()
         if target.is_dir():
-            target = target / "index.html"
+            target = (target / "index.html").resolve()
+        # Resolved, so that a link inside output/ never serves what lies outside it.
         return target if target.is_file() and target.is_relative_to(root) else None
 
     def with_reload(self, html: bytes) -> bytes:
@@ -111,13 +133,16 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        self.wfile.write(data)
+        if self.command != "HEAD":
+            self.wfile.write(data)
 
     def send_events(self) -> None:
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
+        if self.command == "HEAD":
+            return
         seen = -1
         try:
             while True:

@@ -34,8 +34,14 @@ def news_article(article: Article, page_url: str, config: Config, topic_names: d
         "isAccessibleForFree": True,
     }
     present = {key: value for key, value in data.items() if value not in ("", [], None)}
-    # Inside <script>, "</" would end the element early: JSON may write it as "<\/".
-    return Markup(json.dumps(present, ensure_ascii=False, indent=1).replace("</", "<\\/"))
+    return Markup(json_in_html(present))
+
+
+def json_in_html(value: Any) -> str:
+    """JSON to place inside an HTML element: '<', '>' and '&' written as JSON escapes, so that no text of it
+    ends the script early ('</script>'), opens a comment ('<!--') or reads as a character reference."""
+    text = json.dumps(value, ensure_ascii=False, indent=1)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 def _author(article: Article) -> list[dict[str, str]]:

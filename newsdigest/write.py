@@ -93,12 +93,8 @@ def owned_files(output: Path, clean: bool) -> list[str]:
     Those the manifest lists, or with `clean` every file but the kept ones. A folder with files but no
     manifest was not made by newsdigest, and the build refuses it rather than delete what it did not make.
     """
-    manifest = output / MANIFEST
-    if manifest.is_file():
-        text = manifest.read_text(encoding="utf-8", errors="replace")
-        # A manifest of a hundred thousand paths is checked as a whole, path by path only when that fails.
-        listed = [p for p in text.split("\n") if p and not p.startswith("#")]
-        return listed if _all_inside(text) else [p for p in listed if _stays_inside(p)]
+    if (output / MANIFEST).is_file():
+        return _manifest_paths(output / MANIFEST)
     present = files_in(output) if output.is_dir() else []
     if present and not clean:
         shown = ", ".join(present[:3]) + (", …" if len(present) > 3 else "")
@@ -108,6 +104,26 @@ def owned_files(output: Path, clean: bool) -> list[str]:
             "build into an empty or new folder, or pass --clean to empty this one (CNAME and .git are kept)",
         )
     return [p for p in present if p.split("/")[0] not in KEPT]
+
+
+def _manifest_paths(manifest: Path) -> list[str]:
+    text = manifest.read_text(encoding="utf-8", errors="replace")
+    # A manifest of a hundred thousand paths is checked as a whole, path by path only when that fails.
+    listed = [p for p in text.split("\n") if p and not p.startswith("#")]
+    return listed if _all_inside(text) else [p for p in listed if _stays_inside(p)]
+
+
+def listed_files(output: Path) -> list[str]:
+    """The files the manifest lists that are in output/ as the build wrote them: regular files, reached
+    without passing through a link, inside the folder."""
+    root = os.path.realpath(output)
+    manifest = Path(root) / MANIFEST
+    found = []
+    for relative in _manifest_paths(manifest) if manifest.is_file() else []:
+        path = os.path.join(root, relative)
+        if os.path.realpath(path) == os.path.normpath(path) and os.path.isfile(path):
+            found.append(relative)
+    return found
 
 
 def manifest_bytes(paths: Iterable[str]) -> bytes:
@@ -188,6 +204,11 @@ def commit_changes(staging: Path, output: Path, changed: list[str], stale: Itera
             staging.rename(output)
             return 0
         output.mkdir()  # removed while the build ran: its files are made again next time (presence.py)
+    try:
+        _refuse_links_on_the_way(output, changed)
+    except SiteError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     stale = [p for p in stale if _stays_inside(p)]
     _flush_staged(staging, changed)
     journal = staging / JOURNAL
@@ -196,6 +217,19 @@ def commit_changes(staging: Path, output: Path, changed: list[str], stale: Itera
         handle.flush()
         os.fsync(handle.fileno())
     return _apply_journal(staging, output)
+
+
+def _refuse_links_on_the_way(output: Path, changed: list[str]) -> None:
+    """Stop, before anything is moved, if a folder of output/ that a file goes into is a link: a build never
+    writes through one (a folder replaced by a link to another place would have that place overwritten)."""
+    root = os.path.realpath(output)
+    for folder in sorted({relative.rpartition("/")[0] for relative in changed} - {""}):
+        if os.path.realpath(os.path.join(root, folder)) != os.path.join(root, folder):
+            parts = folder.split("/")
+            link = next(Path(root, *parts[:n]) for n in range(1, len(parts) + 1)
+                        if os.path.islink(os.path.join(root, *parts[:n])))
+            raise SiteError(link, f"a link to {os.path.realpath(link)}: a build never writes through a link",
+                            "remove the link and build again: the build makes the folder itself")
 
 
 def _flush_staged(staging: Path, changed: list[str]) -> None:

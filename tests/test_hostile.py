@@ -4,6 +4,7 @@ costs stay linear, and writes are atomic and locked."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -99,6 +100,49 @@ def test_a_tampered_manifest_never_leads_outside_the_output(fixture_site, tmp_pa
     assert precious.read_text() == "keep"
 
 
+def tree(folder: Path) -> dict[str, bytes]:
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in files}
+
+
+@pytest.mark.parametrize("linked, outside", [
+    ("articles", True), ("topics", True), ("topics/trade", True), ("tags", False), ("editions", False)])
+def test_a_build_never_writes_through_a_folder_link_in_the_output(fixture_site, tmp_path, linked, outside):
+    assert run_cli("--site", str(fixture_site)).returncode == 0
+    output = fixture_site / "output"
+    target = tmp_path / "elsewhere" if outside else output / "page"
+    shutil.copytree(output / linked, target, dirs_exist_ok=True)
+    shutil.rmtree(output / linked)
+    (output / linked).symlink_to(target, target_is_directory=True)
+    before, there = tree(output), tree(target)
+    # A change that rewrites pages in every folder: the site's title.
+    toml = fixture_site / "site.toml"
+    toml.write_text(toml.read_text().replace('title = "', 'title = "New ', 1))
+    result = run_cli("--site", str(fixture_site))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    [line] = error_lines(result)
+    assert f"output/{linked}: a link to " in line and "never writes through a link" in line
+    assert tree(target) == there and tree(output) == before, "nothing moved in, nothing written there"
+    assert [p.name for p in fixture_site.iterdir() if p.name.startswith(".output-")] == []
+    (output / linked).unlink()
+    assert run_cli("--site", str(fixture_site)).returncode == 0, "once the link is gone the build goes on"
+    assert (output / linked).is_dir() and not (output / linked).is_symlink()
+
+
+def test_a_file_link_in_the_output_is_replaced_not_written_through(fixture_site, tmp_path):
+    assert run_cli("--site", str(fixture_site)).returncode == 0
+    page = fixture_site / "output" / "articles" / "second.html"
+    elsewhere = tmp_path / "elsewhere.html"
+    elsewhere.write_bytes(page.read_bytes())
+    page.unlink()
+    page.symlink_to(elsewhere)
+    toml = fixture_site / "site.toml"
+    toml.write_text(toml.read_text().replace('title = "', 'title = "New ', 1))
+    assert run_cli("--site", str(fixture_site)).returncode == 0
+    assert not page.is_symlink() and b"New " in page.read_bytes()
+    assert b"New " not in elsewhere.read_bytes()
+
+
 # 2. Text is text in every feed.
 
 HOSTILE_FIELDS = f"""---
@@ -153,6 +197,40 @@ def test_rss_descriptions_carry_the_summary_escaped_for_html(fixture_site):
     entry = next(e for e in parsed.entries if "Summary" in e.summary)
     assert _elements(entry.summary) == []
     assert BeautifulSoup(entry.summary, "html.parser").get_text() == f"Summary {MARKUP}"
+
+
+TITLES = ["<b>Breaking</b> <img src=x onerror=alert(1)>", "AT&T & Verizon <3", "<!--<script>",
+          "x </script> y", "5 < 6 > 4", "A &amp; B"]
+
+
+def write_titled(site: Path, title: str) -> None:
+    write_article(site, "titled.md", f"---\ntitle: {json.dumps(title)}\ndate: 2025-03-01\n---\nBody.\n")
+
+
+@pytest.mark.parametrize("title", TITLES)
+def test_a_title_reaches_every_feed_reader_as_the_text_it_is(fixture_site, title):
+    write_titled(fixture_site, title)
+    assert run_cli("--site", str(fixture_site)).returncode == 0
+    for name in ("feed.xml", "atom.xml"):
+        parsed = feedparser.parse((fixture_site / "output" / name).read_bytes(), sanitize_html=False)
+        [entry] = [e for e in parsed.entries if "titled" in e.link]
+        shown = entry.title_detail.value
+        if entry.title_detail.type == "text/html":  # what a reader shows of it, as HTML
+            assert _elements(shown) == [] and BeautifulSoup(shown, "html.parser").get_text() == title, shown
+        else:
+            assert shown == title
+
+
+@pytest.mark.parametrize("title", TITLES)
+def test_json_ld_holds_the_title_and_never_ends_or_comments_out_its_script(fixture_site, title):
+    write_titled(fixture_site, title)
+    assert run_cli("--site", str(fixture_site)).returncode == 0
+    page = (fixture_site / "output" / "articles" / "titled.html").read_text()
+    script = page.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    assert not set("<>&") & set(script), script
+    assert json.loads(script)["headline"] == title
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.find("h1").get_text(strip=True) == title
 
 
 # 3. Sanitised bodies by default; raw_html trusts the authors.
@@ -374,3 +452,65 @@ def test_ingest_never_leaves_a_truncated_article_on_a_full_disk(fixture_site, tm
     assert "cannot write" in result.stderr and "No space left on device" in result.stderr
     assert written.read_text() == edited
     assert sorted(p.name for p in (fixture_site / "content").iterdir() if p.name.startswith(".")) == []
+
+
+# 6. Links that lead out of the site are never followed or published.
+
+SECRET = "not-for-publishing-7f3a"
+
+
+def test_links_out_of_the_site_are_one_warning_each_and_links_within_it_are_followed(fixture_site, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "dir").mkdir(parents=True)
+    (elsewhere / "secret.md").write_text(f"---\ntitle: Secret\ndate: 2025-03-01\n---\n{SECRET}\n")
+    (elsewhere / "dir" / "secret.md").write_text(f"---\ntitle: Secret two\ndate: 2025-03-01\n---\n{SECRET}\n")
+    (elsewhere / "secret.txt").write_text(SECRET)
+    (elsewhere / "dir" / "secret.txt").write_text(SECRET)
+    (elsewhere / "secret.html").write_text(f"{SECRET} {{{{ page_path }}}}")
+    (fixture_site / "drafts").mkdir()
+    (fixture_site / "drafts" / "inside.md").write_text("---\ntitle: Inside\ndate: 2025-03-01\n---\nInside.\n")
+    (fixture_site / "assets" / "more").mkdir(parents=True)
+    (fixture_site / "assets" / "inside.txt").write_text("inside")
+    (fixture_site / "assets" / "more" / "deeper.txt").write_text("deeper")
+    (fixture_site / "tpl").mkdir()
+    (fixture_site / "tpl" / "404.html").write_text("INSIDE-TEMPLATE {{ page_path }}")
+    for folder in ("static", "templates"):
+        (fixture_site / folder).mkdir()
+    links_out = {
+        "content/out.md": elsewhere / "secret.md",
+        "content/outdir": elsewhere / "dir",
+        "static/env.txt": Path("/proc/self/environ"),
+        "static/passwd.txt": Path("/etc/passwd"),
+        "static/secret.txt": elsewhere / "secret.txt",
+        "static/outdir": elsewhere / "dir",
+        "templates/article.html": elsewhere / "secret.html",
+        "templates/partials": elsewhere / "dir",
+    }
+    links_in = {
+        "content/in.md": fixture_site / "drafts" / "inside.md",
+        "static/in.txt": fixture_site / "assets" / "inside.txt",
+        "static/indir": fixture_site / "assets" / "more",
+        "templates/404.html": fixture_site / "tpl" / "404.html",
+    }
+    for name, target in {**links_out, **links_in}.items():
+        (fixture_site / name).symlink_to(target, target_is_directory=target.is_dir())
+    result = run_cli("--site", str(fixture_site))
+    assert result.returncode == 0, result.stderr
+    assert_no_traceback(result)
+    warnings = error_lines(result, "warning")
+    assert len(warnings) == len(links_out), warnings
+    for name in links_out:
+        assert any(
+            f"{name}: a link to " in line and "outside the site; not read" in line for line in warnings
+        ), name
+    output = fixture_site / "output"
+    published = b"".join(p.read_bytes() for p in output.rglob("*") if p.is_file())
+    assert SECRET.encode() not in published and b"root:x:0:0" not in published
+    assert os.environ["PATH"].encode() not in published, "the build's environment is not published"
+    assert (output / "articles" / "in.html").is_file() and not (output / "articles" / "out.html").exists()
+    assert (output / "static" / "in.txt").read_text() == "inside"
+    assert (output / "static" / "indir" / "deeper.txt").read_text() == "deeper"
+    assert (output / "404.html").read_text().startswith("INSIDE-TEMPLATE")
+    assert "Second" in (output / "articles" / "second.html").read_text(), (
+        "the default article template serves"
+    )

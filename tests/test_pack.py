@@ -38,3 +38,30 @@ def test_pack_command(fixture_site):
 
 def test_pack_name_for_a_title_without_letters():
     assert pack_name("???", date(2025, 1, 2)) == "site-2025-01-02.zip"
+
+
+def test_pack_zips_only_what_the_build_wrote(fixture_site, tmp_path):
+    """A .git checkout, notes and links kept in output/ stay out of the zip, and so does a file the build
+    wrote that was replaced by a link to a file elsewhere."""
+    assert run_cli("--site", str(fixture_site)).returncode == 0
+    output = fixture_site / "output"
+    (output / ".git").mkdir()
+    (output / ".git" / "config").write_text("[remote]\n")
+    (output / "notes.txt").write_text("mine")
+    (output / "passwd.txt").symlink_to("/etc/passwd")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret")
+    (output / "robots.txt").unlink()
+    (output / "robots.txt").symlink_to(secret)
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(output / "tags", elsewhere)
+    shutil.rmtree(output / "tags")
+    (output / "tags").symlink_to(elsewhere)
+    result = run_cli("pack", "--site", str(fixture_site))
+    assert result.returncode == 0, result.stderr
+    [archive] = fixture_site.glob("fixture-digest-*.zip")
+    names = {name.split("/", 1)[1] for name in zipfile.ZipFile(archive).namelist()}
+    assert "index.html" in names and "articles/second.html" in names
+    assert not {".git/config", "notes.txt", "passwd.txt", "robots.txt"} & names
+    assert not [name for name in names if name.startswith("tags/")]
+    assert all(b"secret" not in zipfile.ZipFile(archive).read(n) for n in zipfile.ZipFile(archive).namelist())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.client
+import socket
 import subprocess
 import sys
 import time
@@ -127,3 +129,70 @@ def test_a_first_build_that_fails_says_nothing_is_served_yet(fixture_site):
         _, err = process.communicate(timeout=10)
     assert "template error while rendering articles/" in err
     assert "nothing has been built yet" in err and "last good build" not in err
+
+
+def raw_request(url: str, method: str, target: str, host: str | None) -> tuple[int, dict[str, str], bytes]:
+    """One request as written, with the Host header given (or none), and the response."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    connection.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
+    if host is not None:
+        connection.putheader("Host", host)
+    connection.endheaders()
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+
+
+def test_head_answers_as_get_does_without_the_body(preview, tmp_path):
+    site, url = preview
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret")
+    (site / "output" / "secret.txt").symlink_to(secret)
+    port = urlsplit(url).port
+    for target in ("/repo/", "/repo/index.html", "/repo/articles/second.html", "/repo/static/style.css",
+                   "/repo/secret.txt", "/repo/no/such/page.html", "/elsewhere", "/__newsdigest/reload.js"):
+        get_status, get_headers, get_body = raw_request(url, "GET", target, f"127.0.0.1:{port}")
+        head_status, head_headers, head_body = raw_request(url, "HEAD", target, f"127.0.0.1:{port}")
+        assert (head_status, head_body) == (get_status, b""), target
+        assert head_headers.get("content-length") == get_headers.get("content-length"), target
+    assert raw_request(url, "GET", "/repo/secret.txt", f"127.0.0.1:{port}")[0] == 404
+
+
+@pytest.mark.parametrize(
+    "host, answered",
+    [
+        ("127.0.0.1:{port}", True),
+        ("localhost:{port}", True),
+        ("[::1]:{port}", True),
+        ("LOCALHOST:{port}", True),
+        (None, True),
+        ("evil.example:{port}", False),
+        ("evil.example", False),
+        ("127.0.0.1.evil.example:{port}", False),
+        ("localhost:1", False),
+        ("", False),
+    ],
+)
+def test_only_requests_for_this_machine_are_answered(preview, host, answered):
+    """A page of another site that points its own name at 127.0.0.1 (DNS rebinding) is refused."""
+    _, url = preview
+    port = urlsplit(url).port
+    for target in ("/repo/", "/repo/articles/second.html", "/__newsdigest/reload.js"):
+        status, _, body = raw_request(url, "GET", target, None if host is None else host.format(port=port))
+        assert (status == 200) == answered, (host, target, status)
+        if not answered:
+            assert status == 400 and b"Fixture" not in body
+
+
+@pytest.mark.parametrize("target", ["/repo/%00", "/repo/index.html%00.txt", "/repo/a\x00b"])
+def test_a_nul_in_the_address_is_a_bad_request(preview, target):
+    _, url = preview
+    port = urlsplit(url).port
+    # Written on a socket: http.client refuses to send a NUL itself.
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        status_line = connection.makefile("rb").readline()
+    assert status_line.split()[1] == b"400", status_line
+    assert fetch(url)[0] == 200, "the server goes on"

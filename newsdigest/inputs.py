@@ -1,0 +1,58 @@
+"""Which files a build may read: those that lie, once links are resolved, inside the site's folder or inside
+the content, static and templates folders site.toml names. A link that leads anywhere else (the build's
+environment in /proc, /etc/passwd, another project's files) is passed over with a warning, never published."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from .config import Config
+from .errors import SiteError
+
+
+def input_roots(config: Config) -> tuple[str, ...]:
+    """The folders, resolved, that what a build reads may lie in."""
+    folders = (config.root, config.path("content"), config.path("static"), config.path("templates"))
+    return tuple(dict.fromkeys(os.path.realpath(folder) for folder in folders))
+
+
+def leads_outside(path: str, roots: tuple[str, ...]) -> str:
+    """Where the path leads, resolved, if that lies outside every root; else ''."""
+    real = os.path.realpath(path)
+    return "" if any(real == root or real.startswith(root + os.sep) for root in roots) else real
+
+
+def link_out(relative: str, target: str) -> SiteError:
+    return SiteError(relative, f"a link to {target}, outside the site; not read",
+                     "copy what it links to into the site, or remove the link")
+
+
+def files_inside(folder: Path, roots: tuple[str, ...], shown_as: str
+                 ) -> Iterator[tuple[str, str] | SiteError]:
+    """Each file under the folder as (path, path relative to the folder), in sorted order, and a warning for
+    each link that leads out of the roots (folders it leads to are not entered). Links that stay inside are
+    followed, each folder entered once."""
+    seen = {os.path.realpath(folder)}
+    pending = [(str(folder), "")]
+    while pending:
+        current, relative = pending.pop(0)
+        try:
+            entries = sorted(os.scandir(current), key=lambda entry: entry.name)
+        except OSError:  # a folder that cannot be read is passed over, as os.walk does
+            continue
+        for entry in entries:
+            name = f"{relative}{entry.name}"
+            if entry.is_symlink():
+                target = leads_outside(entry.path, roots)
+                if target:
+                    yield link_out(f"{shown_as}/{name}", target)
+                    continue
+            if entry.is_dir():
+                real = os.path.realpath(entry.path)
+                if real not in seen:
+                    seen.add(real)
+                    pending.append((entry.path, f"{name}/"))
+            elif entry.is_file():
+                yield entry.path, name
