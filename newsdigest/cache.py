@@ -15,10 +15,10 @@ import sqlite3
 import struct
 import sys
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from . import __version__
 
@@ -60,6 +60,25 @@ def _outline_json(outline: GroupOutline) -> str:
     listed = dict(outline.listed)
     return json.dumps({"pages": [[path, listed.get(path)] for path in outline.paths],
                        "templates": outline.templates})
+
+
+T = TypeVar("T")
+
+
+def _decoded(convert: Callable[[Any], T], text: str) -> T:
+    """The JSON of a row, converted; one that cannot be is damage, as SQLite's own is (the build then starts
+    the cache anew), never a traceback."""
+    try:
+        return convert(json.loads(text))
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        raise sqlite3.DatabaseError(f"a damaged row in the cache: {error!r}") from None
+
+
+def _unpickled(record: bytes) -> object:
+    try:
+        return pickle.loads(record)
+    except Exception as error:  # unpickling damaged bytes may fail in any way; the bytes came from the cache
+        raise sqlite3.DatabaseError(f"a damaged article in the cache: {error!r}") from None
 
 
 class CachedArticle(NamedTuple):
@@ -158,12 +177,11 @@ class BuildCache:
         """The cached articles of these files, read one row at a time: never all the stored bytes at once."""
         for path, record in self.db.execute("SELECT path, record FROM articles"):
             if path in paths:
-                yield path, pickle.loads(record)
+                yield path, _unpickled(record)
 
     def record(self, path: str) -> object:
-        return pickle.loads(
-            self.db.execute("SELECT record FROM articles WHERE path = ?", (path,)).fetchone()[0]
-        )
+        row = self.db.execute("SELECT record FROM articles WHERE path = ?", (path,)).fetchone()
+        return _unpickled(row[0])
 
     def store_articles(self, rows: Iterable[tuple[str, int, int, str, object, str, str]]) -> None:
         rows = list(rows)
@@ -210,8 +228,8 @@ class BuildCache:
     def page_outlines(self, folder: Path) -> dict[str, GroupOutline]:
         """The outline of each page group the last build into an output folder planned, by the group's key
         (see pages.PageGroup)."""
-        return {key: _outline(json.loads(pages)) for key, pages in
-                self.db.execute("SELECT key, pages FROM page_groups WHERE folder = ?", (str(folder),))}
+        rows = self.db.execute("SELECT key, pages FROM page_groups WHERE folder = ?", (str(folder),))
+        return {key: _decoded(_outline, pages) for key, pages in rows}
 
     def store_page_outlines(self, folder: Path, outlines: dict[str, GroupOutline],
                             previous: dict[str, GroupOutline]) -> None:
@@ -226,7 +244,9 @@ class BuildCache:
     def template_references(self) -> dict[str, tuple[str, ...]]:
         """What the templates named, by the digest of each source (see fingerprint.template_references)."""
         row = self.db.execute("SELECT value FROM meta WHERE key = 'template references'").fetchone()
-        return {key: tuple(names) for key, names in json.loads(row[0]).items()} if row else {}
+        if not row:
+            return {}
+        return _decoded(lambda stored: {key: tuple(names) for key, names in stored.items()}, row[0])
 
     def store_template_references(self, references: dict[str, tuple[str, ...]]) -> None:
         """Those of today's templates, where they differ from what was stored."""
@@ -247,7 +267,7 @@ class BuildCache:
     def inputs(self, folder: Path) -> InputsRecord | None:
         """What the last build into a folder read (see pipeline.inputs_signature), and when."""
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (f"inputs:{folder}",)).fetchone()
-        return InputsRecord(**json.loads(row[0])) if row else None
+        return _decoded(lambda stored: InputsRecord(**stored), row[0]) if row else None
 
     def store_inputs(self, folder: Path, record: InputsRecord) -> None:
         self.db.execute(

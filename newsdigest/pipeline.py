@@ -106,17 +106,20 @@ def build(
         recovered = recover(output)
         owned = owned_files(output, options.clean)
         cache = BuildCache(config.path("cache"), signature)
-        try:
+        def attempt() -> BuildResult:
             references = template_references(env, cache.template_references())
             cache.store_template_references(references)
             templates = template_digests(env, references)
+            return _build(config, options, progress, env, templates, cache, signature, owned)
+
+        try:
             with _collector_paused():
                 try:
-                    result = _build(config, options, progress, env, templates, cache, signature, owned)
+                    result = attempt()
                 except sqlite3.DatabaseError:
                     # Damage deep in the cache shows only when that part is read: start again without it.
                     cache.discard()
-                    result = _build(config, options, progress, env, templates, cache, signature, owned)
+                    result = attempt()
         finally:
             cache.close()
     result.note = "; ".join(n for n in (recovered, result.note) if n)

@@ -211,12 +211,17 @@ def commit_changes(staging: Path, output: Path, changed: list[str], stale: Itera
         raise
     stale = [p for p in stale if _stays_inside(p)]
     _flush_staged(staging, changed)
-    journal = staging / JOURNAL
-    with open(journal, "w", encoding="utf-8") as handle:
-        json.dump({"changed": changed, "stale": stale}, handle)
+    # Written aside and renamed: a journal is there whole, or not at all (a build killed before it is, is
+    # rolled back by the next, which removes its staging folder).
+    plan = {"changed": changed, "stale": stale}
+    partial = staging / (JOURNAL + ".partial")
+    with open(partial, "w", encoding="utf-8") as handle:
+        json.dump(plan, handle)
         handle.flush()
         os.fsync(handle.fileno())
-    return _apply_journal(staging, output)
+    os.replace(partial, staging / JOURNAL)
+    _flush_folder(staging)
+    return _apply_journal(staging, output, plan)
 
 
 def _refuse_links_on_the_way(output: Path, changed: list[str]) -> None:
@@ -252,10 +257,31 @@ def _flush_file(path: Path) -> None:
         os.close(descriptor)
 
 
-def _apply_journal(staging: Path, output: Path) -> int:
+def _flush_folder(folder: Path) -> None:
+    """The folder's entries (a rename into it) on disk."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _read_journal(journal: Path) -> dict[str, list[str]] | None:
+    """A journal's moves and deletions, or None for one that cannot be read whole (no build writes such a
+    journal now; one may be left by an older version, or by a damaged disk)."""
+    try:
+        plan = json.loads(journal.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    lists = isinstance(plan, dict) and all(isinstance(plan.get(key), list) for key in ("changed", "stale"))
+    if not lists or not all(isinstance(p, str) and _stays_inside(p) for p in plan["changed"] + plan["stale"]):
+        return None
+    return plan
+
+
+def _apply_journal(staging: Path, output: Path, plan: dict[str, list[str]]) -> int:
     """Carry out a staging folder's journal; every step may be repeated, so a second run finishes the
     first."""
-    plan = json.loads((staging / JOURNAL).read_text(encoding="utf-8"))
     for relative in plan["changed"]:
         source = _staged_source(staging, relative)
         if source.exists():
@@ -287,12 +313,15 @@ def recover(output: Path) -> str:
         return ""
     notes = []
     for staging in sorted(output.parent.glob(_staging_prefix(output) + "*")):
-        if (staging / JOURNAL).is_file() and output.is_dir():
-            _apply_journal(staging, output)
+        plan = _read_journal(staging / JOURNAL) if (staging / JOURNAL).is_file() else None
+        if plan is not None and output.is_dir():
+            _apply_journal(staging, output, plan)
             notes.append("finished the commit of a build that was stopped while writing")
         else:
+            damaged = plan is None and (staging / JOURNAL).is_file()
             shutil.rmtree(staging, ignore_errors=True)
-            notes.append("removed the files of a build that was stopped before writing")
+            notes.append("set aside the damaged commit journal and files of a build that was stopped"
+                         if damaged else "removed the files of a build that was stopped before writing")
     return "; ".join(dict.fromkeys(notes))
 
 

@@ -4,10 +4,13 @@ costs stay linear, and writes are atomic and locked."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
+import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -17,6 +20,7 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 from conftest import FIXTURES, ROOT, run_cli
+from test_cli import many_articles
 
 from newsdigest.write import MANIFEST
 
@@ -454,7 +458,79 @@ def test_ingest_never_leaves_a_truncated_article_on_a_full_disk(fixture_site, tm
     assert sorted(p.name for p in (fixture_site / "content").iterdir() if p.name.startswith(".")) == []
 
 
-# 6. Links that lead out of the site are never followed or published.
+@pytest.mark.parametrize("journal", ["", '{"changed": ["articles/sec', "not json at all"])
+def test_a_commit_journal_left_empty_or_cut_short_never_wedges_a_later_build(fixture_site, journal):
+    """What a build killed while writing its journal left, before journals were written aside and renamed."""
+    assert run_cli("--site", str(fixture_site)).returncode == 0
+    expected = tree(fixture_site / "output")
+    staging = fixture_site / ".output-new-killed"
+    (staging / ".staged").mkdir(parents=True)
+    (staging / ".staged" / "0123").write_text("half a build")
+    (staging / ".commit-journal").write_text(journal)
+    for _ in range(2):
+        result = run_cli("--site", str(fixture_site))
+        assert result.returncode == 0, result.stderr
+        assert_no_traceback(result)
+    assert tree(fixture_site / "output") == expected
+    assert not staging.exists()
+
+
+def test_a_damaged_cache_row_is_rebuilt_from_the_sources_with_a_note(fixture_site):
+    assert run_cli("--site", str(fixture_site)).returncode == 0
+    expected = tree(fixture_site / "output")
+    cache = sqlite3.connect(fixture_site / ".newsdigest-cache" / "cache.sqlite")
+    with cache:
+        cache.execute("UPDATE meta SET value = '{not json' WHERE key LIKE 'inputs:%'")
+        cache.execute("UPDATE articles SET record = X'00ff00'")
+    cache.close()
+    (fixture_site / "content" / "second.md").touch()
+    result = run_cli("--site", str(fixture_site))
+    assert result.returncode == 0, result.stderr
+    assert_no_traceback(result)
+    assert "the cache was damaged; rebuilt it" in result.stderr
+    assert tree(fixture_site / "output") == expected
+
+
+def test_a_build_killed_at_any_moment_is_finished_by_the_next_one(tmp_path):
+    """SIGKILL at moments spread over a rebuild of every page, commit included: the next build leaves the
+    new site, whole, and nothing of the killed one."""
+    site = tmp_path / "site"
+    many_articles(site, 600)
+    assert run_cli("--site", str(site)).returncode == 0
+    saved = tmp_path / "saved"
+    for folder in ("output", ".newsdigest-cache"):
+        shutil.copytree(site / folder, saved / folder)
+
+    def last_build_restored() -> None:
+        for folder in ("output", ".newsdigest-cache"):
+            shutil.rmtree(site / folder)
+            shutil.copytree(saved / folder, site / folder)
+
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text().replace('title = "Many"', 'title = "Many more"'))
+    assert run_cli("--site", str(site), "--output", str(tmp_path / "new")).returncode == 0
+    new = tree(tmp_path / "new")
+    last_build_restored()
+    started = time.monotonic()
+    assert run_cli("--site", str(site)).returncode == 0
+    whole = time.monotonic() - started
+    for fraction in (0.1, 0.3, 0.5, 0.7, 0.8, 0.85, 0.9, 0.93, 0.96, 0.98, 1.0):
+        last_build_restored()
+        command = [sys.executable, str(ROOT / "build.py"), "--site", str(site)]
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   start_new_session=True)
+        time.sleep(whole * fraction)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=60)
+        result = run_cli("--site", str(site))
+        assert result.returncode == 0, (fraction, result.stderr)
+        assert_no_traceback(result)
+        assert tree(site / "output") == new, f"killed at {fraction:.0%} of a build"
+        assert [p.name for p in site.iterdir() if p.name.startswith(".output-")] == []
+
+
+# 7. Links that lead out of the site are never followed or published.
 
 SECRET = "not-for-publishing-7f3a"
 

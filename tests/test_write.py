@@ -83,7 +83,9 @@ def test_staged_files_reach_the_disk_before_the_journal_that_names_them(tmp_path
 
     monkeypatch.setattr(os, "fsync", fsync)
     commit_changes(staging, output, names, [])
-    flushed = events[:events.index(JOURNAL)]
+    # The journal is written aside, flushed, then renamed into place (and its folder flushed).
+    flushed = events[:events.index(JOURNAL + ".partial")]
+    assert events[events.index(JOURNAL + ".partial") + 1] == staging.name
     # An edit's few files each by itself, in no fixed order (no wait for all the system is writing); many by
     # one sync.
     staged = [_staged_path(staging, name, flat=True).name for name in names]
@@ -169,6 +171,20 @@ def test_a_commit_killed_half_way_is_finished_by_the_next_run(tmp_path):
     assert "finished" in recover(output)
     assert {p: (output / p).read_text() for p in files_in(output)} == {"a.html": "new", "b.html": "new",
                                                                         "c/new.html": "new"}
+    assert [p.name for p in tmp_path.iterdir()] == ["output"]
+
+
+@pytest.mark.parametrize("journal", ["", "{", "[]", '{"changed": "a.html", "stale": []}',
+                                     '{"changed": ["../../etc/x"], "stale": []}', "\x00\xff"])
+def test_a_damaged_journal_is_set_aside_with_its_files_and_the_output_left_as_it_was(tmp_path, journal):
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "a.html").write_text("old")
+    staging = new_staging(output)
+    write_if_changed(staging, output, "a.html", b"new")
+    (staging / JOURNAL).write_text(journal, errors="surrogateescape")
+    assert "damaged commit journal" in recover(output)
+    assert (output / "a.html").read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["output"]
 
 
