@@ -17,7 +17,7 @@ from .config import Config
 from .content import Article, parse_article, prepare_parsers, relative_name, unique_articles
 from .errors import SiteError
 from .fingerprint import digest
-from .inputs import input_roots, leads_outside, link_out
+from .inputs import bad_name, input_roots, leads_outside, link_out, name_problem
 from .parallel import alongside, run_indexed
 
 # Parsing an article costs a few milliseconds, so even a few dozen are worth spreading over the cores.
@@ -65,6 +65,10 @@ def scan_content(config: Config) -> tuple[list[ContentFile], list[SiteError]]:
             if entry.name.startswith("."):
                 continue
             relative = f"{relative_folder}/{entry.name}"
+            problem = name_problem(entry.name)
+            if problem:
+                skipped.append(bad_name(relative, problem))
+                continue
             # A link to a folder is not followed, as os.walk does not.
             if entry.is_dir(follow_symlinks=False):
                 folders.append((entry.path, relative))

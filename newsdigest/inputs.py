@@ -5,11 +5,34 @@ environment in /proc, /etc/passwd, another project's files) is passed over with 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from .config import Config
 from .errors import SiteError
+
+# Characters no file name of a site's should hold: C0 controls (a line break, a tab, an escape), DEL and C1.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def name_problem(name: str) -> str:
+    """What is wrong with a file or folder name as part of a site (its pages, the manifest's lines, the
+    cache's keys are text), or ''."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "a name that is not UTF-8 text"
+    if _CONTROL.search(name):
+        return "a name holding a control character (a line break, a tab, an escape)"
+    return ""
+
+
+def bad_name(relative: str, problem: str) -> SiteError:
+    """The warning for a name with a problem, the name shown escaped on one line."""
+    text = relative.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    shown = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+    return SiteError(shown, f"{problem}; skipped", "rename it, with letters, digits and punctuation alone")
 
 
 def input_roots(config: Config) -> tuple[str, ...]:
@@ -44,6 +67,10 @@ def files_inside(folder: Path, roots: tuple[str, ...], shown_as: str
             continue
         for entry in entries:
             name = f"{relative}{entry.name}"
+            problem = name_problem(entry.name)
+            if problem:
+                yield bad_name(f"{shown_as}/{name}", problem)
+                continue
             if entry.is_symlink():
                 target = leads_outside(entry.path, roots)
                 if target:

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import watchfiles
+from watchfiles._rust_notify import WatchfilesRustInternalError
 
 from . import urls
 
@@ -182,9 +183,16 @@ class Preview:
 
     def watch(self) -> None:
         """Rebuild after each batch of changes until `stop` is set; blocks."""
-        for _ in watchfiles.watch(*[p for p in self.watched if p.exists()], watch_filter=self.relevant,
-                                  stop_event=self.stop, debounce=200, step=50):
-            self.state.record(self.rebuild())
+        while not self.stop.is_set():
+            folders = [p for p in self.watched if p.exists()]
+            try:
+                for _ in watchfiles.watch(*folders, watch_filter=self.relevant, stop_event=self.stop,
+                                          debounce=200, step=50):
+                    self.state.record(self.rebuild())
+            except WatchfilesRustInternalError:
+                # A change to a file whose name is not text, which watchfiles cannot name: the build names it
+                # (and skips it), and watching starts again.
+                self.state.record(self.rebuild())
 
     def relevant(self, change: watchfiles.Change, path: str) -> bool:
         resolved = Path(path).resolve()

@@ -590,3 +590,41 @@ def test_links_out_of_the_site_are_one_warning_each_and_links_within_it_are_foll
     assert "Second" in (output / "articles" / "second.html").read_text(), (
         "the default article template serves"
     )
+
+
+# 8. File names that are not text.
+
+BAD_NAME_BYTES = [b"\x80", b"\xc3", b"\xff", b"\xed\xa0\x80", b"\xc2\x85", b"\x7f"] + [
+    bytes([code]) for code in range(1, 32)]
+
+
+def test_names_with_every_kind_of_bad_byte_are_skipped_with_one_line_each(fixture_site):
+    body = b"---\ntitle: Badly named\ndate: 2025-03-01\n---\nA badly named article.\n"
+    content, static, templates = (
+        os.fsencode(fixture_site / name) for name in ("content", "static", "templates")
+    )
+    os.mkdir(static)
+    os.mkdir(templates)
+    made = []
+    for number, bad in enumerate(BAD_NAME_BYTES):
+        where = (content, static, templates)[number % 3]
+        name = b"name-%d-%s.%s" % (number, bad, {content: b"md", static: b"css", templates: b"html"}[where])
+        with open(os.path.join(where, name), "wb") as handle:
+            handle.write(body if where == content else b"{{ page_path }}")
+        made.append(name)
+    folder = os.path.join(content, b"folder-\xfe")
+    os.mkdir(folder)
+    with open(os.path.join(folder, b"fine.md"), "wb") as handle:
+        handle.write(body)
+    result = run_cli("--site", str(fixture_site))
+    assert result.returncode == 0, result.stderr
+    assert_no_traceback(result)
+    warnings = error_lines(result, "warning")
+    assert len(warnings) == len(BAD_NAME_BYTES) + 1, warnings
+    assert all("skipped" in line and line.isprintable() for line in warnings)
+    output = fixture_site / "output"
+    assert "Badly named" not in "".join(p.read_text() for p in output.rglob("*.html"))
+    manifest = (output / MANIFEST).read_text()
+    assert manifest.isascii() and all(line.isprintable() for line in manifest.splitlines())
+    second = run_cli("--site", str(fixture_site))
+    assert second.returncode == 0 and len(error_lines(second, "warning")) == len(warnings)

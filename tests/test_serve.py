@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import os
 import socket
 import subprocess
 import sys
@@ -111,6 +112,18 @@ def test_hostile_content_never_stops_the_server(preview):
     wait_for(lambda: fetch(url + "articles/controls.html")[0] == 200, 30)
     assert fetch(url + "articles/second.html")[0] == 200
     assert fetch(url + "articles/deep.html")[0] == 404
+
+
+def test_a_file_whose_name_is_not_text_never_stops_the_rebuilds(preview):
+    site, url = preview
+    body = b"---\ntitle: Named badly\ndate: 2025-01-02\n---\nx\n"
+    for name in (b"caf\xe9.md", b"line\nbreak.md"):
+        with open(os.path.join(os.fsencode(site / "content"), name), "wb") as handle:
+            handle.write(body)
+    time.sleep(1)
+    (site / "content" / "later.md").write_text("---\ntitle: Later\ndate: 2025-01-03\n---\nLater.\n")
+    wait_for(lambda: fetch(url + "articles/later.html")[0] == 200, 30)
+    assert "Named badly" not in fetch(url)[1]
 
 
 def test_a_first_build_that_fails_says_nothing_is_served_yet(fixture_site):
