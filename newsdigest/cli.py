@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 import time
 import traceback
@@ -16,7 +17,7 @@ from urllib.parse import urlsplit
 
 from newsdigest import __version__
 from newsdigest.config import load_config
-from newsdigest.errors import SiteError
+from newsdigest.errors import SiteError, disk_full
 from newsdigest.progress import ProgressBar
 
 # Each command and what it does, for the list in `--help` and the first line of its own help.
@@ -268,6 +269,10 @@ def run_serve(args: argparse.Namespace) -> int:
             print(f"error: {error}\nBuild stopped; {serving()}.", file=sys.stderr, flush=True)
             return str(error)
         except Exception as error:  # a bug: reported in full, but the preview goes on serving the last build
+            full = disk_full(error, args.site)
+            if full is not None:
+                print(f"error: {full}\nBuild stopped; {serving()}.", file=sys.stderr, flush=True)
+                return str(full)
             traceback.print_exc()
             print(f"Build stopped by an error in newsdigest (please report it); {serving()}.",
                   file=sys.stderr, flush=True)
@@ -305,7 +310,10 @@ def main(argv: list[str]) -> int:
     try:
         runs = {"init": run_init, "ingest": run_ingest, "fetch": run_fetch, "retag": run_retag,
                 "serve": run_serve}
-        return runs.get(args.command, run_build)(args)
+        try:
+            return runs.get(args.command, run_build)(args)
+        except (OSError, sqlite3.OperationalError) as error:
+            raise _disk_full_or_bug(error, getattr(args, "site", None) or args.folder) from None
     except SiteError as error:
         print(f"error: {error}", file=sys.stderr)
         if args.command in (None, "build", "pack"):
@@ -318,6 +326,14 @@ def main(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print(f"\ninterrupted: {_what_an_interrupt_leaves(args.command)}", file=sys.stderr)
         return INTERRUPTED
+
+
+def _disk_full_or_bug(error: OSError | sqlite3.OperationalError, site: Path) -> SiteError:
+    """A full disk as the user's error to fix; any other failure to read or write is raised as it is."""
+    full = disk_full(error, site)
+    if full is None:
+        raise error
+    return full
 
 
 def _what_an_interrupt_leaves(command: str | None) -> str:

@@ -41,6 +41,11 @@ _WORD = re.compile(r"\w+")
 MAX_NAME_LENGTH = 100
 # Each tag is a page and three feeds that list the article with all its tags: past this, no reader is helped.
 MAX_TAGS = 100
+# A tag names a page, its feeds and a line on every page that lists its articles; a headline heads every list
+# and feed the article is in: past these, no reader is helped and every copy costs (100 tags of 30,000
+# characters made 919 MB of output).
+MAX_TAG_LENGTH = 100
+MAX_TITLE_LENGTH = 300
 # Front matter nested deeper than this is refused before YAML composes it (see _check_nesting).
 MAX_YAML_DEPTH = 100
 NESTING_HINT = "nest its lists and maps less deep"
@@ -284,7 +289,7 @@ def parse_article(path: Path, data: bytes, config: Config, digest: str = "") -> 
     dateline = fields.string("dateline")
     return Article(
         slug=slug,
-        title=fields.required_string("title"),
+        title=fields.title(),
         date=fields.moment("date", config, required=True),
         updated=fields.moment("updated", config),
         body_html=body_html,
@@ -393,6 +398,13 @@ class _Fields:
                             f"add a line '{key}: ...' between the '---' lines", 1)
         return value
 
+    def title(self) -> str:
+        title = self.required_string("title")
+        if len(title) > MAX_TITLE_LENGTH:
+            raise self.error("title", f"the title has {len(title):,} characters; a headline may have at most "
+                             f"{MAX_TITLE_LENGTH}", "shorten it, and put the rest in the summary or the body")
+        return title
+
     def moment(self, key: str, config: Config, required: bool = False) -> datetime | None:
         value = self.meta.get(key)
         if value is None or value == "":
@@ -463,6 +475,9 @@ class _Fields:
         # links to it once, by the first spelling.
         first_spelling: dict[str, str] = {}
         for tag in tags:
+            if len(tag) > MAX_TAG_LENGTH:
+                raise self.error("tags", f"a tag of {len(tag):,} characters ('{tag[:30]}…'); a tag may have "
+                                 f"at most {MAX_TAG_LENGTH}", "make it a word or a short phrase")
             slug = tag_slug(tag)
             if not slug:
                 raise self.error("tags", f"tag '{tag}' has no letters or digits to name its page",

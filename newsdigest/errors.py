@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+
+# A write refused for want of room: the disk, or the user's share of it.
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
 @dataclass
@@ -23,6 +28,17 @@ class SiteError(Exception):
         where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
         text = f"{where}: {self.problem}"
         return f"{text} -- {self.hint}" if self.hint else text
+
+
+def disk_full(error: BaseException, where: Path | str) -> SiteError | None:
+    """The error for a write that failed because the disk is full (`where` names what was being written
+    where the error does not), or None for any other failure."""
+    hint = "free some space (or write elsewhere), and run the command again"
+    if isinstance(error, OSError) and error.errno in _DISK_FULL:
+        return SiteError(error.filename or where, f"cannot write: {error.strerror} (disk full)", hint)
+    if isinstance(error, sqlite3.OperationalError) and "disk is full" in str(error):
+        return SiteError(where, f"cannot write: {error} (disk full)", hint)
+    return None
 
 
 def not_utf8(path: Path | str, error: UnicodeDecodeError, hint: str) -> SiteError:

@@ -17,7 +17,7 @@ from .config import Config
 from .content import Article, parse_article, prepare_parsers, relative_name, unique_articles
 from .errors import SiteError
 from .fingerprint import digest
-from .inputs import bad_name, input_roots, leads_outside, link_out, name_problem
+from .inputs import bad_name, input_roots, leads_outside, link_out, name_problems
 from .parallel import alongside, run_indexed
 
 # Parsing an article costs a few milliseconds, so even a few dozen are worth spreading over the cores.
@@ -61,13 +61,13 @@ def scan_content(config: Config) -> tuple[list[ContentFile], list[SiteError]]:
             entries = list(os.scandir(folder))
         except OSError:  # a folder that cannot be read is passed over, as os.walk does
             continue
+        problems = name_problems([entry.name for entry in entries])
         for entry in entries:
             if entry.name.startswith("."):
                 continue
             relative = f"{relative_folder}/{entry.name}"
-            problem = name_problem(entry.name)
-            if problem:
-                skipped.append(bad_name(relative, problem))
+            if entry.name in problems:
+                skipped.append(bad_name(relative, problems[entry.name]))
                 continue
             # A link to a folder is not followed, as os.walk does not.
             if entry.is_dir(follow_symlinks=False):

@@ -14,6 +14,7 @@ from .errors import SiteError
 
 # Characters no file name of a site's should hold: C0 controls (a line break, a tab, an escape), DEL and C1.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BYTES = bytes(range(32)) + b"\x7f"
 
 
 def name_problem(name: str) -> str:
@@ -26,6 +27,19 @@ def name_problem(name: str) -> str:
     if _CONTROL.search(name):
         return "a name holding a control character (a line break, a tab, an escape)"
     return ""
+
+
+def name_problems(names: list[str]) -> dict[str, str]:
+    """The names of a folder's entries that have a problem, with it. The names are looked through together
+    first, as bytes (a large content folder's are nearly always all fine), each alone only where that finds
+    a name not UTF-8, a C0 control or DEL, or a character that C1 controls share their first byte with."""
+    try:
+        encoded = "/".join(names).encode("utf-8")  # '/' is in no name
+    except UnicodeEncodeError:
+        encoded = b"\0"
+    if b"\xc2" not in encoded and len(encoded.translate(None, _CONTROL_BYTES)) == len(encoded):
+        return {}
+    return {name: problem for name in names if (problem := name_problem(name))}
 
 
 def bad_name(relative: str, problem: str) -> SiteError:

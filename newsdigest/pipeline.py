@@ -95,7 +95,7 @@ def build(
     One build of a site runs at a time; a second waits for the first.
     """
     output = (options.output or config.path("output")).resolve()
-    check_output_folder(output, config.root, config.path("content"))
+    check_output_folder(output, config)
     if not config.path("content").is_dir():
         # A mistyped content_dir would otherwise publish an empty site over the last one.
         raise SiteError(config.path("content"), "the content folder does not exist",

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from .config import not_a_folder
+from .config import Config, not_a_folder
 from .errors import SiteError
 
 # The list of files the build wrote into an output folder: the only files it will ever replace or delete.
@@ -74,13 +74,20 @@ def _ensure_folder(folder: Path) -> None:
         _made_folders.add(folder)
 
 
-def check_output_folder(output: Path, site_root: Path, content: Path) -> None:
-    """Refuse an output folder that is the site, holds it, or holds its content: a build would overwrite
-    it."""
-    output, site_root, content = output.resolve(), site_root.resolve(), content.resolve()
+def check_output_folder(output: Path, config: Config) -> None:
+    """Refuse an output folder that is the site, holds it, or holds or lies in one of the folders the build
+    reads (content, static files, templates) or its cache: a build would overwrite or delete them, or copy
+    the site into itself."""
+    output, site_root, content = output.resolve(), config.root.resolve(), config.path("content").resolve()
     if output == site_root or site_root.is_relative_to(output) or content.is_relative_to(output):
         raise SiteError(output, "the output folder holds the site itself (site.toml, content/)",
                         "build into a folder of its own, e.g. --output output")
+    for name in ("content", "static", "templates", "cache"):
+        folder = config.path(name).resolve()
+        if output.is_relative_to(folder) or folder.is_relative_to(output):
+            where = "lies in" if output.is_relative_to(folder) and output != folder else "is or holds"
+            raise SiteError(output, f"the output folder {where} the site's {name} folder ({folder})",
+                            "build into a folder of its own, e.g. --output output")
     blocked = not_a_folder(output)
     if blocked is not None:
         raise SiteError(output, f"the output folder cannot be made: {blocked} is not a folder",
@@ -220,7 +227,7 @@ def commit_changes(staging: Path, output: Path, changed: list[str], stale: Itera
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(partial, staging / JOURNAL)
-    _flush_folder(staging)
+    _flush(staging)
     return _apply_journal(staging, output, plan)
 
 
@@ -246,20 +253,12 @@ def _flush_staged(staging: Path, changed: list[str]) -> None:
         return
     with ThreadPoolExecutor(FSYNC_THREADS) as pool:
         # Taken to the end, so that a failed fsync is raised here.
-        list(pool.map(_flush_file, [_staged_source(staging, relative) for relative in changed]))
+        list(pool.map(_flush, [_staged_source(staging, relative) for relative in changed]))
 
 
-def _flush_file(path: Path) -> None:
+def _flush(path: Path) -> None:
+    """A file on disk, or a folder's entries (a rename into it)."""
     descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def _flush_folder(folder: Path) -> None:
-    """The folder's entries (a rename into it) on disk."""
-    descriptor = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(descriptor)
     finally:

@@ -373,7 +373,7 @@ def test_dangling_links_pipes_and_lock_files_are_skipped_with_a_line(fixture_sit
 
 
 def test_names_too_long_for_the_file_system_are_shortened_stably(fixture_site):
-    long_tag = "word " * 100
+    long_tag = "稀土" * 50  # a hundred characters, the most a tag may have: "xi-tu-xi-tu-…" names its page
     long_slug = "a" * 300
     write_article(fixture_site, "long.md", f"---\ntitle: Long\ndate: 2025-03-04\nslug: {long_slug}\n"
                   f"tags: [\"{long_tag}\"]\n---\nx\n")
@@ -381,8 +381,9 @@ def test_names_too_long_for_the_file_system_are_shortened_stably(fixture_site):
     assert result.returncode == 0, result.stderr
     output = fixture_site / "output"
     articles = [p.name for p in (output / "articles").iterdir() if p.name.startswith("aaaa")]
-    tags = [p.name for p in (output / "tags").iterdir() if p.name.startswith("word")]
+    tags = [p.name for p in (output / "tags").iterdir() if p.name.startswith("xi-tu")]
     assert len(articles) == 1 and len(articles[0]) <= 110 and len(tags) == 1 and len(tags[0]) <= 100
+    assert re.fullmatch(r"[0-9a-f]{8}", tags[0].rsplit("-", 1)[1]), "shortened, with a hash of the whole"
     shutil.rmtree(fixture_site / ".newsdigest-cache")
     assert run_cli("--site", str(fixture_site)).returncode == 0
     assert [p.name for p in (output / "articles").iterdir() if p.name.startswith("aaaa")] == articles
@@ -628,3 +629,103 @@ def test_names_with_every_kind_of_bad_byte_are_skipped_with_one_line_each(fixtur
     assert manifest.isascii() and all(line.isprintable() for line in manifest.splitlines())
     second = run_cli("--site", str(fixture_site))
     assert second.returncode == 0 and len(error_lines(second, "warning")) == len(warnings)
+
+
+# 9. Limits on what one file may cost, and on where a build may write.
+
+def test_a_tag_or_title_too_long_is_one_line_and_the_rest_builds(fixture_site):
+    write_article(fixture_site, "long-tags.md", "---\ntitle: Tags\ndate: 2025-03-01\ntags: [" +
+                  ", ".join(f"t{n}{'x' * 30_000}" for n in range(100)) + "]\n---\nx\n")
+    write_article(
+        fixture_site, "long-title.md", f"---\ntitle: {'Headline ' * 1_000}\ndate: 2025-03-01\n---\nx\n"
+    )
+    started = time.monotonic()
+    result = run_cli("--site", str(fixture_site))
+    assert time.monotonic() - started < 60
+    assert result.returncode == 1
+    assert_no_traceback(result)
+    lines = error_lines(result)
+    assert len(lines) == 2, lines
+    assert any("long-tags.md:4: a tag of 30,002 characters" in line for line in lines), lines
+    assert any("long-title.md:2: the title has 8,999 characters" in line for line in lines), lines
+    size = sum(p.stat().st_size for p in (fixture_site / "output").rglob("*") if p.is_file())
+    assert size < 2_000_000 and (fixture_site / "output" / "articles" / "second.html").is_file()
+
+
+@pytest.mark.parametrize("output", ["static", "static/site", "templates", ".newsdigest-cache",
+                                    ".newsdigest-cache/out", "content/site"])
+def test_an_output_folder_that_holds_or_lies_in_an_input_or_the_cache_is_refused(fixture_site, output):
+    for folder in ("static", "templates"):
+        (fixture_site / folder).mkdir()
+    (fixture_site / "static" / "mine.css").write_text("body {}")
+    (fixture_site / "templates" / "404.html").write_text("{% extends 'base.html' %}")
+    assert run_cli("--site", str(fixture_site)).returncode == 0
+    before = {p: p.read_bytes() for p in fixture_site.rglob("*") if p.is_file() and "output" not in p.parts}
+    result = run_cli("--site", str(fixture_site), "--output", str(fixture_site / output), "--clean")
+    assert result.returncode == 1
+    assert_no_traceback(result)
+    [line] = error_lines(result)
+    assert "the output folder" in line and ("lies in the site's" in line or "holds the site" in line
+                                             or "is or holds the site's" in line), line
+    after = {p: p.read_bytes() for p in fixture_site.rglob("*") if p.is_file() and "output" not in p.parts}
+    assert after == before
+
+
+def test_ingest_reads_no_device_and_waits_on_no_pipe(fixture_site, tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "zero.txt").symlink_to("/dev/zero")
+    (pages / "random.html").symlink_to("/dev/urandom")
+    os.mkfifo(pages / "pipe.html")
+    shutil.copy(FIXTURES / "sample" / "raw" / "000_83c717361c02f5fe.txt", pages / "good.txt")
+    (tmp_path / "zero.html").symlink_to("/dev/zero")
+    started = time.monotonic()
+    result = run_cli("ingest", "--site", str(fixture_site), "--date", "2025-06-12", str(pages),
+                     str(tmp_path / "zero.html"))
+    assert time.monotonic() - started < 60
+    assert result.returncode == 1
+    assert_no_traceback(result)
+    failed = [line for line in result.stderr.splitlines() if line.startswith("failed")]
+    assert len(failed) == 4 and all("not a regular file" in line for line in failed), failed
+    assert "1 written" in result.stdout
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 2 MB file system of its own, mounted for the test (as root, where mounting is allowed)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip("mounting a small file system needs root (and a machine that allows it)")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(disk: Path) -> None:
+    free = shutil.disk_usage(disk).free
+    with open(disk / "filler", "wb") as handle, contextlib.suppress(OSError):
+        handle.write(b"\0" * free)
+
+
+def test_a_full_disk_is_one_line_and_truncates_nothing(tiny_disk):
+    site = tiny_disk / "site"
+    shutil.copytree(FIXTURES / "site", site)
+    raw = FIXTURES / "sample" / "raw" / "000_83c717361c02f5fe.txt"
+    assert run_cli("--site", str(site)).returncode == 0
+    assert run_cli("ingest", "--site", str(site), "--date", "2025-06-12", str(raw)).returncode == 0
+    before = tree(site / "content"), tree(site / "output")
+    fill(tiny_disk)
+    (site / "content" / "second.md").write_text((site / "content" / "second.md").read_text() + "\nMore.\n")
+    contents = tree(site / "content")
+    for command in (["ingest", "--force", "--site", str(site), "--date", "2025-06-12", str(raw)],
+                    ["--site", str(site)]):
+        result = run_cli(*command)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert_no_traceback(result)
+        full = [line for line in result.stderr.splitlines() if "(disk full)" in line]
+        assert len(full) == 1 and "cannot write" in full[0], result.stderr
+        assert tree(site / "content") == contents, "nothing in content/ cut short"
+        assert tree(site / "output") == before[1], "the last build's output whole"

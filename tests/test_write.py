@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsdigest.config import Config
 from newsdigest.errors import SiteError
 from newsdigest.write import (
     FLAT,
@@ -148,12 +149,36 @@ def test_a_folder_with_files_and_no_manifest_is_refused_unless_clean(tmp_path):
 def test_the_output_can_never_be_the_site_or_hold_it(tmp_path):
     site = tmp_path / "site"
     (site / "content").mkdir(parents=True)
+    config = Config(root=site)
     for output in (site, tmp_path, tmp_path.parent):
         with pytest.raises(SiteError, match="holds the site"):
-            check_output_folder(output, site, site / "content")
+            check_output_folder(output, config)
     with pytest.raises(SiteError):
-        check_output_folder(site / "content" / "..", site, site / "content")
-    check_output_folder(site / "output", site, site / "content")
+        check_output_folder(site / "content" / "..", config)
+    check_output_folder(site / "output", config)
+
+
+@pytest.mark.parametrize(
+    "output",
+    [
+        "static",
+        "static/site",
+        "templates",
+        "templates/x/y",
+        ".newsdigest-cache",
+        ".newsdigest-cache/output",
+        "content/sub",
+        "mine/cache-holder",
+    ],
+)
+def test_the_output_can_never_hold_or_lie_in_what_the_build_reads_or_its_cache(tmp_path, output):
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    config = Config(root=site, cache_dir="mine/cache-holder/cache")
+    if output == ".newsdigest-cache" or output.startswith(".newsdigest-cache/"):
+        config = Config(root=site)
+    with pytest.raises(SiteError, match="the output folder (lies in|is or holds) the site's"):
+        check_output_folder(site / output, config)
 
 
 def test_a_commit_killed_half_way_is_finished_by_the_next_run(tmp_path):

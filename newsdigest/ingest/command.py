@@ -146,10 +146,11 @@ def _inputs(sources: list[str], limit: int) -> Iterator[tuple[str, Callable[[], 
             continue
         path = Path(source)
         if path.is_dir():
+            # Not only regular files: a device or a pipe named like a page is one line of the report.
             files = sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in HTML_SUFFIXES | TEXT_SUFFIXES
+                if not p.is_dir() and p.suffix.lower() in HTML_SUFFIXES | TEXT_SUFFIXES
             )
             for file in files:
                 yield str(file), lambda file=file: read_path(file, limit)

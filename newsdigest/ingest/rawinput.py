@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,12 +50,24 @@ class RawInput:
 
 
 def read_path(path: Path, limit: int = MAX_BYTES) -> RawInput:
-    size = path.stat().st_size
-    if size > limit:
-        raise SiteError(path, f"the file is {size / 1024 / 1024:.0f} MB, too large for an article",
-                        f"give the article's page or text (at most {limit // 1024 // 1024} MB)")
-    modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
-    return decode(path.name, path.read_bytes(), path.suffix.lower(), modified)
+    """A saved page or text; never more than `limit` bytes read, and nothing read from what is not a regular
+    file (a device such as /dev/zero would never end, a pipe might never begin)."""
+    # Opened without waiting: opening a pipe for reading would wait for a writer.
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise SiteError(path, "not a regular file (a device, a pipe or a socket); skipped",
+                            "give a saved page or text file, or - for standard input")
+        too_large = SiteError(path, f"the file is {status.st_size / 1024 / 1024:.0f} MB, too large for an "
+                              "article", f"give the article's page or text (at most {limit // 2**20} MB)")
+        if status.st_size > limit:
+            raise too_large
+        data = handle.read(limit + 1)
+    if len(data) > limit:  # it grew as it was read
+        raise too_large
+    modified = datetime.fromtimestamp(status.st_mtime, tz=UTC)
+    return decode(path.name, data, path.suffix.lower(), modified)
 
 
 def read_stream(stream: BinaryIO, limit: int = MAX_BYTES) -> RawInput:
