@@ -183,7 +183,7 @@ def _port(text: str) -> int:
     except ValueError:
         port = -1
     if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a port: give a number from 1 to 65535, as 8000")
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port: give 1 to 65535 (or 0 for any free one)")
     return port
 
 

@@ -68,9 +68,9 @@ def link_out(relative: str, target: str) -> SiteError:
 
 def files_inside(folder: Path, roots: tuple[str, ...], shown_as: str
                  ) -> Iterator[tuple[str, str] | SiteError]:
-    """Each file under the folder as (path, path relative to the folder), in sorted order, and a warning for
-    each link that leads out of the roots (folders it leads to are not entered). Links that stay inside are
-    followed, each folder entered once."""
+    """Each file under the folder as (path, path relative to the folder), folder by folder in the order of
+    names, and a warning for each name that is not text and each link that leads out of the roots (folders it
+    leads to are not entered). Links that stay inside are followed, each folder entered once."""
     seen = {os.path.realpath(folder)}
     pending = [(str(folder), "")]
     while pending:
