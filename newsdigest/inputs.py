@@ -17,7 +17,7 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _CONTROL_BYTES = bytes(range(32)) + b"\x7f"
 
 
-def name_problem(name: str) -> str:
+def _name_problem(name: str) -> str:
     """What is wrong with a file or folder name as part of a site (its pages, the manifest's lines, the
     cache's keys are text), or ''."""
     try:
@@ -39,7 +39,7 @@ def name_problems(names: list[str]) -> dict[str, str]:
         encoded = b"\0"
     if b"\xc2" not in encoded and len(encoded.translate(None, _CONTROL_BYTES)) == len(encoded):
         return {}
-    return {name: problem for name in names if (problem := name_problem(name))}
+    return {name: problem for name in names if (problem := _name_problem(name))}
 
 
 def bad_name(relative: str, problem: str) -> SiteError:
@@ -79,11 +79,11 @@ def files_inside(folder: Path, roots: tuple[str, ...], shown_as: str
             entries = sorted(os.scandir(current), key=lambda entry: entry.name)
         except OSError:  # a folder that cannot be read is passed over, as os.walk does
             continue
+        problems = name_problems([entry.name for entry in entries])
         for entry in entries:
             name = f"{relative}{entry.name}"
-            problem = name_problem(entry.name)
-            if problem:
-                yield bad_name(f"{shown_as}/{name}", problem)
+            if entry.name in problems:
+                yield bad_name(f"{shown_as}/{name}", problems[entry.name])
                 continue
             if entry.is_symlink():
                 target = leads_outside(entry.path, roots)

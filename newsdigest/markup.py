@@ -192,8 +192,8 @@ def markdown_to_html(text: str, raw_html: bool = False, typography: bool = False
 def check_shape(text: str) -> None:
     """Raise MarkupLimitError, with its line, for a body nested or bracketed beyond the limits above."""
     for match in _CONTAINER_PREFIX.finditer(text):
-        prefix = match.group()
-        indent = len(prefix.expandtabs(4)) - len(prefix.expandtabs(4).lstrip(" "))
+        prefix = match.group().expandtabs(4)
+        indent = len(prefix) - len(prefix.lstrip(" "))
         depth = len(_CONTAINER_MARKER.findall(prefix)) + indent // 4
         if depth > MAX_NESTING:
             raise MarkupLimitError(

@@ -221,12 +221,7 @@ def commit_changes(staging: Path, output: Path, changed: list[str], stale: Itera
     # Written aside and renamed: a journal is there whole, or not at all (a build killed before it is, is
     # rolled back by the next, which removes its staging folder).
     plan = {"changed": changed, "stale": stale}
-    partial = staging / (JOURNAL + ".partial")
-    with open(partial, "w", encoding="utf-8") as handle:
-        json.dump(plan, handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, staging / JOURNAL)
+    write_file_atomically(staging / JOURNAL, json.dumps(plan).encode("utf-8"))
     _flush(staging)
     return _apply_journal(staging, output, plan)
 
@@ -312,12 +307,13 @@ def recover(output: Path) -> str:
         return ""
     notes = []
     for staging in sorted(output.parent.glob(_staging_prefix(output) + "*")):
-        plan = _read_journal(staging / JOURNAL) if (staging / JOURNAL).is_file() else None
+        journal = staging / JOURNAL
+        plan = _read_journal(journal)
         if plan is not None and output.is_dir():
             _apply_journal(staging, output, plan)
             notes.append("finished the commit of a build that was stopped while writing")
         else:
-            damaged = plan is None and (staging / JOURNAL).is_file()
+            damaged = plan is None and journal.exists()
             shutil.rmtree(staging, ignore_errors=True)
             notes.append("set aside the damaged commit journal and files of a build that was stopped"
                          if damaged else "removed the files of a build that was stopped before writing")
