@@ -42,8 +42,7 @@ MAX_NAME_LENGTH = 100
 # Each tag is a page and three feeds that list the article with all its tags: past this, no reader is helped.
 MAX_TAGS = 100
 # A tag names a page, its feeds and a line on every page that lists its articles; a headline heads every list
-# and feed the article is in: past these, no reader is helped and every copy costs (100 tags of 30,000
-# characters made 919 MB of output).
+# and feed the article is in: past these, no reader is helped, and every copy costs output bytes.
 MAX_TAG_LENGTH = 100
 MAX_TITLE_LENGTH = 300
 # Front matter nested deeper than this is refused before YAML composes it (see _check_nesting).
