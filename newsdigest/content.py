@@ -26,8 +26,8 @@ from .markup import (
     markdown_to_html,
     plain_text,
     reading_minutes,
-    without_control_characters,
 )
+from .text import without_control_characters
 
 # Raised whenever the same bytes come to parse into another article, so that cached articles are parsed again
 # (2: tags that slugify alike kept once).

@@ -1,23 +1,24 @@
-"""Feeds with feedgen (RSS 2.0 and Atom for the site, each topic and each tag) and the OPML of topic feeds."""
+"""The site's feeds (the whole site's, each topic's and each tag's) in each format of FEED_FORMATS, and the
+OPML of topic feeds."""
 
 from __future__ import annotations
 
 import html
 import json
+import posixpath
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import islice
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from . import __version__, urls
 from .content import Article
-from .pages import term_title
-from .site import Site
+from .site import Site, term_title
 
 if TYPE_CHECKING:
     from feedgen.entry import FeedEntry
@@ -29,7 +30,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 @dataclass(frozen=True)
 class Feed:
-    """The articles of one listing, to be written as RSS and as Atom."""
+    """The articles of one listing, to be written in each feed format."""
 
     folder: str
     title: str
@@ -55,7 +56,7 @@ def site_feeds(site: Site) -> Iterator[Feed]:
                    description, items, newest_change(items) if items else site_updated)
 
 
-def render_feed(feed: Feed, fmt: str, site: Site, body_of: Callable[[Article], str]) -> bytes:
+def _feedgen_bytes(fmt: str, feed: Feed, site: Site, body_of: Callable[[Article], str]) -> bytes:
     """The feed as RSS ('rss') or Atom ('atom') bytes; its dates come from its articles, so it is stable."""
     config = site.config
     # Imported here: feedgen and lxml are a tenth of the start-up of a build that makes no feed (an edit).
@@ -66,7 +67,7 @@ def render_feed(feed: Feed, fmt: str, site: Site, body_of: Callable[[Article], s
     generator.title(_rss_text(feed.title) if fmt == "rss" else feed.title)
     generator.description(feed.description)
     # feedgen gives RSS the last link set, so the page's link comes after the feed's own.
-    generator.link(href=urls.absolute(config.base_url, urls.feed_path(feed.folder, fmt)), rel="self")
+    generator.link(href=urls.absolute(config.base_url, feed_format(fmt).path(feed.folder)), rel="self")
     generator.link(href=urls.absolute(config.base_url, urls.listing_path(feed.folder)), rel="alternate")
     generator.language(config.language)
     generator.author({"name": config.author or config.title})
@@ -82,7 +83,7 @@ def render_feed(feed: Feed, fmt: str, site: Site, body_of: Callable[[Article], s
     return generator.atom_str(pretty=True)
 
 
-def render_json_feed(feed: Feed, site: Site, body_of: Callable[[Article], str]) -> bytes:
+def _json_feed_bytes(feed: Feed, site: Site, body_of: Callable[[Article], str]) -> bytes:
     """The feed as JSON Feed 1.1 (jsonfeed.org/version/1.1)."""
     config = site.config
     names = site.topic_names()
@@ -90,7 +91,7 @@ def render_json_feed(feed: Feed, site: Site, body_of: Callable[[Article], str]) 
         "version": "https://jsonfeed.org/version/1.1",
         "title": feed.title,
         "home_page_url": urls.absolute(config.base_url, urls.listing_path(feed.folder)),
-        "feed_url": urls.absolute(config.base_url, urls.feed_path(feed.folder, "json")),
+        "feed_url": urls.absolute(config.base_url, feed_format("json").path(feed.folder)),
         "description": feed.description,
         "language": config.language,
         "authors": [{"name": config.author or config.title}],
@@ -182,6 +183,34 @@ def absolute_links(html: str, page_url: str) -> str:
     return _LINK_ATTRIBUTE.sub(absolute, html)
 
 
+@dataclass(frozen=True)
+class FeedFormat:
+    """A format every feed of the site is written in: its name (what FeedLink.fmt holds), the file a listing's
+    feed has in it, its media type, what a reader is shown it as, and what writes it."""
+
+    name: str
+    file: str
+    media_type: str
+    label: str
+    render: Callable[[Feed, Site, Callable[[Article], str]], bytes]
+
+    def path(self, folder: str) -> str:
+        """The feed of a folder's listing ('' the whole site's)."""
+        return posixpath.join(folder, self.file)
+
+
+FEED_FORMATS: tuple[FeedFormat, ...] = (
+    FeedFormat("rss", "feed.xml", "application/rss+xml", "RSS", partial(_feedgen_bytes, "rss")),
+    FeedFormat("atom", "atom.xml", "application/atom+xml", "Atom", partial(_feedgen_bytes, "atom")),
+    FeedFormat("json", "feed.json", "application/feed+json", "JSON Feed", _json_feed_bytes),
+)
+_BY_NAME = {feed_format.name: feed_format for feed_format in FEED_FORMATS}
+
+
+def feed_format(name: str) -> FeedFormat:
+    return _BY_NAME[name]
+
+
 def newest_change(articles: Sequence[Article]) -> datetime:
     return max((a.last_change for a in articles), default=EPOCH)
 
@@ -201,7 +230,7 @@ def render_opml(site: Site) -> bytes:
             text=term.name,
             title=term.name,
             xmlUrl=urls.absolute(
-                config.base_url, urls.feed_path(urls.term_folder("topics", term.slug), "rss")
+                config.base_url, feed_format("rss").path(urls.term_folder("topics", term.slug))
             ),
             htmlUrl=urls.absolute(config.base_url, urls.listing_path(urls.term_folder("topics", term.slug))),
         )

@@ -51,10 +51,6 @@ PARAGRAPH_ONLY_PROCESSORS = frozenset(
 )
 _local = threading.local()
 
-# Characters that XML cannot carry and no writer means: C0 controls but tab and line ends, DEL, C1 controls,
-# and the two non-characters. Form feeds and escapes come in with scraped or pasted text.
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-
 # A body larger than this is no article; Markdown's cost on hostile input grows faster than its size.
 MAX_MARKDOWN_BYTES = 2_000_000
 # The shapes on which Python-Markdown recurses or turns quadratic, bounded by the build before it converts, so
@@ -156,10 +152,6 @@ class MarkupLimitError(Exception):
     def __init__(self, message: str, line: int | None = None) -> None:
         super().__init__(message)
         self.line = line
-
-
-def without_control_characters(text: str) -> str:
-    return CONTROL_CHARACTERS.sub("", text)
 
 
 def markdown_to_html(text: str, raw_html: bool = False, typography: bool = False) -> str:

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from itertools import chain
 from pathlib import Path
 
 from jinja2 import Environment
 
-from . import urls
 from .cache import GroupOutline
 from .config import Config
 from .content import Article, relative_name
 from .errors import SiteError
-from .feeds import render_feed, render_json_feed, render_opml, site_feeds
+from .feeds import FEED_FORMATS, render_opml, site_feeds
 from .fingerprint import Fingerprints, digest
 from .inputs import files_inside
 from .pages import Page, PageGroup, site_page_groups
@@ -41,10 +40,9 @@ class Job:
 
 
 def config_key(config: Config) -> str:
-    """Everything of the config that output depends on (all of it, but where the site folder lies)."""
-    return digest(
-        repr({k: v for k, v in vars(config).items() if k != "root"}), repr(config.topics), repr(config.tags)
-    )
+    """Everything of the config that output depends on: all of it but where the site folder lies (ingest's
+    rules and fetch's sources are not in it)."""
+    return digest(repr(replace(config, root=Path("."))))
 
 
 @dataclass(frozen=True)
@@ -118,11 +116,12 @@ def file_jobs(site: Site, body_of: Callable[[Article], str], words_of: Callable[
     jobs = []
     for feed in site_feeds(site):
         feed_key = fingerprint(key, feed.folder, feed.title, feed.description, feed.articles, feed.updated)
-        for fmt in ("rss", "atom"):
-            jobs.append(Job(urls.feed_path(feed.folder, fmt), digest(feed_key, fmt),
-                            partial(render_feed, feed, fmt, site, body_of)))
-        jobs.append(Job(urls.feed_path(feed.folder, "json"), digest(feed_key, "json"),
-                        partial(render_json_feed, feed, site, body_of)))
+        jobs += [
+            Job(
+                kind.path(feed.folder), digest(feed_key, kind.name), partial(kind.render, feed, site, body_of)
+            )
+            for kind in FEED_FORMATS
+        ]
     jobs += [
         Job("feeds.opml", fingerprint(key, "opml", site.topics), partial(render_opml, site)),
         Job("robots.txt", digest(key, "robots"), partial(render_robots, config.base_url)),

@@ -13,11 +13,10 @@ from . import urls
 from .config import Config
 from .content import Article
 from .dates import date_range, local_day
+from .feeds import FEED_FORMATS, feed_format
 from .search import DOCS_PER_PIECE, WORD_PIECES, block_count
-from .site import Site, Term, TermLabel
+from .site import Site, term_title
 
-FEED_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
-FEED_NAMES = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
 # Article pages are grouped in runs of about this many (see _article_runs); archive pages in runs of this
 # many (see _listing).
 ARTICLE_RUN = 64
@@ -26,13 +25,20 @@ ARCHIVE_RUN = 16
 
 @dataclass(frozen=True)
 class FeedLink:
+    """A link to a feed: `fmt` names its FeedFormat (the format itself holds a function, whose repr no
+    fingerprint may depend on)."""
+
     title: str
     path: str
     fmt: str
 
     @property
     def mime(self) -> str:
-        return FEED_TYPES[self.fmt]
+        return feed_format(self.fmt).media_type
+
+    @property
+    def label(self) -> str:
+        return feed_format(self.fmt).label
 
 
 @dataclass(frozen=True)
@@ -46,13 +52,7 @@ class Page:
 
 @cache
 def feed_links(title: str, folder: str) -> tuple[FeedLink, ...]:
-    return tuple(
-        FeedLink(f"{title} ({name})", urls.feed_path(folder, fmt), fmt) for fmt, name in FEED_NAMES.items()
-    )
-
-
-def term_title(term: Term | TermLabel) -> str:
-    return term.name if term.kind == "topics" else f"Tagged “{term.name}”"
+    return tuple(FeedLink(f"{title} ({kind.label})", kind.path(folder), kind.name) for kind in FEED_FORMATS)
 
 
 @dataclass(frozen=True)

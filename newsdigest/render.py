@@ -26,6 +26,7 @@ from .config import Config
 from .content import Article, relative_name, tag_slug
 from .dates import iso_moment, local_moment, long_date, month_name, reader_moment, weekday_name
 from .errors import SiteError
+from .feeds import FEED_FORMATS
 from .inputs import files_inside, input_roots, leads_outside
 from .pages import Page
 from .structured import news_article
@@ -102,6 +103,7 @@ def make_environment(config: Config) -> Environment:
         absolute=lambda path: urls.absolute(config.base_url, path),
         month_name=month_name,
         news_article=news_article,
+        feed_formats=FEED_FORMATS,
     )
     env.entry_cache = {}
     env.filters.update(local=lambda moment: local_moment(moment, config.zone), longdate=long_date,

@@ -75,6 +75,11 @@ class Site:
         return {term.slug: term.name for term in self.topics}
 
 
+def term_title(term: Term | TermLabel) -> str:
+    """What a topic's or tag's listing and feeds are called."""
+    return term.name if term.kind == "topics" else f"Tagged “{term.name}”"
+
+
 def is_published(article: Article, now: datetime) -> bool:
     return not article.draft and article.date <= now
 

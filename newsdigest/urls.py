@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
 from datetime import date
 from functools import lru_cache
 
@@ -30,14 +29,6 @@ def term_folder(kind: str, slug: str) -> str:
 
 def edition_path(day: date) -> str:
     return f"editions/{day.isoformat()}.html"
-
-
-FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
-
-
-def feed_path(folder: str, fmt: str) -> str:
-    """The RSS ('rss'), Atom ('atom') or JSON Feed ('json') of a folder's listing."""
-    return posixpath.join(folder, FEED_FILES[fmt])
 
 
 def relative(from_page: str, to_path: str) -> str:

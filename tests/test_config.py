@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdigest.config import Config, load_config
+from newsdigest.config import Config, Topic, load_config, load_rules
 from newsdigest.errors import SiteError
 
 
@@ -27,8 +27,9 @@ def test_settings_and_topics_are_read(tmp_path):
     assert config.title == "T"
     assert config.base_url == "https://u.github.io/repo/"
     assert config.zone.key == "Asia/Kolkata"
-    assert config.topic("rare-earths").keywords == {"REE": 2, "magnet": 1}
-    assert config.topic("rare-earths").threshold == 2
+    assert config.topic("rare-earths") == Topic("rare-earths", "Rare earths")
+    [rule] = load_rules(config).topics
+    assert (rule.id, rule.keywords, rule.threshold) == ("rare-earths", {"REE": 2, "magnet": 1}, 2)
 
 
 def test_base_url_from_the_command_line_wins(tmp_path):

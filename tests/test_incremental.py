@@ -247,3 +247,24 @@ def test_damage_deep_in_the_cache_is_found_when_read_and_the_build_starts_over(f
     result = rebuild(fixture_site)
     assert "damaged" in result.note or "could not be read" in result.note
     assert {k: v[1] for k, v in state(fixture_site / "output").items()} == before
+
+
+def test_a_change_to_ingest_s_rules_or_fetch_s_sources_rebuilds_nothing(fixture_site):
+    """Topic and tag rules are ingest's, sources and [fetch] fetch's: the build neither reads them nor renders
+    or writes anything when they change."""
+    toml = fixture_site / "site.toml"
+    toml.write_text(toml.read_text().replace(
+        'description = "Magnets and minerals."',
+        'description = "Magnets and minerals."\nkeywords = { "rare earth" = 2 }\nthreshold = 3'))
+    rebuild(fixture_site)
+    before = state(fixture_site / "output")
+    time.sleep(0.01)
+    toml.write_text(toml.read_text().replace("threshold = 3", "threshold = 4\nheadline_weight = 3\n"
+                                             'none = ["cricket"]')
+                    + '\n[[tags]]\nname = "autos"\nkeywords = { "auto" = 1 }\n'
+                    + '\n[[sources]]\nurl = "https://news.example/feed.xml"\n\n[fetch]\ndelay = 5\n')
+    again = rebuild(fixture_site)
+    assert again.up_to_date and again.written == 0
+    assert state(fixture_site / "output") == before
+    toml.write_text(toml.read_text().replace('name = "Trade"', 'name = "Commerce"'))
+    assert rebuild(fixture_site).written, "a topic's name is the build's: its pages change"

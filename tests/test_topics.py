@@ -1,12 +1,12 @@
 
 from conftest import SAMPLE_SITE
 
-from newsdigest.config import Config, TagRule, Topic
+from newsdigest.config import Rules, TagRule, TopicRule
 from newsdigest.ingest.topics import assign_tags, assign_topics, phrase_pattern, rule_score
 
-RARE = Topic("rare-earths", "Rare earths", keywords={"rare earth": 2, "REE": 2, "magnet": 1}, threshold=3)
-POLITICS = Topic("politics", "Politics", keywords={"election": 2, "parliament": 2}, threshold=4)
-CONFIG = Config(
+RARE = TopicRule(id="rare-earths", keywords={"rare earth": 2, "REE": 2, "magnet": 1}, threshold=3)
+POLITICS = TopicRule(id="politics", keywords={"election": 2, "parliament": 2}, threshold=4)
+RULES = Rules(
     topics=(RARE, POLITICS), tags=(TagRule("autos", keywords={"auto": 1, "automakers": 2}, threshold=2),)
 )
 
@@ -29,26 +29,26 @@ def test_whole_words_only():
 
 
 def test_one_passing_mention_is_not_enough():
-    assert names(assign_topics("", "A magnet fell off the fridge.", CONFIG)) == []
-    assert names(assign_topics("", "The election was held today.", CONFIG)) == []
-    assert names(assign_topics("", "Rare earth prices rose; REE exports resumed.", CONFIG)) == ["rare-earths"]
+    assert names(assign_topics("", "A magnet fell off the fridge.", RULES)) == []
+    assert names(assign_topics("", "The election was held today.", RULES)) == []
+    assert names(assign_topics("", "Rare earth prices rose; REE exports resumed.", RULES)) == ["rare-earths"]
 
 
 def test_repeats_are_capped():
-    assert rule_score("", "magnet " * 10, Topic("m", "M", keywords={"magnet": 1}))[0] == 3
+    assert rule_score("", "magnet " * 10, TopicRule(id="m", keywords={"magnet": 1}))[0] == 3
 
 
 def test_tags():
-    assert names(assign_tags("", "Automakers said the auto sector is hit.", CONFIG)) == ["autos"]
-    assert names(assign_tags("", "An auto rickshaw.", CONFIG)) == []
+    assert names(assign_tags("", "Automakers said the auto sector is hit.", RULES)) == ["autos"]
+    assert names(assign_tags("", "An auto rickshaw.", RULES)) == []
 
 
 def test_the_sample_site_rules_classify_the_sample():
     from conftest import SAMPLES
 
-    from newsdigest.config import load_config
+    from newsdigest.config import load_config, load_rules
     from newsdigest.ingest.textclean import clean_text
-    config = load_config(SAMPLE_SITE)
+    config = load_rules(load_config(SAMPLE_SITE))
     extracted = clean_text(next((SAMPLES / "raw").glob("*.txt")).read_text(encoding="utf-8"))
     body = "\n".join(extracted.paragraphs)
     topics = names(assign_topics(extracted.title, body, config))
@@ -63,9 +63,9 @@ def test_the_sample_site_rules_classify_the_sample():
 
 
 def test_all_groups_must_each_appear_and_none_keeps_out():
-    rule = Topic("ic", "India–China", keywords={"border": 2, "talks": 2}, threshold=3,
+    rule = TopicRule(id="ic", keywords={"border": 2, "talks": 2}, threshold=3,
                  all=(("India", "Indian"), ("China", "Chinese")), none=("cricket",))
-    config = Config(topics=(rule,))
+    config = Rules(topics=(rule,))
     assert names(assign_topics("", "Border talks: India and China held talks.", config)) == ["ic"]
     assert names(assign_topics("", "Border talks: India held talks.", config)) == [], "China is required too"
     assert names(assign_topics("", "Border talks on cricket: India and China.", config)) == [], (
@@ -74,8 +74,8 @@ def test_all_groups_must_each_appear_and_none_keeps_out():
 
 
 def test_the_headline_weighs_more_and_the_reasons_are_given():
-    rule = Topic("rare", "Rare", keywords={"rare earth": 2}, threshold=4)
-    config = Config(topics=(rule,))
+    rule = TopicRule(id="rare", keywords={"rare earth": 2}, threshold=4)
+    config = Rules(topics=(rule,))
     assert names(assign_topics("", "Rare earth output rose.", config)) == []
     [found] = assign_topics("Rare earth talks", "Rare earth output rose.", config)
     assert str(found) == "rare (rare earth in the headline)"
@@ -84,8 +84,8 @@ def test_the_headline_weighs_more_and_the_reasons_are_given():
 
 
 def test_the_sample_rules_keep_other_stories_out_of_india_china_relations():
-    from newsdigest.config import load_config
-    config = load_config(SAMPLE_SITE)
+    from newsdigest.config import load_config, load_rules
+    config = load_rules(load_config(SAMPLE_SITE))
     stories = {
         "US, China agree to pause tariffs after Geneva trade talks": (
             "Washington and Beijing agreed on Monday to cut tariffs for 90 days after talks in Geneva. "

@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsdigest import urls
+from newsdigest.feeds import feed_format
 
 
 def test_paths():
@@ -13,8 +14,8 @@ def test_paths():
     assert urls.listing_path("topics/rare-earths", 2) == "topics/rare-earths/page/2/index.html"
     assert urls.article_path("x") == "articles/x.html"
     assert urls.edition_path(date(2025, 6, 12)) == "editions/2025-06-12.html"
-    assert urls.feed_path("", "rss") == "feed.xml"
-    assert urls.feed_path("tags/autos", "atom") == "tags/autos/atom.xml"
+    assert feed_format("rss").path("") == "feed.xml"
+    assert feed_format("atom").path("tags/autos") == "tags/autos/atom.xml"
 
 
 def test_relative_links_name_a_file():

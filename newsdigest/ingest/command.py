@@ -17,12 +17,13 @@ from typing import Any
 import markdown
 from slugify import slugify
 
-from ..config import Config
+from ..config import Config, Rules, load_rules
 from ..dates import CalendarDay
 from ..errors import SiteError
 from ..limits import time_limit
-from ..markup import MAX_MARKDOWN_BYTES, TYPOGRAPHY, plain_text, without_control_characters
+from ..markup import MAX_MARKDOWN_BYTES, TYPOGRAPHY, plain_text
 from ..parallel import run_indexed
+from ..text import without_control_characters
 from ..write import write_file_atomically
 from .contentfile import render_content_file
 from .extracted import Extracted, kind_of
@@ -84,10 +85,11 @@ def ingest_inputs(inputs: list[tuple[str, Callable[[], RawInput]]], config: Conf
     """Ingest inputs given as a name and a reader each (files, standard input, fetched pages), against the
     content folder's articles (`library`, read here when not given)."""
     prepared: list[Prepared | Outcome | None] = [None] * len(inputs)
+    rules = load_rules(config)
 
     def prepare_one(index: int) -> tuple[int, Prepared | Outcome]:
         name, read = inputs[index]
-        return index, _failures_as_outcomes(name, lambda: prepare(read, config, options))
+        return index, _failures_as_outcomes(name, lambda: prepare(read, config, rules, options))
 
     for chunk in run_indexed(prepare_one, len(inputs), min_items=PREPARE_PARALLEL_FROM):
         for index, result in chunk:
@@ -179,7 +181,7 @@ class Prepared:
     detail: str
 
 
-def prepare(read: Callable[[], RawInput], config: Config, options: IngestOptions) -> Prepared:
+def prepare(read: Callable[[], RawInput], config: Config, rules: Rules, options: IngestOptions) -> Prepared:
     """Read, extract, date and classify one input: its own work only, so inputs can be prepared in
     parallel."""
     with _stage("read"):
@@ -205,8 +207,8 @@ def prepare(read: Callable[[], RawInput], config: Config, options: IngestOptions
                             f"({MAX_MARKDOWN_BYTES / 1e6:.0f} MB)", "give the article's own page or text")
         sha256 = hashlib.sha256(raw.data).hexdigest()
         body_text = "\n".join(extracted.paragraphs)
-        topics = _with_source_given(assign_topics(extracted.title, body_text, config), raw.origin.topics)
-        tags = _with_source_given(assign_tags(extracted.title, body_text, config), raw.origin.tags)
+        topics = _with_source_given(assign_topics(extracted.title, body_text, rules), raw.origin.topics)
+        tags = _with_source_given(assign_tags(extracted.title, body_text, rules), raw.origin.tags)
         if raw.origin.url:
             extracted.source_url = raw.origin.url
         fields = _front_matter(extracted, moment, raw, sha256, topics, tags)

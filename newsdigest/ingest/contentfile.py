@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from ..markup import without_control_characters
+from ..text import without_control_characters
 
 # libyaml where PyYAML has it: the same YAML, several times faster than the pure-Python one.
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)

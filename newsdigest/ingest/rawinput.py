@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import SiteError
-from ..markup import CONTROL_CHARACTERS
+from ..text import CONTROL_CHARACTERS
 
 MAX_BYTES = 20 * 1024 * 1024
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}

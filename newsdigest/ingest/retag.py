@@ -8,7 +8,7 @@ from pathlib import Path
 import frontmatter
 import yaml
 
-from ..config import Config
+from ..config import Config, Rules, load_rules
 from ..content import relative_name, yaml_handler
 from ..errors import SiteError
 from ..incremental import scan_content
@@ -46,12 +46,13 @@ def retag(paths: list[str], config: Config, dry_run: bool = False) -> list[Retag
     """Each content file (all of them when no path is given), retagged where ingest's values stand."""
     chosen = {str(Path(p).resolve()) for p in paths}
     files, _ = scan_content(config)
-    return [_retag_file(Path(f.path), config, dry_run) for f in files
+    rules = load_rules(config)
+    return [_retag_file(Path(f.path), config, rules, dry_run) for f in files
             if not chosen or str(Path(f.path).resolve()) in chosen or
             any(str(Path(f.path).resolve()).startswith(c + "/") for c in chosen)]
 
 
-def _retag_file(path: Path, config: Config, dry_run: bool) -> Retagged:
+def _retag_file(path: Path, config: Config, rules: Rules, dry_run: bool) -> Retagged:
     name = relative_name(path, config.root)
     try:
         post = frontmatter.loads(path.read_text(encoding="utf-8-sig"), handler=yaml_handler())
@@ -70,7 +71,7 @@ def _retag_file(path: Path, config: Config, dry_run: bool) -> Retagged:
     except MarkupLimitError as error:
         return Retagged(name, "failed", str(error))
     title = str(fields.get("title", ""))
-    topics, tags = assign_topics(title, text, config), assign_tags(title, text, config)
+    topics, tags = assign_topics(title, text, rules), assign_tags(title, text, rules)
     new = {"topics": [t.name for t in topics], "tags": [t.name for t in tags]}
     changes = [_change(key, fields.get(key) or [], new[key]) for key in ("topics", "tags")]
     if not any(changes):

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..config import Config, MatchRule
+from ..config import MatchRule, Rules
 
 # A phrase counts at most this often in the body, so that one name repeated does not make a topic on its own.
 MAX_COUNT_PER_PHRASE = 3
@@ -70,9 +70,9 @@ def _assign(title: str, body: str, rules: Iterable[MatchRule]) -> list[Assignmen
     return [found for rule in rules if (found := matches(title, body, rule))]
 
 
-def assign_topics(title: str, body: str, config: Config) -> list[Assignment]:
-    return _assign(title, body, config.topics)
+def assign_topics(title: str, body: str, rules: Rules) -> list[Assignment]:
+    return _assign(title, body, rules.topics)
 
 
-def assign_tags(title: str, body: str, config: Config) -> list[Assignment]:
-    return _assign(title, body, config.tags)
+def assign_tags(title: str, body: str, rules: Rules) -> list[Assignment]:
+    return _assign(title, body, rules.tags)
