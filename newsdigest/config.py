@@ -12,6 +12,7 @@ import tomllib
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, Field, dataclass, field, fields, replace
+from datetime import tzinfo
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -264,6 +265,8 @@ class FetchSettings:
 class FetchPlan:
     sources: tuple[Source, ...]
     settings: FetchSettings
+    # The site's: a time a source lists without a zone is in it (dates.in_zone).
+    zone: tzinfo
 
 
 def declared(kind: type) -> list[Field]:
@@ -410,7 +413,7 @@ def load_fetch_plan(config: Config) -> FetchPlan:
     topic_ids = {topic.id for topic in config.topics}
     sources = tuple(_source(entry, number, toml.text, topic_ids)
                     for number, entry in enumerate(toml.table.get("sources", []), start=1))
-    return FetchPlan(sources, _fetch_settings(toml.table.get("fetch", {}), toml))
+    return FetchPlan(sources, _fetch_settings(toml.table.get("fetch", {}), toml), config.zone)
 
 
 def _fetch_settings(table: dict[str, Any], toml: _SiteToml) -> FetchSettings:

@@ -8,7 +8,7 @@ import sys
 import uuid
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 from slugify import slugify
 
 from .config import Config
-from .dates import calendar_day
+from .contentfile import FIELD_NAMES, NESTING_HINT, read_front_matter, yaml_handler
+from .dates import moment_of
 from .errors import SiteError, line_of_key, not_utf8
 from .markup import (
     MarkupLimitError,
@@ -32,8 +33,6 @@ from .text import without_control_characters
 # Raised whenever the same bytes come to parse into another article, so that cached articles are parsed again
 # (2: tags that slugify alike kept once).
 PARSER_REVISION = 2
-KNOWN_FIELDS = ("title", "date", "summary", "tags", "topics", "source", "source_url", "author",
-                "dateline", "credit", "updated", "draft", "slug", "guid")
 FILE_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 # Identity of an article in feeds: derived from its slug only, so a new base_url or title keeps it.
 _WORD = re.compile(r"\w+")
@@ -45,12 +44,6 @@ MAX_TAGS = 100
 # and feed the article is in: past these, no reader is helped, and every copy costs output bytes.
 MAX_TAG_LENGTH = 100
 MAX_TITLE_LENGTH = 300
-# Front matter nested deeper than this is refused before YAML composes it (see _check_nesting).
-MAX_YAML_DEPTH = 100
-NESTING_HINT = "nest its lists and maps less deep"
-_YAML_QUOTED = re.compile(r"'[^']*'|\"(?:\\.|[^\"\\])*\"")
-_YAML_ITEM_MARKS = re.compile(r"(?:[-?](?: +|$))*")
-_YAML_BRACKETS = re.compile(r"[\[\]{}]")
 # Front matter newsdigest does not know is given to templates as it is: these bound how deep and how large.
 MAX_EXTRA_DEPTH = 20
 MAX_EXTRA_VALUES = 10_000
@@ -62,60 +55,6 @@ def prepare_parsers(typography: bool) -> None:
     replaces its workers after each share of the work (33 a stage)."""
     markdown_converter(typography)
     yaml_handler()
-
-
-@cache
-def yaml_handler() -> Any:
-    """python-frontmatter's YAML handler on libyaml's loader where PyYAML has it: the same YAML, faster.
-
-    Made, and the two libraries imported, when first needed: a build that parses nothing does without them.
-    """
-    import frontmatter
-    import yaml
-
-    class FastYAMLHandler(frontmatter.YAMLHandler):
-        def load(self, fm: str, **kwargs: Any) -> Any:
-            _check_nesting(fm)
-            return yaml.load(fm, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-
-    return FastYAMLHandler()
-
-
-def _check_nesting(fm: str) -> None:
-    """Refuse front matter nested deeper than MAX_YAML_DEPTH as a YAML error, measured on the text before YAML
-    reads it: libyaml composes nodes by recursion in C (nesting a hundred thousand levels deep overflowed its
-    stack and killed the process), and PyYAML's own limits differ from release to release.
-
-    A level is a line indented deeper than the one that holds it, an item's '- ' or '? ' mark, or a '[' or
-    '{' left open outside quotes: YAML nests no deeper than these count. fm's line 0 ends the '---' line."""
-    import yaml
-
-    # Each level opens with a bracket, a dash, a question mark or a new line: text with fewer of them
-    # than the limit cannot reach it, and needs no scan (nearly all front matter).
-    if sum(fm.count(mark) for mark in "[{-?\n") < MAX_YAML_DEPTH:
-        return
-    indents: list[int] = []
-    flow = 0
-    for number, line in enumerate(fm.split("\n")):
-        text = _YAML_QUOTED.sub("", line).split(" #", 1)[0]
-        items = 0
-        if not flow:  # a line inside an open bracket holds no block structure
-            body = text.lstrip(" ")
-            if not body or body.startswith("#"):
-                continue
-            indent = len(text) - len(body)
-            while indents and indents[-1] >= indent:
-                indents.pop()
-            indents.append(indent)
-            items = len(_YAML_ITEM_MARKS.match(body).group().split())
-        deepest = flow
-        for bracket in _YAML_BRACKETS.findall(text):
-            flow = flow + 1 if bracket in "[{" else max(0, flow - 1)
-            deepest = max(deepest, flow)
-        if len(indents) + items + deepest > MAX_YAML_DEPTH:
-            raise yaml.MarkedYAMLError(problem=f"nested more than {MAX_YAML_DEPTH} levels deep",
-                                       problem_mark=yaml.Mark("<front matter>", 0, number, 0, None, None),
-                                       note=NESTING_HINT)
 
 
 GUID_NAMESPACE = uuid.UUID("6f1c6a52-8f0e-4c55-9a4c-6e2b1d0f7a11")
@@ -326,11 +265,10 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
     if not text.startswith("---"):
         raise SiteError(path, "no front matter", "start the file with a '---' line, then title: and "
                         "date:, then a closing '---' line", 1)
-    import frontmatter
     import yaml
 
     try:
-        post = frontmatter.loads(text, handler=yaml_handler())
+        fields, body = read_front_matter(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
@@ -346,10 +284,10 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
         raise SiteError(path, f"front matter holds a date that does not exist: {error}",
                         "write the date as YYYY-MM-DD (or YYYY-MM-DDTHH:MM:SS+05:30), or quote the value",
                         _line_of_bad_value(text)) from None
-    if not isinstance(post.metadata, dict) or not post.metadata:
+    if not isinstance(fields, dict) or not fields:
         raise SiteError(path, "front matter is empty or not a set of 'key: value' lines",
                         "write title: and date: between the '---' lines", 1)
-    return post.metadata, post.content
+    return fields, body
 
 
 def _line_of_bad_value(text: str) -> int | None:
@@ -411,11 +349,10 @@ class _Fields:
                 raise SiteError(self.path, f"no '{key}' in front matter",
                                 f"add a line '{key}: 2025-06-12' (or 2025-06-12T09:30:00+05:30)", 1)
             return None
-        parsed = _parse_moment(value)
+        parsed = moment_of(value, config.zone)
         if parsed is None:
             raise self.error(key, f"{key} '{value}' is not a date",
                              "write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS with an optional +HH:MM")
-        parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=config.zone)
         if not _in_calendar_range(parsed):
             raise self.error(key, f"{key} '{value}' is outside the years 1000 to 9999",
                              "check the year: write it as YYYY-MM-DD")
@@ -426,7 +363,7 @@ class _Fields:
         as the cache and the fingerprints will walk it: past MAX_EXTRA_DEPTH levels, or past MAX_EXTRA_VALUES
         values counted as often as they appear (YAML's anchors can repeat one list inside another, over and
         over), it is no data a page shows, and it would stall or break the build."""
-        extra = {key: value for key, value in self.meta.items() if key not in KNOWN_FIELDS}
+        extra = {key: value for key, value in self.meta.items() if key not in FIELD_NAMES}
         for key, value in extra.items():
             todo, seen = [(value, 1)], 0
             while todo:
@@ -515,13 +452,3 @@ def _in_calendar_range(moment: datetime) -> bool:
     return 1000 <= moment.year <= 9999
 
 
-def _parse_moment(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return calendar_day(value)
-    text = str(value).strip()
-    try:
-        return calendar_day(date.fromisoformat(text)) if len(text) == 10 else datetime.fromisoformat(text)
-    except ValueError:
-        return None

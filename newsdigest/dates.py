@@ -1,5 +1,5 @@
-"""Calendar dates: found in an article's text ('November 20, 2019', '20 Nov 2019', '2019-11-20'), and written
-for readers ('20 November 2019')."""
+"""Dates: the one rule for a date read from a file or a source, dates found in an article's text ('November
+20, 2019', '20 Nov 2019', '2019-11-20'), and dates written for readers ('20 November 2019')."""
 
 from __future__ import annotations
 
@@ -17,6 +17,28 @@ class CalendarDay(datetime):
 
 def calendar_day(day: date) -> CalendarDay:
     return CalendarDay(day.year, day.month, day.day, 12, tzinfo=UTC)
+
+
+def in_zone(moment: datetime, zone: tzinfo) -> datetime:
+    """The one rule for a time written without a zone, wherever it is read (front matter, a source's listing,
+    a page's metadata): it is a time in the site's zone."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+def moment_of(value: object, zone: tzinfo) -> datetime | None:
+    """A date or moment as YAML or ISO 8601 text gives it: a day alone is that calendar day (a CalendarDay), a
+    time without a zone is in the site's zone (in_zone); None for anything else."""
+    if isinstance(value, datetime):
+        return in_zone(value, zone)
+    if isinstance(value, date):
+        return calendar_day(value)
+    text = str(value).strip() if isinstance(value, (str, int, float)) else ""
+    try:
+        if len(text) == 10:
+            return calendar_day(date.fromisoformat(text))
+        return in_zone(datetime.fromisoformat(text), zone) if text else None
+    except ValueError:
+        return None
 
 
 def local_moment(moment: datetime, zone: tzinfo) -> datetime:

@@ -11,8 +11,10 @@ from pathlib import Path
 from types import MappingProxyType
 
 from .config import Config, FetchSettings, MatchRule, Source, TagRule, Topic, declared, default_of
+from .content import MAX_EXTRA_DEPTH, MAX_EXTRA_VALUES
+from .contentfile import FIELDS, INGEST_RECORD
 
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "settings.md"
+DOCS = Path(__file__).resolve().parents[1] / "docs"
 # The sections of site.toml: heading, how it is written, and the dataclasses declaring its settings.
 SECTIONS: tuple[tuple[str, str, tuple[type, ...]], ...] = (
     ("The build's settings", "at the top of site.toml", (Config,)),
@@ -76,6 +78,29 @@ def settings_markdown() -> str:
     return "\n".join(lines)
 
 
+def front_matter_markdown() -> str:
+    """docs/front-matter.md: the fields of a content file."""
+    lines = ["# Front matter reference", "",
+             "An article is a Markdown file in `content/` that starts with YAML front matter between `---` "
+             "lines. `ingest` writes its fields in this order; `retag` keeps it.", "",
+             "This page is written from `FIELDS` in `newsdigest/contentfile.py` by "
+             "`python -m newsdigest.reference`.", "", "| field | required | meaning |", "|---|---|---|"]
+    lines += [f"| `{item.name}` | {'yes' if item.required else 'no'} | {item.doc} |" for item in FIELDS]
+    lines += ["", "Any other key is kept and reachable from templates as `article.extra.KEY`, nested at most "
+              f"{MAX_EXTRA_DEPTH} levels deep and holding at most {MAX_EXTRA_VALUES:,} values (YAML anchors "
+              f"counted each time they repeat). `ingest` records where an article came from in "
+              f"`{INGEST_RECORD}` (the page's address or file, the sha256 of its bytes, and a digest of what "
+              "it wrote, by which `retag` and `ingest --force` tell a file edited by hand).", "",
+              "The body is Markdown (Python-Markdown) with tables, footnotes, fenced code and `id`s on "
+              "headings. Punctuation is shown as written: write “curly quotes”, dashes (–, —) and ellipses "
+              "(…) in the file, as `ingest` does, or set `typography = true` to have the build make them "
+              "from straight ones. Raw HTML in a body is sanitised (see [security.md](security.md)).", ""]
+    return "\n".join(lines)
+
+
+DOCUMENTS = {"settings.md": settings_markdown, "front-matter.md": front_matter_markdown}
+
+
 _STARTER_TOPICS = """
 # Topics: each has a page and feeds. `ingest` gives an article a topic when its rule matches: the weights of
 # the phrases it finds (three times at most each, and `headline_weight` times in the headline) reach
@@ -133,5 +158,6 @@ def starter_site_toml() -> str:
 
 
 if __name__ == "__main__":
-    DOCS.write_text(settings_markdown(), encoding="utf-8")
-    print(f"wrote {DOCS}")
+    for name, make in DOCUMENTS.items():
+        (DOCS / name).write_text(make(), encoding="utf-8")
+        print(f"wrote {DOCS / name}")

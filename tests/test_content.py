@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsdigest.config import load_config
-from newsdigest.content import NESTING_HINT, load_article, tag_slug, unique_articles
+from newsdigest.content import load_article, tag_slug, unique_articles
+from newsdigest.contentfile import NESTING_HINT
 from newsdigest.dates import CalendarDay
 from newsdigest.errors import SiteError
 from newsdigest.incremental import scan_content

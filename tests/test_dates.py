@@ -1,6 +1,9 @@
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from newsdigest.dates import find_date
+from newsdigest.dates import CalendarDay, find_date, moment_of
+from newsdigest.fetch.http import Response
+from newsdigest.fetch.listing import read_listing
 
 
 def test_dates_in_text():
@@ -13,3 +16,20 @@ def test_dates_in_text():
 
 def test_no_date():
     assert find_date(["on Thursday", "in April", "February 30, 2020"]) == (None, "")
+
+
+def test_one_rule_for_a_time_without_a_zone_wherever_it_is_read():
+    """Front matter, a source's listing and a page's metadata: a time without a zone is the site's; a day
+    alone is that day; an offset is kept."""
+    kolkata = ZoneInfo("Asia/Kolkata")
+    assert moment_of("2025-06-12T09:30:00", kolkata) == datetime(2025, 6, 12, 9, 30, tzinfo=kolkata)
+    assert moment_of(datetime(2025, 6, 12, 9, 30), kolkata).utcoffset() == timedelta(hours=5, minutes=30)
+    assert moment_of("2025-06-12T09:30:00Z", kolkata) == datetime(2025, 6, 12, 9, 30, tzinfo=UTC)
+    day = moment_of("2025-06-12", kolkata)
+    assert isinstance(day, CalendarDay) and day == moment_of(date(2025, 6, 12), UTC)
+    assert moment_of("June 12", kolkata) is None and moment_of(None, kolkata) is None
+    sitemap = ('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://n.example/a</loc>'
+               "<lastmod>2025-06-12T09:30:00</lastmod></url></urlset>")
+    [item] = read_listing(Response("https://n.example/sitemap.xml", 200, {"content-type": "application/xml"},
+                                   sitemap.encode()), "", "s", kolkata).items
+    assert item.listed == moment_of("2025-06-12T09:30:00", kolkata)

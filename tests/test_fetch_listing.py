@@ -28,7 +28,7 @@ def test_rss_items_with_relative_links_and_dates():
         <pubDate>Tue, 04 Mar 2025 09:15:00 +0530</pubDate></item>
       <item><title>No date</title><link>https://other.example.org/b</link></item>
       <item><title>No link</title></item></channel></rss>"""
-    listing = read_listing(response(rss, "application/rss+xml"), "", "s")
+    listing = read_listing(response(rss, "application/rss+xml"), "", "s", UTC)
     assert listing.kind == "feed"
     assert [(i.url, i.title) for i in listing.items] == [
         ("https://news.example.org/a/1.html", "Rare earths"),
@@ -40,7 +40,7 @@ def test_rss_items_with_relative_links_and_dates():
 def test_atom_and_json_feed():
     atom = """<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><entry><title>A</title>
       <link rel="alternate" href="https://news.example.org/a"/><updated>2025-03-04T10:00:00Z</updated></entry></feed>"""
-    assert [i.url for i in read_listing(response(atom, "application/atom+xml"), "", "s").items] == [
+    assert [i.url for i in read_listing(response(atom, "application/atom+xml"), "", "s", UTC).items] == [
         "https://news.example.org/a"
     ]
     feed = {
@@ -53,7 +53,7 @@ def test_atom_and_json_feed():
             "junk",
         ],
     }
-    listing = read_listing(response(json.dumps(feed), "application/feed+json"), "", "s")
+    listing = read_listing(response(json.dumps(feed), "application/feed+json"), "", "s", UTC)
     assert [i.url for i in listing.items] == [BASE + "a.html", "https://elsewhere.example.org/b"]
     assert listing.items[0].listed == datetime(2025, 3, 4, 9, tzinfo=UTC)
 
@@ -64,7 +64,7 @@ def test_sitemap_newest_first_with_news_titles_and_days_kept_as_days():
       <url><loc>https://news.example.org/old</loc><lastmod>2025-01-01</lastmod></url>
       <url><loc>https://news.example.org/new</loc><news:news><news:title>New one</news:title>
         <news:publication_date>2025-03-04T10:00:00Z</news:publication_date></news:news></url></urlset>"""
-    listing = read_listing(response(sitemap, "application/xml"), "", "s")
+    listing = read_listing(response(sitemap, "application/xml"), "", "s", UTC)
     assert [(i.url, i.title) for i in listing.items] == [
         ("https://news.example.org/new", "New one"),
         ("https://news.example.org/old", ""),
@@ -78,13 +78,13 @@ def test_a_sitemap_index_gives_its_sitemaps_newest_first():
     index = """<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
       <sitemap><loc>/s-2024.xml</loc><lastmod>2024-12-31</lastmod></sitemap>
       <sitemap><loc>/s-2025.xml</loc><lastmod>2025-03-01</lastmod></sitemap></sitemapindex>"""
-    listing = read_listing(response(index, "text/xml"), "", "s")
+    listing = read_listing(response(index, "text/xml"), "", "s", UTC)
     assert listing.sitemaps == ("https://news.example.org/s-2025.xml", "https://news.example.org/s-2024.xml")
 
 
 def test_links_file_takes_url_lines_only():
     text = "# from a colleague\nhttps://news.example.org/a\n\n  https://news.example.org/b  \nnot a link\nftp://x/y\n"
-    listing = read_listing(response(text, "text/plain"), "", "s")
+    listing = read_listing(response(text, "text/plain"), "", "s", UTC)
     assert [i.url for i in listing.items] == ["https://news.example.org/a", "https://news.example.org/b"]
 
 
@@ -104,7 +104,7 @@ def test_a_web_page_names_its_feed_as_readers_find_it():
     )
     assert feed_link(response(page, "text/html")) == "https://news.example.org/section/rss.xml"
     with pytest.raises(SiteError, match="web page, not a feed"):
-        read_listing(response("<html><body>hi</body></html>", "text/html"), "", "s")
+        read_listing(response("<html><body>hi</body></html>", "text/html"), "", "s", UTC)
 
 
 @pytest.mark.parametrize(
@@ -123,7 +123,7 @@ def test_a_web_page_names_its_feed_as_readers_find_it():
 )
 def test_a_source_that_lists_nothing_is_one_error_naming_it(body, media, said):
     with pytest.raises(SiteError, match=said) as error:
-        read_listing(response(body, media), "", "https://news.example.org/feed")
+        read_listing(response(body, media), "", "https://news.example.org/feed", UTC)
     assert str(error.value).startswith("https://news.example.org/feed: ")
 
 
@@ -133,7 +133,7 @@ def test_entities_are_not_expanded():
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://a.example.org/&lol2;</loc>'
         "</url></urlset>"
     )
-    listing = read_listing(response(bomb, "application/xml"), "sitemap", "s")
+    listing = read_listing(response(bomb, "application/xml"), "sitemap", "s", UTC)
     assert "lollollol" not in listing.items[0].url
 
 
@@ -145,7 +145,7 @@ def test_entities_are_not_expanded():
 )
 def test_any_bytes_give_a_listing_or_one_error(body, kind, media):
     try:
-        listing = read_listing(response(body, media), kind, "s")
+        listing = read_listing(response(body, media), kind, "s", UTC)
     except SiteError:
         return
     assert all(item.url.startswith(("http://", "https://")) for item in listing.items)
@@ -179,7 +179,7 @@ def test_mutated_sources_give_a_listing_or_one_error(seed, edits, kind):
         at %= len(text) + 1
         text = text[:at] + insert + text[at + cut :]
     try:
-        listing = read_listing(response(text), kind, "s")
+        listing = read_listing(response(text), kind, "s", UTC)
     except SiteError:
         return
     assert all(item.url.startswith(("http://", "https://")) for item in listing.items)

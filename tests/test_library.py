@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from newsdigest.config import load_config
-from newsdigest.ingest.contentfile import render_content_file
+from newsdigest.contentfile import render_content_file
 from newsdigest.ingest.library import (
     LIBRARY_FILE,
     SAME_STORY_SIMILARITY,

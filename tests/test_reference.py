@@ -8,12 +8,13 @@ from dataclasses import fields
 from conftest import ROOT
 
 from newsdigest.config import Config, FetchSettings, declared, default_of, load_config
-from newsdigest.reference import DOCS, settings_markdown, starter_site_toml
+from newsdigest.reference import DOCS, DOCUMENTS, starter_site_toml
 
 
-def test_docs_settings_md_is_written_from_the_declarations():
-    assert DOCS == ROOT / "docs" / "settings.md"
-    assert DOCS.read_text(encoding="utf-8") == settings_markdown(), "run: python -m newsdigest.reference"
+def test_the_reference_documents_are_written_from_the_declarations():
+    assert DOCS == ROOT / "docs"
+    for name, make in DOCUMENTS.items():
+        assert (DOCS / name).read_text(encoding="utf-8") == make(), "run: python -m newsdigest.reference"
 
 
 def test_every_build_setting_is_declared_with_its_doc():

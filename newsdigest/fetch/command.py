@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -116,7 +117,7 @@ def _read_sources(plan: FetchPlan, client: PoliteClient, state: FetchState, libr
     usable = [source for source in plan.sources if not source.problem]
     validators = {source.url: state.validators(source.url) for source in usable}
     reads = by_host(usable, lambda source: source.url, plan.settings.hosts,
-                    lambda source: _read_source(source, client, validators[source.url]))
+                    lambda source: _read_source(source, client, validators[source.url], plan.zone))
     new_items: list[Item] = []
     # This run's new pages, whatever source named them: a page two sources name is new once (the state
     # remembers them too, but a dry run writes no state and must count as the real run does).
@@ -154,13 +155,14 @@ def _line(source: Source) -> str:
     return f" (site.toml line {source.line})" if source.line else ""
 
 
-def _read_source(source: Source, client: PoliteClient, validators: dict[str, str]) -> SourceRead:
+def _read_source(source: Source, client: PoliteClient, validators: dict[str, str], zone: tzinfo
+                 ) -> SourceRead:
     """One source's response and items; network only, so that it can run beside other hosts' sources."""
     try:
         response = client.get(source.url, validators)
         if response.status == 304:
             return SourceRead("unchanged", "not modified since the last run (304)")
-        listing, kind = _listing(client, response, source)
+        listing, kind = _listing(client, response, source, zone)
     except FetchError as error:
         return SourceRead("failed", f"{error} -- it is tried again on the next run")
     except SiteError as error:
@@ -169,18 +171,18 @@ def _read_source(source: Source, client: PoliteClient, validators: dict[str, str
                       response.headers.get("last-modified", ""), listing.unlinked)
 
 
-def _listing(client: PoliteClient, response: Response, source: Source) -> tuple[Listing, str]:
+def _listing(client: PoliteClient, response: Response, source: Source, zone: tzinfo) -> tuple[Listing, str]:
     """The source's items: a web page's feed found as readers find it, a sitemap index's sitemaps read."""
     kind = source.kind
     named_feed = feed_link(response) if not kind and kind_of(response) == "html" else ""
     if named_feed:
         response = client.get(named_feed)
         kind = "feed"
-    listing = read_listing(response, kind, source.url)
+    listing = read_listing(response, kind, source.url, zone)
     if not listing.sitemaps:
         return listing, listing.kind
     newest = listing.sitemaps[:SITEMAPS_PER_INDEX]
-    sitemaps = [read_listing(client.get(url), "sitemap", url) for url in newest]
+    sitemaps = [read_listing(client.get(url), "sitemap", url, zone) for url in newest]
     items = newest_first(item for sitemap in sitemaps for item in sitemap.items)
     unlinked = sum(sitemap.unlinked for sitemap in sitemaps)
     return Listing("sitemap", items, unlinked=unlinked), f"sitemap index of {len(listing.sitemaps)}"

@@ -7,13 +7,13 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime, tzinfo
 from urllib.parse import urljoin
 
 import feedparser
 from lxml import etree
 
-from ..dates import CalendarDay, calendar_day
+from ..dates import CalendarDay, moment_of
 from ..errors import SiteError
 from .http import Response
 
@@ -43,8 +43,9 @@ class Listing:
     unlinked: int = 0
 
 
-def read_listing(response: Response, kind: str, name: str) -> Listing:
-    """The items of a source's response; `kind` as the source gives it, or "" to find it from the response."""
+def read_listing(response: Response, kind: str, name: str, zone: tzinfo) -> Listing:
+    """The items of a source's response; `kind` as the source gives it, or "" to find it from the response.
+    A time listed without a zone is in `zone`, the site's."""
     kind = kind or kind_of(response)
     if kind == "html":
         raise SiteError(
@@ -53,7 +54,7 @@ def read_listing(response: Response, kind: str, name: str) -> Listing:
             'give the address of its feed (or kind = "links" for a text file of links)',
         )
     readers = {"feed": _feed_items, "sitemap": _sitemap_items, "links": _link_items}
-    listing = readers[kind](response, name)
+    listing = readers[kind](response, name, zone)
     # Only what can be fetched: no mailto:, javascript: or other schemes a feed may carry. A source that lists
     # nothing today is a quiet source, not a failure.
     items = newest_first(item for item in listing.items if _fetchable(item.url))
@@ -104,9 +105,9 @@ def feed_link(response: Response) -> str:
     return ""
 
 
-def _feed_items(response: Response, name: str) -> Listing:
+def _feed_items(response: Response, name: str, zone: tzinfo) -> Listing:
     if response.body.lstrip()[:1] == b"{":
-        return _json_feed_items(response, name)
+        return _json_feed_items(response, name, zone)
     try:
         parsed = feedparser.parse(
             response.body,
@@ -159,7 +160,7 @@ def _entry_moment(entry: dict) -> datetime | None:
         return None
 
 
-def _json_feed_items(response: Response, name: str) -> Listing:
+def _json_feed_items(response: Response, name: str, zone: tzinfo) -> Listing:
     try:
         feed = json.loads(response.body)
     except (ValueError, UnicodeDecodeError) as error:
@@ -177,20 +178,20 @@ def _json_feed_items(response: Response, name: str) -> Listing:
                 Item(
                     urljoin(response.url, entry.get("url") or entry["external_url"]),
                     " ".join(str(entry.get("title", "")).split()),
-                    listed_moment(entry.get("date_published")),
+                    listed_moment(entry.get("date_published"), zone),
                 )
             )
     return Listing("feed", tuple(items), unlinked=len(feed["items"]) - len(items))
 
 
-def _sitemap_items(response: Response, name: str) -> Listing:
+def _sitemap_items(response: Response, name: str, zone: tzinfo) -> Listing:
     try:
         root = etree.fromstring(response.body, _XML_PARSER)
     except etree.XMLSyntaxError as error:
         raise SiteError(name, f"this sitemap is not XML: {error}", "check the address in a browser") from None
     if root.tag == f"{_SITEMAP}sitemapindex":
         entries = [
-            (s.findtext(f"{_SITEMAP}loc", "").strip(), listed_moment(s.findtext(f"{_SITEMAP}lastmod")))
+            (s.findtext(f"{_SITEMAP}loc", "").strip(), listed_moment(s.findtext(f"{_SITEMAP}lastmod"), zone))
             for s in root.iter(f"{_SITEMAP}sitemap")
         ]
         # The newest sitemaps first: that is where new articles are.
@@ -201,14 +202,14 @@ def _sitemap_items(response: Response, name: str) -> Listing:
         loc = url.findtext(f"{_SITEMAP}loc", "").strip()
         title = url.findtext(f"{_NEWS}news/{_NEWS}title", "")
         listed = listed_moment(
-            url.findtext(f"{_NEWS}news/{_NEWS}publication_date") or url.findtext(f"{_SITEMAP}lastmod")
+            url.findtext(f"{_NEWS}news/{_NEWS}publication_date") or url.findtext(f"{_SITEMAP}lastmod"), zone
         )
         if loc:
             items.append(Item(urljoin(response.url, loc), " ".join(title.split()), listed))
     return Listing("sitemap", tuple(items))
 
 
-def _link_items(response: Response, name: str) -> Listing:
+def _link_items(response: Response, name: str, zone: tzinfo) -> Listing:
     try:
         text = response.body.decode(response.charset or "utf-8", "replace")
     except LookupError:
@@ -220,18 +221,9 @@ def _link_items(response: Response, name: str) -> Listing:
     return Listing("links", tuple(Item(url) for url in urls))
 
 
-def listed_moment(value: object) -> datetime | None:
-    """An ISO 8601 date or moment as a source gives it; a day alone stays a day (a CalendarDay)."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip()
-    try:
-        if len(text) == 10:
-            return calendar_day(date.fromisoformat(text))
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def listed_moment(value: object, zone: tzinfo) -> datetime | None:
+    """An ISO 8601 date or moment as a source gives it, read by the one rule (dates.moment_of)."""
+    return moment_of(value, zone) if isinstance(value, str) else None
 
 
 def listed_text(moment: datetime | None) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .listing import Item, listed_moment, listed_text
@@ -71,7 +71,8 @@ class FetchState:
             "('pending', 'failed') ORDER BY rowid"
         ).fetchall()
         return [
-            Pending(url, source, title, listed_moment(listed), tries)
+            # Kept with its offset (listed_text): the zone given is never used.
+            Pending(url, source, title, listed_moment(listed, UTC), tries)
             for url, source, title, listed, tries in rows
         ]
 

@@ -18,14 +18,14 @@ import markdown
 from slugify import slugify
 
 from ..config import Config, Rules, load_rules
-from ..dates import CalendarDay
+from ..contentfile import INGEST_RECORD, render_content_file
+from ..dates import CalendarDay, in_zone
 from ..errors import SiteError
 from ..limits import time_limit
 from ..markup import MAX_MARKDOWN_BYTES, TYPOGRAPHY, plain_text
 from ..parallel import run_indexed
 from ..text import without_control_characters
 from ..write import write_file_atomically
-from .contentfile import render_content_file
 from .extracted import Extracted, kind_of
 from .htmlclean import clean_html
 from .library import Entry, Library
@@ -261,8 +261,8 @@ def _article_date(
     modification time, else now; and which it was."""
     found = extracted.date
     if found:
-        if isinstance(found, datetime) and not found.tzinfo:
-            found = found.replace(tzinfo=config.zone)
+        if isinstance(found, datetime):
+            found = in_zone(found, config.zone)
         return found, f"from the article ({extracted.date_found_in})"
     listed = raw.origin.listed
     if listed:
@@ -290,7 +290,7 @@ def _front_matter(extracted: Extracted, moment: datetime | date, raw: RawInput, 
         "summary": typographic(summary_of(extracted)),
     }
     fields = {key: value for key, value in fields.items() if value not in ("", None)}
-    fields["ingested_from"] = {"url" if raw.origin.url else "file": raw.name, "sha256": sha256}
+    fields[INGEST_RECORD] = {"url" if raw.origin.url else "file": raw.name, "sha256": sha256}
     return fields
 
 

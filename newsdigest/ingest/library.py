@@ -12,16 +12,15 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from urllib.parse import urldefrag
 
-import frontmatter
 import yaml
 from courlan import normalize_url
 
 from ..cache import LIBRARY_FILE, LibraryIndex, LibraryRecord
 from ..config import Config
-from ..content import relative_name, yaml_handler
+from ..content import relative_name
+from ..contentfile import INGEST_RECORD, content_digest, read_front_matter
 from ..incremental import ContentFile, scan_content
 from ..parallel import run_indexed
-from .contentfile import content_digest
 
 SAME_STORY_SIMILARITY = 0.8
 MINHASH_PERMUTATIONS = 128
@@ -94,12 +93,12 @@ class Entry:
 
     @classmethod
     def of(cls, path: Path, text: str, root: Path) -> Entry:
-        post = frontmatter.loads(text, handler=yaml_handler())
-        origin, urls = _origin(post.metadata)
+        fields, body = read_front_matter(text)
+        origin, urls = _origin(fields)
         digest = origin.get("digest")
-        edited = digest is None or digest != content_digest(post.metadata, post.content)
+        edited = digest is None or digest != content_digest(fields, body)
         return cls(path, relative_name(path, root.parent), text, str(origin.get("sha256", "")),
-                   story_shingles(post.content), edited, urls)
+                   story_shingles(body), edited, urls)
 
     @classmethod
     def read(cls, path: Path, root: Path) -> Entry | None:
@@ -194,18 +193,18 @@ class Library:
 def _record(file: ContentFile) -> LibraryRecord | None:
     try:
         text = Path(file.path).read_text(encoding="utf-8-sig")
-        post = frontmatter.loads(text, handler=yaml_handler())
+        fields, body = read_front_matter(text)
     except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError):
         return None
-    origin, urls = _origin(post.metadata)
+    origin, urls = _origin(fields)
     entry = Entry(Path(file.path), file.relative, "", str(origin.get("sha256", "")),
-                  story_shingles(post.content), False, urls)
+                  story_shingles(body), False, urls)
     return _record_of(entry, file.relative, file.mtime_ns, file.size)
 
 
 def _origin(metadata: dict) -> tuple[dict, tuple[str, ...]]:
     """A content file's `ingested_from` table (empty when it has none) and the addresses it was read from."""
-    origin = metadata.get("ingested_from")
+    origin = metadata.get(INGEST_RECORD)
     origin = origin if isinstance(origin, dict) else {}
     urls = tuple(url for url in (metadata.get("source_url"), origin.get("url"))
                  if isinstance(url, str) and url)

@@ -5,31 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import frontmatter
 import yaml
 
 from ..config import Config, Rules, load_rules
-from ..content import relative_name, yaml_handler
+from ..content import relative_name
+from ..contentfile import INGEST_RECORD, content_digest, read_front_matter, render_content_file
 from ..errors import SiteError
 from ..incremental import scan_content
 from ..markup import MarkupLimitError, markdown_to_html, plain_text
 from ..write import write_file_atomically
-from .contentfile import content_digest, render_content_file
 from .topics import assign_tags, assign_topics
-
-# Where topics and tags stand in a file ingest wrote, so that a retagged file reads as a freshly ingested one.
-_ORDER = (
-    "title",
-    "date",
-    "dateline",
-    "source",
-    "credit",
-    "author",
-    "source_url",
-    "topics",
-    "tags",
-    "summary",
-)
 
 
 @dataclass(frozen=True)
@@ -55,14 +40,13 @@ def retag(paths: list[str], config: Config, dry_run: bool = False) -> list[Retag
 def _retag_file(path: Path, config: Config, rules: Rules, dry_run: bool) -> Retagged:
     name = relative_name(path, config.root)
     try:
-        post = frontmatter.loads(path.read_text(encoding="utf-8-sig"), handler=yaml_handler())
+        fields, body = read_front_matter(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, ValueError) as error:
         return Retagged(name, "failed", f"cannot read it: {error}")
     except yaml.YAMLError as error:
         return Retagged(name, "failed", f"its front matter is not valid YAML ({type(error).__name__}); "
                         "the build names the line")
-    fields, body = dict(post.metadata), post.content
-    origin = fields.get("ingested_from")
+    origin = fields.get(INGEST_RECORD)
     if not isinstance(origin, dict) or origin.get("digest") != content_digest(fields, body):
         why = "not written by ingest" if not isinstance(origin, dict) else "edited by hand since ingest"
         return Retagged(name, "kept", why)
@@ -83,8 +67,7 @@ def _retag_file(path: Path, config: Config, rules: Rules, dry_run: bool) -> Reta
     )
     if dry_run:
         return Retagged(name, "would retag", detail)
-    updated = _ordered({**fields, **new})
-    updated["ingested_from"] = {k: v for k, v in origin.items() if k != "digest"}
+    updated = {**fields, **new, INGEST_RECORD: {k: v for k, v in origin.items() if k != "digest"}}
     try:
         write_file_atomically(path, render_content_file(updated, body.strip()).encode("utf-8"))
     except OSError as error:
@@ -98,7 +81,3 @@ def _change(key: str, old: list, new: list) -> str:
     parts = [f"+{n}" for n in added] + [f"-{o}" for o in removed]
     return f"{key} {' '.join(parts)}" if parts else ""
 
-
-def _ordered(fields: dict) -> dict:
-    known = {key: fields[key] for key in _ORDER if key in fields}
-    return {**known, **{k: v for k, v in fields.items() if k not in known and k != "ingested_from"}}
