@@ -133,7 +133,7 @@ def _site_folder(args: argparse.Namespace) -> Path:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from newsdigest.pipeline import BuildOptions, build
+    from newsdigest.build.pipeline import BuildOptions, build
 
     started = time.perf_counter()
     config = _site_config(args)
@@ -259,7 +259,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
     def rebuild() -> str:
         """One build; its errors as text for the page and the terminal ('' when it went well)."""
-        from newsdigest.pipeline import BuildOptions, build
+        from newsdigest.build.pipeline import BuildOptions, build
 
         started = time.perf_counter()
         try:

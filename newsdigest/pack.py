@@ -9,7 +9,7 @@ from pathlib import Path
 
 from slugify import slugify
 
-from .write import MANIFEST, listed_files
+from .build.write import MANIFEST, listed_files
 
 # Fixed entry times keep the archive's bytes a function of the site alone.
 ENTRY_TIME = (1980, 1, 1, 0, 0, 0)

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 import watchfiles
 from watchfiles._rust_notify import WatchfilesRustInternalError
 
-from . import urls
+from .build import urls
 
 # The names the preview answers to: a page of another site that points its own name at 127.0.0.1 (DNS
 # rebinding) sends that name, and is refused.

@@ -19,8 +19,8 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import sync_playwright
 
+from newsdigest.build.pipeline import BuildOptions, BuildResult, build
 from newsdigest.config import Config, load_config
-from newsdigest.pipeline import BuildOptions, BuildResult, build
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

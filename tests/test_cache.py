@@ -4,7 +4,7 @@ from types import SimpleNamespace
 from unittest.mock import patch
 
 from newsdigest import cache as cache_module
-from newsdigest.cache import BuildCache
+from newsdigest.build.store import BuildCache
 
 
 def _cache_with_bodies(tmp_path, count: int) -> BuildCache:

@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from newsdigest import pages
+from newsdigest.build.pipeline import BuildOptions, build
+from newsdigest.build.render import DEFAULT_TEMPLATES
+from newsdigest.build.write import MANIFEST
 from newsdigest.config import load_config
-from newsdigest.pipeline import BuildOptions, build
-from newsdigest.render import DEFAULT_TEMPLATES
-from newsdigest.write import MANIFEST
 
 # Prints everything reachable from a value: dataclasses field by field, mappings key by key, sequences item
 # by item. A template a user might write that shows more than the defaults do.

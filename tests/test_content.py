@@ -14,7 +14,7 @@ from newsdigest.content import load_article, tag_slug, unique_articles
 from newsdigest.contentfile import NESTING_HINT
 from newsdigest.dates import CalendarDay
 from newsdigest.errors import SiteError
-from newsdigest.incremental import scan_content
+from newsdigest.files import scan_content
 
 SAMPLE_EXPECTED = SAMPLES / "expected" / "000_83c717361c02f5fe.json"
 

@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from conftest import parse_html
 from feed_rules import feed_problems
 
-from newsdigest.feeds import absolute_links
+from newsdigest.build.feeds import absolute_links
 
 SAMPLE_BASE = "https://example.github.io/newsdigest/"
 FIXTURE_BASE = "https://user.github.io/repo/"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import feedparser
 
-from newsdigest.feeds import absolute_links
+from newsdigest.build.feeds import absolute_links
 
 BASE = "https://user.github.io/repo/"
 ATOM = "{http://www.w3.org/2005/Atom}"

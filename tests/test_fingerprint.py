@@ -2,12 +2,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from newsdigest.build.fingerprint import Fingerprints, digest, template_digests, template_references
+from newsdigest.build.render import make_environment
+from newsdigest.build.site import Term
 from newsdigest.config import Config
 from newsdigest.content import Article
 from newsdigest.errors import SiteError
-from newsdigest.fingerprint import Fingerprints, digest, template_digests, template_references
-from newsdigest.render import make_environment
-from newsdigest.site import Term
 
 
 def test_a_template_digest_covers_what_it_extends_and_imports(tmp_path):

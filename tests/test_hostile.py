@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup
 from conftest import FIXTURES, ROOT, run_cli
 from test_cli import many_articles
 
-from newsdigest.write import MANIFEST
+from newsdigest.build.write import MANIFEST
 
 MARKUP = '<img src=x onerror=alert(1)><script>alert(2)</script><b>bold</b>'
 

@@ -12,9 +12,9 @@ from conftest import FIXTURES, build_site_into
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from newsdigest.build.render import DEFAULT_TEMPLATES
 from newsdigest.config import load_config
 from newsdigest.errors import SiteError
-from newsdigest.render import DEFAULT_TEMPLATES
 
 SITE_TOML = (FIXTURES / "site" / "site.toml").read_bytes()
 TEMPLATES = ("list.html", "article.html", "base.html", "partials/entry.html")

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from conftest import FIXTURES, NOW, build_site_into
 
-import newsdigest.incremental
+import newsdigest.build.load
+from newsdigest.build.pipeline import BuildOptions, build
+from newsdigest.build.render import DEFAULT_TEMPLATES
 from newsdigest.config import load_config
-from newsdigest.pipeline import BuildOptions, build
-from newsdigest.render import DEFAULT_TEMPLATES
 
 
 def state(folder: Path) -> dict[str, tuple[int, bytes]]:
@@ -99,13 +99,13 @@ def edit_two_and_mark_parsing(site: Path, marks: Path, monkeypatch) -> None:
         article = site / "content" / name
         article.write_text(article.read_text() + "\nA paragraph added.\n")
     marks.mkdir()
-    parse = newsdigest.incremental.parse_article
+    parse = newsdigest.build.load.parse_article
 
     def marked(*arguments, **options):
         (marks / str(os.getpid())).touch()
         return parse(*arguments, **options)
 
-    monkeypatch.setattr("newsdigest.incremental.parse_article", marked)
+    monkeypatch.setattr("newsdigest.build.load.parse_article", marked)
 
 
 def test_a_few_edited_files_are_parsed_in_a_child_as_they_would_be_here(fixture_site, tmp_path, monkeypatch):
@@ -116,7 +116,7 @@ def test_a_few_edited_files_are_parsed_in_a_child_as_they_would_be_here(fixture_
     here = tmp_path / "here"
     shutil.copytree(fixture_site, here)
     # The command line's process has no other thread (this one may have some, left by other tests).
-    monkeypatch.setattr("newsdigest.incremental.threading.active_count", lambda: 1)
+    monkeypatch.setattr("newsdigest.build.load.threading.active_count", lambda: 1)
     monkeypatch.setenv("NEWSDIGEST_WORKERS", "2")
     assert rebuild(fixture_site).parsed == 2
     parsed_in = {int(mark.name) for mark in marks.iterdir()}

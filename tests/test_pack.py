@@ -4,8 +4,8 @@ from datetime import date
 
 from conftest import run_cli
 
+from newsdigest.build.write import MANIFEST
 from newsdigest.pack import pack_name, pack_site
-from newsdigest.write import MANIFEST
 
 
 def test_pack_zips_the_whole_site_reproducibly(sample_output, tmp_path):

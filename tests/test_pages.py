@@ -13,12 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdigest import pages
+from newsdigest.build.fingerprint import template_digests
+from newsdigest.build.plan import LastPlan, page_plan
+from newsdigest.build.render import make_environment
+from newsdigest.build.site import build_site
 from newsdigest.config import Config, Topic
 from newsdigest.content import Article
-from newsdigest.fingerprint import template_digests
-from newsdigest.outputs import LastPlan, page_plan
-from newsdigest.render import make_environment
-from newsdigest.site import build_site
 
 CONFIG = Config(topics=(Topic("rare-earths", "Rare earths"), Topic("trade", "Trade")), related_items=2)
 

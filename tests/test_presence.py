@@ -11,8 +11,8 @@ import pytest
 from conftest import NOW
 
 from newsdigest import presence
+from newsdigest.build.pipeline import BuildOptions, build
 from newsdigest.config import load_config
-from newsdigest.pipeline import BuildOptions, build
 
 
 def rebuild(site: Path):
@@ -73,9 +73,9 @@ def test_a_cold_build_records_the_folders_it_made_before_the_last_clock_tick(fix
                                                                               listings):
     # As if the rename that makes the new output folder came an hour after the files were written.
     real = time.time_ns
-    monkeypatch.setattr("newsdigest.pipeline.time.time_ns", lambda: real() + 3600 * 10**9)
+    monkeypatch.setattr("newsdigest.build.pipeline.time.time_ns", lambda: real() + 3600 * 10**9)
     rebuild(fixture_site)
-    monkeypatch.setattr("newsdigest.pipeline.time.time_ns", real)
+    monkeypatch.setattr("newsdigest.build.pipeline.time.time_ns", real)
     monkeypatch.setattr(presence.time, "time_ns", lambda: real() + 3600 * 10**9)
     assert rebuild(fixture_site).up_to_date
     assert listings == []

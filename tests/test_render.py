@@ -244,7 +244,7 @@ def test_past_the_protocols_limit_the_sitemap_is_an_index_of_sitemaps(fixture_si
     build_site_into(fixture_site, whole)
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     every = [loc.text for loc in ET.parse(whole / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
-    monkeypatch.setattr("newsdigest.sitemap.SITEMAP_URLS", 5)
+    monkeypatch.setattr("newsdigest.build.sitemap.SITEMAP_URLS", 5)
     split = fixture_site.parent / "split"
     build_site_into(fixture_site, split)
     index = ET.parse(split / "sitemap.xml").getroot()

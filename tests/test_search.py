@@ -8,8 +8,8 @@ from pathlib import Path
 
 from conftest import build_site_into, parse_html
 
+from newsdigest.build.search import DOCS_PER_PIECE, WORD_PIECES, word_piece
 from newsdigest.content import index_words
-from newsdigest.search import DOCS_PER_PIECE, WORD_PIECES, word_piece
 
 
 def pieces(output: Path, kind: str) -> dict[str, object]:
@@ -66,7 +66,7 @@ def test_text_words_are_indexed(sample_output):
 
 def test_an_edit_remakes_the_word_pieces_of_its_block_only(fixture_site, monkeypatch):
     """Blocks of two articles: the fixture's three make two blocks; editing the newest leaves the oldest's."""
-    monkeypatch.setattr("newsdigest.search.BLOCK_ARTICLES", 2)
+    monkeypatch.setattr("newsdigest.build.search.BLOCK_ARTICLES", 2)
     output = fixture_site.parent / "out"
     build_site_into(fixture_site, output)
     before = {p.name: p.read_bytes() for p in (output / "search").glob("w-*.js")}

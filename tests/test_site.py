@@ -8,10 +8,10 @@ from conftest import NOW
 from hypothesis import given
 from hypothesis import strategies as st
 
-import newsdigest.site
+import newsdigest.build.site
+from newsdigest.build.site import _most_shared, build_site
 from newsdigest.config import Config, Topic
 from newsdigest.content import Article
-from newsdigest.site import _most_shared, build_site
 
 CONFIG = Config(topics=(Topic("rare-earths", "Rare earths"), Topic("trade", "Trade")), related_items=2)
 
@@ -139,7 +139,7 @@ def test_related_lists_reused_from_the_last_build_equal_lists_worked_out_afresh(
 def test_a_rebuild_that_changed_no_topics_or_tags_works_out_no_related_list(monkeypatch):
     articles = [article(f"s{i}", i + 1, ["trade"], ["x"] if i % 2 else []) for i in range(9)]
     memo = build_site(articles, CONFIG, NOW).reusable_related
-    monkeypatch.setattr("newsdigest.site._key_masks",
+    monkeypatch.setattr("newsdigest.build.site._key_masks",
                         lambda *_: pytest.fail("related lists worked out again"))
     edited = [replace(a, summary="edited") for a in articles]
     assert build_site(edited, CONFIG, NOW, reusable_related=memo).related.keys() == {a.slug for a in articles}
@@ -151,7 +151,7 @@ def test_related_lists_worked_out_on_all_cores_equal_those_worked_out_here(monke
                         rng.sample("abcdefgh", rng.randint(0, 4))) for i in range(300)]
     monkeypatch.setenv("NEWSDIGEST_WORKERS", "1")
     here = build_site(articles, CONFIG, NOW)
-    parent, chosen = os.getpid(), newsdigest.site._chosen
+    parent, chosen = os.getpid(), newsdigest.build.site._chosen
 
     def marked(*arguments):
         if os.getpid() != parent:
@@ -159,8 +159,8 @@ def test_related_lists_worked_out_on_all_cores_equal_those_worked_out_here(monke
         return chosen(*arguments)
 
     monkeypatch.setenv("NEWSDIGEST_WORKERS", "2")
-    monkeypatch.setattr("newsdigest.site.RELATED_PARALLEL_FROM", 1)
-    monkeypatch.setattr("newsdigest.site._chosen", marked)
+    monkeypatch.setattr("newsdigest.build.site.RELATED_PARALLEL_FROM", 1)
+    monkeypatch.setattr("newsdigest.build.site._chosen", marked)
     forked = build_site(articles, CONFIG, NOW)
     assert any(tmp_path.iterdir()), "no list was worked out in a worker"
     assert forked.related == here.related

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsdigest import urls
-from newsdigest.feeds import feed_format
+from newsdigest.build.feeds import feed_format
 
 
 def test_paths():

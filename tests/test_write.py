@@ -7,9 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdigest.config import Config
-from newsdigest.errors import SiteError
-from newsdigest.write import (
+from newsdigest.build.write import (
     FLAT,
     FSYNC_EACH_UP_TO,
     JOURNAL,
@@ -24,9 +22,11 @@ from newsdigest.write import (
     new_staging,
     owned_files,
     recover,
-    write_file_atomically,
     write_if_changed,
 )
+from newsdigest.config import Config
+from newsdigest.errors import SiteError
+from newsdigest.files import write_file_atomically
 
 
 def test_a_first_build_moves_the_staging_folder_in_whole(tmp_path):

@@ -21,11 +21,11 @@ from ..config import Config, Rules, load_rules
 from ..contentfile import INGEST_RECORD, render_content_file
 from ..dates import CalendarDay, in_zone
 from ..errors import SiteError
+from ..files import write_file_atomically
 from ..limits import time_limit
 from ..markup import MAX_MARKDOWN_BYTES, TYPOGRAPHY, plain_text
 from ..parallel import run_indexed
 from ..text import without_control_characters
-from ..write import write_file_atomically
 from .extracted import Extracted, kind_of
 from .htmlclean import clean_html
 from .library import Entry, Library

@@ -15,11 +15,11 @@ from urllib.parse import urldefrag
 import yaml
 from courlan import normalize_url
 
-from ..cache import LIBRARY_FILE, LibraryIndex, LibraryRecord
+from ..build.store import LIBRARY_FILE, LibraryIndex, LibraryRecord
 from ..config import Config
 from ..content import relative_name
 from ..contentfile import INGEST_RECORD, content_digest, read_front_matter
-from ..incremental import ContentFile, scan_content
+from ..files import ContentFile, scan_content
 from ..parallel import run_indexed
 
 SAME_STORY_SIMILARITY = 0.8

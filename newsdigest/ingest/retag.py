@@ -11,9 +11,8 @@ from ..config import Config, Rules, load_rules
 from ..content import relative_name
 from ..contentfile import INGEST_RECORD, content_digest, read_front_matter, render_content_file
 from ..errors import SiteError
-from ..incremental import scan_content
+from ..files import scan_content, write_file_atomically
 from ..markup import MarkupLimitError, markdown_to_html, plain_text
-from ..write import write_file_atomically
 from .topics import assign_tags, assign_topics
 
 

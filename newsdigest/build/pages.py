@@ -9,10 +9,10 @@ from functools import cache, cached_property
 from itertools import islice
 from typing import Any
 
+from ..config import Config
+from ..content import Article
+from ..dates import date_range, local_day
 from . import urls
-from .config import Config
-from .content import Article
-from .dates import date_range, local_day
 from .feeds import FEED_FORMATS, feed_format
 from .search import DOCS_PER_PIECE, WORD_PIECES, block_count
 from .site import Site, term_title

@@ -11,13 +11,12 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from .cache import GroupOutline
-from .config import Config
-from .content import Article, relative_name
-from .errors import SiteError
+from ..config import Config
+from ..content import Article, relative_name
+from ..errors import SiteError
+from ..files import files_inside
 from .feeds import FEED_FORMATS, render_opml, site_feeds
 from .fingerprint import Fingerprints, digest
-from .inputs import files_inside
 from .pages import Page, PageGroup, site_page_groups
 from .render import render_page
 from .search import WORD_PIECES, BlockIndex, doc_pieces, render_doc_piece, word_blocks, word_piece_path
@@ -30,6 +29,7 @@ from .sitemap import (
     sitemap_entries,
     sitemap_files,
 )
+from .store import GroupOutline
 
 
 @dataclass(frozen=True)

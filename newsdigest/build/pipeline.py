@@ -15,20 +15,20 @@ from functools import partial
 from pathlib import Path
 from typing import Protocol
 
-from . import __version__
-from .cache import BuildCache, InputsRecord
-from .config import Config
-from .content import PARSER_REVISION
-from .errors import SiteError
+from .. import __version__
+from ..config import Config
+from ..content import PARSER_REVISION
+from ..errors import SiteError
+from ..files import ContentFile, input_roots, scan_content
+from ..markup import EXTENSIONS
+from ..parallel import alongside, interrupts_deferred, run_indexed
 from .fingerprint import digest, template_digests, template_references
-from .incremental import ContentFile, load_through_cache, same_bytes_as_cached, scan_content
-from .inputs import input_roots
-from .markup import EXTENSIONS
-from .outputs import Job, LastPlan, Plan, StaticFile, config_key, file_jobs, page_plan, static_files
-from .parallel import alongside, interrupts_deferred, run_indexed
-from .presence import RACY_NS, missing_files, record_new_output
+from .load import load_through_cache, same_bytes_as_cached
+from .missing import RACY_NS, missing_files, record_new_output
+from .plan import Job, LastPlan, Plan, StaticFile, config_key, file_jobs, page_plan, static_files
 from .render import DEFAULT_TEMPLATES, make_environment, template_links_out
 from .site import build_site
+from .store import BuildCache, InputsRecord
 from .write import (
     MANIFEST,
     check_output_folder,

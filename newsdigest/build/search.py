@@ -16,9 +16,9 @@ import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 
+from ..content import Article, index_words
+from ..dates import iso_moment, reader_moment
 from . import urls
-from .content import Article, index_words
-from .dates import iso_moment, reader_moment
 from .site import Site
 
 DOCS_PER_PIECE = 10

@@ -6,9 +6,9 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 
+from ..content import Article
+from ..dates import iso_moment
 from . import urls
-from .content import Article
-from .dates import iso_moment
 from .pages import Page
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

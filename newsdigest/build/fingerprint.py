@@ -13,8 +13,8 @@ from typing import Any
 import jinja2
 from jinja2 import Environment, TemplateSyntaxError, meta
 
-from .content import Article
-from .errors import SiteError, not_utf8
+from ..content import Article
+from ..errors import SiteError, not_utf8
 from .render import ENTRY_TEMPLATE
 
 _SCALARS = frozenset({type(None), bool, int, float})

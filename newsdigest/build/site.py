@@ -8,10 +8,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from .config import Config
-from .content import Article, tag_slug
-from .dates import local_day
-from .parallel import run_indexed
+from ..config import Config
+from ..content import Article, tag_slug
+from ..dates import local_day
+from ..parallel import run_indexed
 
 # Related lists are worked out on all cores from this many: a cold build works out every one (at 100,000
 # articles 13-15 s on one core here, 9-10 s on two; at 10,000, 0.4-0.6 s and 0.33-0.38 s), a rebuild few.

@@ -14,8 +14,9 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from .config import Config, not_a_folder
-from .errors import SiteError
+from ..config import Config, not_a_folder
+from ..errors import SiteError
+from ..files import write_file_atomically
 
 # The list of files the build wrote into an output folder: the only files it will ever replace or delete.
 MANIFEST = ".newsdigest-manifest"
@@ -331,24 +332,6 @@ def _is_empty(folder: Path) -> bool:
     folder of 100,000 articles took 20 ms to list for each article page deleted from it."""
     with os.scandir(folder) as entries:
         return next(entries, None) is None
-
-
-def write_file_atomically(path: Path, data: bytes) -> None:
-    """Replace a file whole or not at all: a full disk or a kill never leaves it truncated or empty."""
-    temporary = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
-    # Made as any new file is (the umask decides its mode); a file replaced keeps the mode it had.
-    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        if path.exists():
-            os.fchmod(handle, path.stat().st_mode & 0o7777)
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 @contextmanager

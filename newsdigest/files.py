@@ -1,15 +1,22 @@
-"""Which files a build may read: those that lie, once links are resolved, inside the site's folder or inside
-the content, static and templates folders site.toml names. A link that leads anywhere else (the build's
-environment in /proc, /etc/passwd, another project's files) is passed over with a warning, never published."""
+"""The site's files: which the build, ingest and retag may read, the content folder's scan, and a file written
+whole or not at all.
+
+A file may be read when it lies, once links are resolved, inside the site's folder or inside the content,
+static and templates folders site.toml names. A link that leads anywhere else (the build's environment in
+/proc, /etc/passwd, another project's files) is passed over with a warning, never published."""
 
 from __future__ import annotations
 
 import os
 import re
+import secrets
+import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from .config import Config
+from .content import relative_name
 from .errors import SiteError
 
 # Characters no file name of a site's should hold: C0 controls (a line break, a tab, an escape), DEL and C1.
@@ -97,3 +104,87 @@ def files_inside(folder: Path, roots: tuple[str, ...], shown_as: str
                     pending.append((entry.path, f"{name}/"))
             elif entry.is_file():
                 yield entry.path, name
+
+
+class ContentFile(NamedTuple):
+    """A content file as the scan saw it (a tuple: a scan makes one per article, a hundred thousand at a
+    time)."""
+
+    path: str
+    relative: str
+    mtime_ns: int
+    size: int
+
+
+def scan_content(config: Config) -> tuple[list[ContentFile], list[SiteError]]:
+    """Every content file with its size and time, in the order of their paths compared part by part (run
+    before every build and by ingest), and a warning for each .md entry that is not a readable regular file.
+
+    Hidden files are skipped, as other generators do: editors keep their lock and swap files there. A link
+    that leads out of the site is not read (see inputs.py).
+    """
+    root = config.path("content")
+    prefix = relative_name(root, config.root)
+    roots = input_roots(config)
+    found, skipped = [], []
+    folders = [(str(root), prefix)] if root.is_dir() else []
+    while folders:
+        folder, relative_folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:  # a folder that cannot be read is passed over, as os.walk does
+            continue
+        problems = name_problems([entry.name for entry in entries])
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            relative = f"{relative_folder}/{entry.name}"
+            if entry.name in problems:
+                skipped.append(bad_name(relative, problems[entry.name]))
+                continue
+            # A link to a folder is not followed, as os.walk does not.
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((entry.path, relative))
+                continue
+            linked = entry.is_symlink()
+            if not entry.name.endswith(".md") and not (linked and entry.is_dir()):
+                continue
+            target = leads_outside(entry.path, roots) if linked else ""
+            if target:
+                skipped.append(link_out(relative, target))
+                continue
+            try:
+                status = entry.stat()
+            except OSError:
+                skipped.append(SiteError(relative, "a link to a file that does not exist; skipped",
+                                         "remove the link or create the file it points to"))
+                continue
+            if stat.S_ISDIR(status.st_mode):
+                continue
+            if not stat.S_ISREG(status.st_mode):
+                skipped.append(SiteError(relative, "not a regular file (a pipe, socket or device); skipped",
+                                         "remove it from the content folder"))
+                continue
+            found.append(ContentFile(entry.path, relative, status.st_mtime_ns, status.st_size))
+    # The order of Path objects (part by part): with the separator as the least character, the names compare
+    # as their parts do.
+    found.sort(key=lambda f: f.relative.replace("/", "\0"))
+    return found, sorted(skipped, key=lambda e: str(e.path))
+
+
+def write_file_atomically(path: Path, data: bytes) -> None:
+    """Replace a file whole or not at all: a full disk or a kill never leaves it truncated or empty."""
+    temporary = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    # Made as any new file is (the umask decides its mode); a file replaced keeps the mode it had.
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        if path.exists():
+            os.fchmod(handle, path.stat().st_mode & 0o7777)
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

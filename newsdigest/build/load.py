@@ -4,21 +4,18 @@ memory."""
 from __future__ import annotations
 
 import hashlib
-import os
-import stat
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import NamedTuple
 
-from .cache import BuildCache
-from .config import Config
-from .content import Article, parse_article, prepare_parsers, relative_name, unique_articles
-from .errors import SiteError
+from ..config import Config
+from ..content import Article, parse_article, prepare_parsers, unique_articles
+from ..errors import SiteError
+from ..files import ContentFile
+from ..parallel import alongside, run_indexed
 from .fingerprint import digest
-from .inputs import bad_name, input_roots, leads_outside, link_out, name_problems
-from .parallel import alongside, run_indexed
+from .store import BuildCache
 
 # Parsing an article costs a few milliseconds, so even a few dozen are worth spreading over the cores.
 PARSE_PARALLEL_FROM = 32
@@ -31,72 +28,6 @@ class Loaded:
     parsed: int
     body_of: Callable[[Article], str]
     words_of: Callable[[Article], str]
-
-
-class ContentFile(NamedTuple):
-    """A content file as the scan saw it (a tuple: a scan makes one per article, a hundred thousand at a
-    time)."""
-
-    path: str
-    relative: str
-    mtime_ns: int
-    size: int
-
-
-def scan_content(config: Config) -> tuple[list[ContentFile], list[SiteError]]:
-    """Every content file with its size and time, in the order of their paths compared part by part (run
-    before every build and by ingest), and a warning for each .md entry that is not a readable regular file.
-
-    Hidden files are skipped, as other generators do: editors keep their lock and swap files there. A link
-    that leads out of the site is not read (see inputs.py).
-    """
-    root = config.path("content")
-    prefix = relative_name(root, config.root)
-    roots = input_roots(config)
-    found, skipped = [], []
-    folders = [(str(root), prefix)] if root.is_dir() else []
-    while folders:
-        folder, relative_folder = folders.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:  # a folder that cannot be read is passed over, as os.walk does
-            continue
-        problems = name_problems([entry.name for entry in entries])
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            relative = f"{relative_folder}/{entry.name}"
-            if entry.name in problems:
-                skipped.append(bad_name(relative, problems[entry.name]))
-                continue
-            # A link to a folder is not followed, as os.walk does not.
-            if entry.is_dir(follow_symlinks=False):
-                folders.append((entry.path, relative))
-                continue
-            linked = entry.is_symlink()
-            if not entry.name.endswith(".md") and not (linked and entry.is_dir()):
-                continue
-            target = leads_outside(entry.path, roots) if linked else ""
-            if target:
-                skipped.append(link_out(relative, target))
-                continue
-            try:
-                status = entry.stat()
-            except OSError:
-                skipped.append(SiteError(relative, "a link to a file that does not exist; skipped",
-                                         "remove the link or create the file it points to"))
-                continue
-            if stat.S_ISDIR(status.st_mode):
-                continue
-            if not stat.S_ISREG(status.st_mode):
-                skipped.append(SiteError(relative, "not a regular file (a pipe, socket or device); skipped",
-                                         "remove it from the content folder"))
-                continue
-            found.append(ContentFile(entry.path, relative, status.st_mtime_ns, status.st_size))
-    # The order of Path objects (part by part): with the separator as the least character, the names compare
-    # as their parts do.
-    found.sort(key=lambda f: f.relative.replace("/", "\0"))
-    return found, sorted(skipped, key=lambda e: str(e.path))
 
 
 def content_sha(data: bytes) -> str:

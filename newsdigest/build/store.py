@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from . import __version__
+from .. import __version__
 
 SCHEMA = 12
 CACHE_FILE = "cache.sqlite"

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-from .cache import BuildCache
+from .store import BuildCache
 
 # Within a clock tick (2 s on some file systems) a file or folder can change and keep its time (and a file its
 # size), as git's "racy" index entries can: times are trusted only when older than that.

@@ -21,18 +21,18 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
+from ..config import Config
+from ..content import Article, relative_name, tag_slug
+from ..dates import iso_moment, local_moment, long_date, month_name, reader_moment, weekday_name
+from ..errors import SiteError
+from ..files import files_inside, input_roots, leads_outside
 from . import urls
-from .config import Config
-from .content import Article, relative_name, tag_slug
-from .dates import iso_moment, local_moment, long_date, month_name, reader_moment, weekday_name
-from .errors import SiteError
 from .feeds import FEED_FORMATS
-from .inputs import files_inside, input_roots, leads_outside
 from .pages import Page
 from .structured import news_article
 
 # The default templates and static files ship inside the package; a site's own folders override them by name.
-DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "templates"
+DEFAULT_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 # Entries are rendered as if from no page at all; their links carry a marker where the page's way to the root
 # goes.
 ENTRY_PAGE = "<entry>"

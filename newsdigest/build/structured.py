@@ -7,9 +7,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .config import Config
-from .content import Article
-from .dates import iso_moment
+from ..config import Config
+from ..content import Article
+from ..dates import iso_moment
 
 
 def news_article(article: Article, page_url: str, config: Config, topic_names: dict[str, str]) -> Markup:

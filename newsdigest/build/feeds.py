@@ -16,8 +16,9 @@ from itertools import islice
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from . import __version__, urls
-from .content import Article
+from .. import __version__
+from ..content import Article
+from . import urls
 from .site import Site, term_title
 
 if TYPE_CHECKING:

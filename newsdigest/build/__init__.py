@@ -1,0 +1,1 @@
+"""The build: content/ and site.toml into output/ (pipeline.build is where it starts)."""
