@@ -3,7 +3,7 @@
 from types import SimpleNamespace
 from unittest.mock import patch
 
-from newsdigest import cache as cache_module
+from newsdigest.build import store as cache_module
 from newsdigest.build.store import BuildCache
 
 

@@ -20,7 +20,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from newsdigest import pages
+from newsdigest.build import pages
 from newsdigest.build.pipeline import BuildOptions, build
 from newsdigest.build.render import DEFAULT_TEMPLATES
 from newsdigest.build.write import MANIFEST

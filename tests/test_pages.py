@@ -12,7 +12,7 @@ from conftest import NOW
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdigest import pages
+from newsdigest.build import pages
 from newsdigest.build.fingerprint import template_digests
 from newsdigest.build.plan import LastPlan, page_plan
 from newsdigest.build.render import make_environment

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import NOW
 
-from newsdigest import presence
+from newsdigest.build import missing as presence
 from newsdigest.build.pipeline import BuildOptions, build
 from newsdigest.config import load_config
 

@@ -270,7 +270,7 @@ def test_entries_remembered_up_to_the_bound_give_the_same_site(fixture_site, mon
     from conftest import build_site_into
     from jinja2 import pass_context
 
-    from newsdigest import render
+    from newsdigest.build import render
     whole = fixture_site.parent / "whole"
     build_site_into(fixture_site, whole)
     sizes = []

@@ -4,7 +4,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsdigest import urls
+from newsdigest.build import urls
 from newsdigest.build.feeds import feed_format
 
 
