@@ -75,3 +75,20 @@ def test_a_term_is_covered_with_all_its_articles_and_remembered_only_while_it_is
     retitled = Term("tags", "t", "T", "", articles[:39] + (article("a39", "changed"),))
     assert fingerprint("page", retitled) != first, "an article's change deep in a long term is seen"
     assert Fingerprints()("page", retitled) == fingerprint("page", retitled)
+
+
+def test_a_template_of_any_name_that_a_page_includes_is_part_of_its_digest(tmp_path):
+    """Templates are files of any name (Jinja's loader lists them all); only hidden ones (an editor's swap
+    file) are not templates."""
+    templates = tmp_path / "templates"
+    (templates / "partials").mkdir(parents=True)
+    (templates / "article.html").write_text(
+        '{% extends "base.html" %}{% block main %}{% include "partials/byline.jinja" %}{% endblock %}')
+    (templates / "partials" / "byline.jinja").write_text("By {{ article.author }}")
+    (templates / "partials" / ".byline.jinja.swp").write_bytes(b"\xff\xfe not text")
+    before = template_digests(make_environment(Config(root=tmp_path)))
+    (templates / "partials" / "byline.jinja").write_text("Reported by {{ article.author }}")
+    after = template_digests(make_environment(Config(root=tmp_path)))
+    assert after["article.html"] != before["article.html"]
+    assert after["list.html"] == before["list.html"]
+    assert not any(name.rpartition("/")[2].startswith(".") for name in after)

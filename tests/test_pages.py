@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from newsdigest.build import pages
 from newsdigest.build.fingerprint import template_digests
-from newsdigest.build.plan import LastPlan, page_plan
+from newsdigest.build.jobs import LastPlan, PlanInputs
+from newsdigest.build.pageplan import page_jobs
 from newsdigest.build.render import make_environment
 from newsdigest.build.site import build_site
 from newsdigest.config import Config, Topic
@@ -57,7 +58,11 @@ def test_runs_hold_every_article_once_and_an_added_one_changes_its_own_run_alone
 def plan(articles: list[Article], last: LastPlan):
     env = make_environment(CONFIG)
     site = build_site(articles, CONFIG, NOW)
-    return page_plan(site, env, template_digests(env), lambda a: "<p>x</p>", last)
+    return page_plan(site, env, template_digests(env), last)
+
+
+def page_plan(site, env, templates, last: LastPlan):
+    return page_jobs(PlanInputs(site, env, templates, lambda a: "<p>x</p>", lambda a: "", {}, last))
 
 
 def test_a_rebuild_takes_the_fingerprints_of_page_groups_found_as_they_were_from_the_last_plan():
@@ -92,10 +97,10 @@ def test_a_template_edit_leaves_the_groups_made_with_other_templates_planned_fro
     articles = [article(n, tags=(f"Tag {n % 3}",)) for n in range(200)]
     env = make_environment(CONFIG)
     site, templates = build_site(articles, CONFIG, NOW), template_digests(env)
-    first = page_plan(site, env, templates, lambda a: "<p>x</p>", LastPlan({}, {}))
+    first = page_plan(site, env, templates, LastPlan({}, {}))
     remembered = {job.path: "as last built" for job in first.jobs}
     edited = {**templates, "article.html": "the article template, edited"}
-    second = page_plan(site, env, edited, lambda a: "<p>x</p>", LastPlan(remembered, first.outlines))
+    second = page_plan(site, env, edited, LastPlan(remembered, first.outlines))
     reused = {job.path for job in second.jobs if job.fingerprint == "as last built"}
     articles_pages = {job.path for job in second.jobs if job.path.startswith("articles/")}
     assert articles_pages and not articles_pages & reused

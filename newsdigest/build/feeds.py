@@ -19,6 +19,8 @@ from urllib.parse import urljoin
 from .. import __version__
 from ..content import Article
 from . import urls
+from .fingerprint import digest
+from .jobs import Job, Plan, PlanInputs
 from .site import Site, term_title
 
 if TYPE_CHECKING:
@@ -210,6 +212,23 @@ _BY_NAME = {feed_format.name: feed_format for feed_format in FEED_FORMATS}
 
 def feed_format(name: str) -> FeedFormat:
     return _BY_NAME[name]
+
+
+def feed_jobs(inputs: PlanInputs) -> Plan:
+    """Each feed in each format: a feed's formats are made again together, when its articles or what it says
+    of itself changed."""
+    jobs = []
+    for feed in site_feeds(inputs.site):
+        feed_key = inputs.fingerprint(inputs.key, feed.folder, feed.title, feed.description, feed.articles,
+                                      feed.updated)
+        jobs += [Job(kind.path(feed.folder), digest(feed_key, kind.name),
+                     partial(kind.render, feed, inputs.site, inputs.body_of)) for kind in FEED_FORMATS]
+    return Plan(jobs)
+
+
+def opml_jobs(inputs: PlanInputs) -> Plan:
+    return Plan([Job("feeds.opml", inputs.fingerprint(inputs.key, "opml", inputs.site.topics),
+                     partial(render_opml, inputs.site))])
 
 
 def newest_change(articles: Sequence[Article]) -> datetime:

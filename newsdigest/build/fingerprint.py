@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import Environment, TemplateSyntaxError, meta
+from jinja2 import Environment, TemplateSyntaxError, meta, nodes
 
 from ..content import Article
 from ..errors import SiteError, not_utf8
-from .render import ENTRY_TEMPLATE
 
 _SCALARS = frozenset({type(None), bool, int, float})
 _INLINE = frozenset({str, Article})
@@ -38,13 +37,16 @@ def template_references(env: Environment, remembered: Mapping[str, tuple[str, ..
 
 def _referenced(env: Environment, source: str, filename: str) -> tuple[str, ...]:
     try:
-        found = set(meta.find_referenced_templates(env.parse(source))) - {None}
+        tree = env.parse(source)
     except TemplateSyntaxError as error:
         raise SiteError(filename, f"template error: {error.message}", "fix the template",
                         error.lineno) from None
-    # entry() renders its template by name at run time, where Jinja's reference scan cannot see it.
-    if "entry(" in source:
-        found.add(ENTRY_TEMPLATE)
+    found = set(meta.find_referenced_templates(tree)) - {None}
+    # A global such as entry() renders a template by name at run time, where Jinja's reference scan cannot
+    # see it: the environment names them (render.make_environment), and a call of one refers to its template.
+    by_function = getattr(env, "templates_rendered_by", {})
+    found.update(by_function[call.node.name] for call in tree.find_all(nodes.Call)
+                 if isinstance(call.node, nodes.Name) and call.node.name in by_function)
     return tuple(sorted(found))
 
 
@@ -68,10 +70,11 @@ def template_digests(env: Environment, references: Mapping[str, tuple[str, ...]]
 
 
 def _template_sources(env: Environment) -> dict[str, tuple[str, str]]:
-    """Each template's source and file, by its name."""
+    """Each template's source and file, by its name: every file of the template folders but hidden ones (an
+    editor's swap file), whatever its name."""
     found = {}
     for name in env.list_templates():
-        if name.endswith((".html", ".xml", ".txt")):
+        if not any(part.startswith(".") for part in name.split("/")):
             try:
                 source, filename, _ = env.loader.get_source(env, name)
             except UnicodeDecodeError as error:

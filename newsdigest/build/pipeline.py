@@ -23,18 +23,18 @@ from ..files import ContentFile, input_roots, scan_content
 from ..markup import EXTENSIONS
 from ..parallel import alongside, interrupts_deferred, run_indexed
 from .fingerprint import digest, template_digests, template_references
+from .jobs import Job, LastPlan, Plan, PlanInputs, config_key, published_body
 from .load import load_through_cache, same_bytes_as_cached
 from .missing import RACY_NS, missing_files, record_new_output
-from .plan import Job, LastPlan, Plan, StaticFile, config_key, file_jobs, page_plan, static_files
+from .recipe import planned, with_manifest
 from .render import DEFAULT_TEMPLATES, make_environment, template_links_out
 from .site import build_site
+from .static import StaticFile, static_files
 from .store import BuildCache, InputsRecord
 from .write import (
-    MANIFEST,
     check_output_folder,
     commit_changes,
     exclusive_lock,
-    manifest_bytes,
     new_staging,
     owned_files,
     recover,
@@ -232,15 +232,19 @@ def _plan_and_render(site, env, templates, loaded, scan: Scan, last: LastPlan, o
                      cache: BuildCache, progress: Progress | None) -> tuple[Plan, list[Job], list[str]]:
     """The plan, the jobs it had to do, and the paths of the files they staged.
 
-    The files but the pages (feeds, search, static) are planned first: a rebuild makes those that changed in
-    a forked child while this process plans and makes the pages, each half of the work on a core of its own
-    (a cold build, or one remaking many files, renders everything on all cores together instead)."""
+    The producers planned before the pages (feeds, search, static) are planned first: a rebuild makes those
+    files that changed in a forked child while this process plans and makes the pages, each half of the work
+    on a core of its own (a cold build, or one remaking many files, renders everything on all cores together
+    instead)."""
     previous = last.fingerprints
-    files = file_jobs(site, loaded.body_of, loaded.words_of, scan.static)
-    files_changed = [job for job in files if previous.get(job.path) != job.fingerprint]
+    inputs = PlanInputs(site, env, templates, partial(published_body, loaded.body_of, site.config),
+                        loaded.words_of, scan.static, last)
+    files = planned(inputs, before_pages=True)
+    files_changed = [job for job in files.jobs if previous.get(job.path) != job.fingerprint]
     apart = files_changed if previous and len(files_changed) < RENDER_PARALLEL_FROM else []
     with alongside(partial(_render, apart, staging, output), staging, bool(apart)) as made_apart:
-        plan = _planned(site, env, templates, loaded, last, files)
+        # The pages first: the plan ends with its costliest files (see _render).
+        plan = with_manifest(planned(inputs, before_pages=False), files)
         unchanged = (job.path for job in plan.jobs if previous.get(job.path) == job.fingerprint)
         missing = missing_files(output, unchanged, cache)
         todo = [job for job in plan.jobs if previous.get(job.path) != job.fingerprint or job.path in missing]
@@ -252,15 +256,6 @@ def _plan_and_render(site, env, templates, loaded, scan: Scan, last: LastPlan, o
         if progress:
             progress.advance(len(apart))
     return plan, todo, sorted(changed)
-
-
-def _planned(site, env, templates, loaded, last: LastPlan, files: list[Job]) -> Plan:
-    """Every file of the site: the pages, the other files, and the manifest of them last."""
-    pages = page_plan(site, env, templates, loaded.body_of, last)
-    jobs = pages.jobs + files
-    produced = sorted(job.path for job in jobs) + [MANIFEST]
-    manifest = Job(MANIFEST, digest(*produced), partial(manifest_bytes, produced))
-    return replace(pages, jobs=jobs + [manifest])
 
 
 def inputs_signature(config: Config, templates: dict[str, str], static: dict[str, StaticFile],

@@ -106,6 +106,7 @@ def make_environment(config: Config) -> Environment:
         feed_formats=FEED_FORMATS,
     )
     env.entry_cache = {}
+    env.templates_rendered_by = {"entry": ENTRY_TEMPLATE}
     env.filters.update(local=lambda moment: local_moment(moment, config.zone), longdate=long_date,
                        isodate=iso_moment, when=lambda moment: reader_moment(moment, config.zone),
                        weekday=weekday_name)

@@ -15,10 +15,13 @@ import json
 import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 
 from ..content import Article, index_words
 from ..dates import iso_moment, reader_moment
 from . import urls
+from .fingerprint import digest
+from .jobs import Job, Plan, PlanInputs
 from .site import Site
 
 DOCS_PER_PIECE = 10
@@ -136,3 +139,20 @@ def _gaps(numbers: Sequence[int]) -> str:
 def _script(kind: str, key: str, data: object) -> bytes:
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return f"NEWSDIGEST_SEARCH.{kind}({json.dumps(key)},{payload});\n".encode()
+
+
+def search_jobs(inputs: PlanInputs) -> Plan:
+    """The index's word pieces, block by block, and its document pieces. A block's word pieces depend on its
+    articles' words alone: all are made again when one of them changed, and written where their bytes
+    changed."""
+    site, key, fingerprint = inputs.site, inputs.key, inputs.fingerprint
+    jobs = []
+    for block, articles in word_blocks(site):
+        index = BlockIndex(block, articles, site, inputs.words_of)
+        block_key = fingerprint(key, "search words", articles)
+        jobs += [Job(word_piece_path(block, n), digest(block_key, str(n)), partial(index.piece, n))
+                 for n in range(WORD_PIECES)]
+    jobs += [Job(path, fingerprint(key, "search docs", articles),
+                 partial(render_doc_piece, number, articles, site))
+             for number, (path, articles) in enumerate(doc_pieces(site))]
+    return Plan(jobs)

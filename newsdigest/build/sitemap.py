@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
+from functools import partial
 
 from ..content import Article
 from ..dates import iso_moment
 from . import urls
+from .fingerprint import digest
+from .jobs import Job, Plan, PlanInputs
 from .pages import Page
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -60,6 +63,11 @@ def render_sitemap_index(paths: Iterable[str], base_url: str) -> bytes:
 
 def render_robots(base_url: str) -> bytes:
     return f"User-agent: *\nAllow: /\n\nSitemap: {base_url}{SITEMAP}\n".encode()
+
+
+def robots_jobs(inputs: PlanInputs) -> Plan:
+    robots = partial(render_robots, inputs.config.base_url)
+    return Plan([Job("robots.txt", digest(inputs.key, "robots"), robots)])
 
 
 def _escape(text: str) -> str:

@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from .. import __version__
+from .jobs import GroupOutline
 
-SCHEMA = 12
+SCHEMA = 13
 CACHE_FILE = "cache.sqlite"
 # Texts a lookup keeps (see TextLookup): more than the items of the feeds that one page of articles updates.
 RECENT_TEXTS = 256
@@ -36,17 +37,6 @@ class InputsRecord:
     signature: str
     due: str
     scanned_ns: int
-
-
-@dataclass(frozen=True)
-class GroupOutline:
-    """What a group of pages makes, kept so that a rebuild need not make the pages to know it: their paths,
-    the entries they give the sitemap (path and last change; a page the sitemap leaves out has none), and the
-    templates they were made with (name and digest)."""
-
-    paths: tuple[str, ...]
-    listed: tuple[tuple[str, str], ...]
-    templates: tuple[tuple[str, str], ...]
 
 
 def _outline(stored: dict) -> GroupOutline:
