@@ -134,7 +134,7 @@ _ARTICLE_FIELDS = tuple(item.name for item in dataclass_fields(Article))
 _FIELD_SETTERS = tuple(getattr(Article, name).__set__ for name in _ARTICLE_FIELDS)
 # Tags, topics and publishers repeat from article to article: one string each in the site model, not one an
 # article (unpickled, each record has its own), which took a sixth of an article's memory. The slug is shared
-# with the related lists the cache keeps (BuildCache.related).
+# with the related lists the build keeps (site.reusable_related).
 _SLUG, _TAGS, _TOPICS, _SOURCE = map(_ARTICLE_FIELDS.index, ("slug", "tags", "topics", "source"))
 
 

@@ -226,7 +226,7 @@ def test_articles_unpickled_apart_share_their_tags_topics_and_publisher():
     assert (first, second) == tuple(made)
     assert first.tags[0] is second.tags[0] and first.topics[0] is second.topics[0]
     assert first.source is second.source
-    # The slug is the one string the cache's related lists name the article by (BuildCache.related).
+    # The slug is the one string the kept related lists name the article by (site.reusable_related).
     assert first.slug is sys.intern("s0")
 
 

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import newsdigest.build.site
-from newsdigest.build.site import _most_shared, build_site
+from newsdigest.build.site import _most_shared, build_site, reusable_related
 from newsdigest.config import Config, Topic
 from newsdigest.content import Article
 
@@ -125,7 +125,7 @@ def test_related_lists_reused_from_the_last_build_equal_lists_worked_out_afresh(
     """Any site, then a rebuild after re-tagging some articles and adding some: the remembered lists the
     second build reuses give what a build without them gives."""
     articles = [article(f"s{i}", i + 1, [topic], tags) for i, (topic, tags) in enumerate(first)]
-    memo = build_site(articles, CONFIG, NOW).reusable_related
+    memo = reusable_related(build_site(articles, CONFIG, NOW))
     for index, tags in retags:
         if index < len(articles):
             articles[index] = article(articles[index].slug, index + 1, articles[index].topics, tags)
@@ -138,7 +138,7 @@ def test_related_lists_reused_from_the_last_build_equal_lists_worked_out_afresh(
 
 def test_a_rebuild_that_changed_no_topics_or_tags_works_out_no_related_list(monkeypatch):
     articles = [article(f"s{i}", i + 1, ["trade"], ["x"] if i % 2 else []) for i in range(9)]
-    memo = build_site(articles, CONFIG, NOW).reusable_related
+    memo = reusable_related(build_site(articles, CONFIG, NOW))
     monkeypatch.setattr("newsdigest.build.site._key_masks",
                         lambda *_: pytest.fail("related lists worked out again"))
     edited = [replace(a, summary="edited") for a in articles]
@@ -164,4 +164,13 @@ def test_related_lists_worked_out_on_all_cores_equal_those_worked_out_here(monke
     forked = build_site(articles, CONFIG, NOW)
     assert any(tmp_path.iterdir()), "no list was worked out in a worker"
     assert forked.related == here.related
-    assert list(forked.reusable_related.items()) == list(here.reusable_related.items())
+    assert list(reusable_related(forked).items()) == list(reusable_related(here).items())
+
+
+def test_empty_related_lists_are_reused_too(monkeypatch):
+    """A site showing no related articles (related_items = 0) remembers its empty lists as lists."""
+    none = replace(CONFIG, related_items=0)
+    articles = [article(f"s{i}", i + 1, ["trade"], ["x"]) for i in range(5)]
+    memo = reusable_related(build_site(articles, none, NOW))
+    monkeypatch.setattr("newsdigest.build.site._key_masks", lambda *_: pytest.fail("worked out again"))
+    assert set(build_site(articles, none, NOW, reusable_related=memo).related.values()) == {()}

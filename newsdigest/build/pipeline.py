@@ -9,11 +9,13 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Protocol
+
+from jinja2 import Environment
 
 from .. import __version__
 from ..config import Config
@@ -22,15 +24,14 @@ from ..errors import SiteError
 from ..files import ContentFile, input_roots, scan_content
 from ..markup import EXTENSIONS
 from ..parallel import alongside, interrupts_deferred, run_indexed
-from .fingerprint import digest, template_digests, template_references
+from .fingerprint import digest
 from .jobs import Job, LastPlan, Plan, PlanInputs, config_key, published_body
-from .load import load_through_cache, same_bytes_as_cached
-from .missing import RACY_NS, missing_files, record_new_output
+from .load import Loaded
 from .recipe import planned, with_manifest
 from .render import DEFAULT_TEMPLATES, make_environment, template_links_out
-from .site import build_site
+from .site import Site, build_site
+from .state import BuildState
 from .static import StaticFile, static_files
-from .store import BuildCache, InputsRecord
 from .write import (
     check_output_folder,
     commit_changes,
@@ -105,23 +106,17 @@ def build(
     with exclusive_lock(config.path("cache") / "build.lock", options.on_wait):
         recovered = recover(output)
         owned = owned_files(output, options.clean)
-        cache = BuildCache(config.path("cache"), signature)
-        def attempt() -> BuildResult:
-            references = template_references(env, cache.template_references())
-            cache.store_template_references(references)
-            templates = template_digests(env, references)
-            return _build(config, options, progress, env, templates, cache, signature, owned)
-
+        state = BuildState(config, signature, output)
         try:
             with _collector_paused():
                 try:
-                    result = attempt()
+                    result = _build(config, options, progress, env, state, owned)
                 except sqlite3.DatabaseError:
                     # Damage deep in the cache shows only when that part is read: start again without it.
-                    cache.discard()
-                    result = attempt()
+                    state.discard()
+                    result = _build(config, options, progress, env, state, owned)
         finally:
-            cache.close()
+            state.close()
     result.note = "; ".join(n for n in (recovered, result.note) if n)
     return result
 
@@ -153,46 +148,35 @@ class Scan:
     scanned_ns: int
 
 
-def _build(config, options, progress, env, templates, cache, parse_key: str, owned: list[str]) -> BuildResult:
+def _build(config: Config, options: BuildOptions, progress: Progress | None, env: Environment,
+           state: BuildState, owned: list[str]) -> BuildResult:
     """The build, stage by stage."""
-    output = (options.output or config.path("output")).resolve()
+    output = state.output
     now = options.now or datetime.now(UTC)
+    templates = state.template_digests(env)
     # Scan: the content, static files, templates and settings, without reading the articles.
     scan = _scan(config, templates, options)
     # Unchanged: the last build read the same inputs and its files are all still there.
-    last = cache.inputs(output)
-    if _nothing_changed(last, scan, now, owned, output, cache):
-        # Files read now for being within a clock tick of the last scan need not be read again next time.
-        cache.store_inputs(output, replace(last, scanned_ns=scan.scanned_ns))
-        cache.commit()
-        return BuildResult(unchanged=len(owned), done=True, up_to_date=True, note=cache.note)
-    # A vanished output folder keeps none of its pages: its outlines are only to be replaced.
-    stored_outlines = cache.page_outlines(output)
-    last_plan = LastPlan(cache.fingerprints(output), stored_outlines) if output.exists() else LastPlan({}, {})
+    if state.unchanged(scan.signature, scan.files, now, owned):
+        state.remember_scan(scan.scanned_ns)
+        return BuildResult(unchanged=len(owned), done=True, up_to_date=True, note=state.note)
+    last_plan = state.last_plan()
     # Load: each article from the cache, parsed again only where its bytes changed.
     if progress:
         progress.start("reading", len(scan.files))
-    loaded = load_through_cache(
-        config,
-        scan.files,
-        cache,
-        parse_key,
-        last.scanned_ns - RACY_NS if last else 0,
-        progress.advance if progress else None,
-    )
-    result = BuildResult(errors=loaded.errors, warnings=scan.skipped, parsed=loaded.parsed, note=cache.note)
+    loaded = state.load(config, scan.files, progress.advance if progress else None)
+    result = BuildResult(errors=loaded.errors, warnings=scan.skipped, parsed=loaded.parsed, note=state.note)
     if loaded.errors and options.strict:
         return result
     # Arrange: the site model: listings, topics, tags, editions, related articles.
-    remembered = cache.related()
-    site = build_site(loaded.articles, config, now, drafts=options.drafts, reusable_related=remembered)
-    cache.store_related(site.reusable_related, remembered)
+    site = build_site(loaded.articles, config, now, drafts=options.drafts, reusable_related=state.related())
+    state.remember_related(site)
     # Plan and render: every output file and its fingerprint; those whose fingerprint changed (or that are
     # missing) are made in a staging folder, which keeps only the files whose bytes changed.
     staging = new_staging(output)
     try:
-        plan, todo, changed = _plan_and_render(site, env, templates, loaded, scan, last_plan, output, staging,
-                                               cache, progress)
+        plan, todo, changed = _plan_and_render(site, env, templates, loaded, scan, last_plan, staging, state,
+                                               progress)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -203,14 +187,10 @@ def _build(config, options, progress, env, templates, cache, parse_key: str, own
     # Ctrl-C waits for the end of the commit: output/ is then the new site, and the cache says so.
     with interrupts_deferred():
         result.removed = commit_changes(staging, output, changed, stale)
-        if new_output:
-            record_new_output(output, (job.path for job in jobs), cache, committed_ns)
-        cache.update_fingerprints(output, {job.path: job.fingerprint for job in todo}, stale)
-        cache.store_page_outlines(output, plan.outlines, stored_outlines)
         # Without errors or warnings to report again, an identical next build has nothing to do.
-        cache.store_inputs(output, InputsRecord("" if loaded.errors or scan.skipped else scan.signature,
-                                                _next_publication(loaded.articles, now), scan.scanned_ns))
-        cache.commit()
+        state.remember_build(plan, todo, stale, new_output, committed_ns,
+                             "" if loaded.errors or scan.skipped else scan.signature,
+                             _next_publication(loaded.articles, now), scan.scanned_ns)
     result.articles = len(site.articles)
     result.written, result.unchanged, result.done = len(changed), len(jobs) - len(changed), True
     return result
@@ -228,8 +208,9 @@ def _scan(config: Config, templates: dict[str, str], options: BuildOptions) -> S
     )
 
 
-def _plan_and_render(site, env, templates, loaded, scan: Scan, last: LastPlan, output: Path, staging: Path,
-                     cache: BuildCache, progress: Progress | None) -> tuple[Plan, list[Job], list[str]]:
+def _plan_and_render(site: Site, env: Environment, templates: dict[str, str], loaded: Loaded, scan: Scan,
+                     last: LastPlan, staging: Path, state: BuildState, progress: Progress | None
+                     ) -> tuple[Plan, list[Job], list[str]]:
     """The plan, the jobs it had to do, and the paths of the files they staged.
 
     The producers planned before the pages (feeds, search, static) are planned first: a rebuild makes those
@@ -242,11 +223,12 @@ def _plan_and_render(site, env, templates, loaded, scan: Scan, last: LastPlan, o
     files = planned(inputs, before_pages=True)
     files_changed = [job for job in files.jobs if previous.get(job.path) != job.fingerprint]
     apart = files_changed if previous and len(files_changed) < RENDER_PARALLEL_FROM else []
+    output = state.output
     with alongside(partial(_render, apart, staging, output), staging, bool(apart)) as made_apart:
         # The pages first: the plan ends with its costliest files (see _render).
         plan = with_manifest(planned(inputs, before_pages=False), files)
         unchanged = (job.path for job in plan.jobs if previous.get(job.path) == job.fingerprint)
-        missing = missing_files(output, unchanged, cache)
+        missing = state.missing(unchanged)
         todo = [job for job in plan.jobs if previous.get(job.path) != job.fingerprint or job.path in missing]
         if progress:
             progress.start("writing", len(todo))
@@ -275,20 +257,6 @@ def _next_publication(articles, now: datetime) -> str:
     """When an article dated in the future comes due, the site changes though no file did."""
     upcoming = [a.date for a in articles if a.date > now and not a.draft]
     return min(upcoming).isoformat() if upcoming else ""
-
-
-def _nothing_changed(last: InputsRecord | None, scan: Scan, now: datetime, owned: list[str],
-                     output: Path, cache: BuildCache) -> bool:
-    if not last or not last.signature or not owned or last.signature != scan.signature:
-        return False
-    if last.due and now >= datetime.fromisoformat(last.due):
-        return False
-    # A file changed within a clock tick of the last scan may keep its size and time: its bytes are read and
-    # compared with those the cache holds (an ingest with a build straight after it leaves its new files so).
-    racy = [f for f in scan.files if f.mtime_ns >= last.scanned_ns - RACY_NS]
-    if racy and not same_bytes_as_cached(racy, cache):
-        return False
-    return not missing_files(output, owned, cache)
 
 
 def _render(todo: list[Job], staging: Path, output: Path, progress: Progress | None = None) -> list[str]:

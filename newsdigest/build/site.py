@@ -68,8 +68,6 @@ class Site:
     tags: tuple[Term, ...]
     editions: tuple[Edition, ...]
     related: dict[str, tuple[Article, ...]]
-    # The related lists that depend on earlier coverage alone, by a hash of it: what the next build may reuse.
-    reusable_related: dict[str, tuple[str, ...]]
 
     def topic_names(self) -> dict[str, str]:
         return {term.slug: term.name for term in self.topics}
@@ -88,12 +86,12 @@ def build_site(articles: Iterable[Article], config: Config, now: datetime, draft
                reusable_related: Mapping[str, tuple[str, ...]] | None = None) -> Site:
     """Arrange the articles into the site; drafts and future articles only with `drafts`.
 
-    `reusable_related` is the last build's `Site.reusable_related` (see _related).
+    `reusable_related` is what reusable_related() gave of the last build's site (see _related).
     """
     chosen = [a for a in articles if drafts or is_published(a, now)]
     newest_first = tuple(sorted(chosen, key=lambda a: (a.date, a.slug), reverse=True))
     openable = tuple(a for a in newest_first if a.has_page)
-    related, reusable = _related(openable, config.related_items, reusable_related or {})
+    related = _related(openable, config.related_items, reusable_related or {})
     return Site(
         config=config,
         articles=newest_first,
@@ -102,7 +100,6 @@ def build_site(articles: Iterable[Article], config: Config, now: datetime, draft
         tags=_tags(newest_first),
         editions=_editions(newest_first, config),
         related=related,
-        reusable_related=reusable,
     )
 
 
@@ -147,7 +144,7 @@ def _editions(articles: Sequence[Article], config: Config) -> tuple[Edition, ...
 
 
 def _related(articles: Sequence[Article], limit: int, memo: Mapping[str, tuple[str, ...]]
-             ) -> tuple[dict[str, tuple[Article, ...]], dict[str, tuple[str, ...]]]:
+             ) -> dict[str, tuple[Article, ...]]:
     """For each article, those sharing most topics and tags with it, from earlier coverage first.
 
     Earlier articles are chosen first (most shared, then newest), and later ones only fill a list that is
@@ -158,42 +155,48 @@ def _related(articles: Sequence[Article], limit: int, memo: Mapping[str, tuple[s
     set of keys are one AND away, and the newest of them is the lowest set bit. A full list drawn from
     earlier articles depends on those alone, so it is memoized under a hash of them: a rebuild after new
     articles computes lists for the new ones only (and those of the oldest, which drew on later ones); a
-    rebuild after an edit that changed no article's topics or tags computes none. Returns the lists, and
-    those the next build may reuse.
+    rebuild after an edit that changed no article's topics or tags computes none (reusable_related gives
+    what the next build may reuse).
     """
     prefixes = _older_prefixes(articles)
     by_slug = {a.slug: a for a in articles}
-    # Each article's list, as slugs, and the key it is remembered under.
-    lists: list[tuple[tuple[str, ...], str] | None] = [None] * len(articles)
-
-    def whole(article: Article) -> str:
-        # A list that needed later articles depends on them all: it is remembered under the hash of the whole.
-        return f"{prefixes[0]}:{article.slug}"
-
-    for index, article in enumerate(articles):
-        key = prefixes[index]
-        remembered = memo.get(key)
-        if remembered is None:
-            key = whole(article)
-            remembered = memo.get(key)
-        if remembered is not None:
-            lists[index] = remembered, key
+    # Each article's list, as slugs (an empty list remembered is a list found).
+    lists: list[tuple[str, ...] | None] = [
+        memo[prefixes[index]] if prefixes[index] in memo else memo.get(_whole_key(prefixes, article))
+        for index, article in enumerate(articles)
+    ]
     todo = [index for index, found in enumerate(lists) if found is None]
     if todo:
         masks = _key_masks(articles, {key for index in todo for key in _relation_keys(articles[index])})
         for chunk in run_indexed(lambda n: _chosen(articles, masks, todo[n], limit), len(todo),
                                  min_items=RELATED_PARALLEL_FROM, chunks_per_worker=4):
-            for index, chosen, earlier_alone in chunk:
-                key = prefixes[index] if earlier_alone else whole(articles[index])
-                lists[index] = tuple(articles[i].slug for i in chosen), key
-    related = {article.slug: tuple(map(by_slug.__getitem__, slugs))
-               for article, (slugs, _) in zip(articles, lists)}
-    return related, {key: slugs for slugs, key in lists}
+            for index, chosen in chunk:
+                lists[index] = tuple(articles[i].slug for i in chosen)
+    return {article.slug: tuple(map(by_slug.__getitem__, slugs)) for article, slugs in zip(articles, lists)}
+
+
+def reusable_related(site: Site) -> dict[str, tuple[str, ...]]:
+    """The related lists the next build may reuse (see _related), as slugs by the key each is remembered
+    under: a list that earlier coverage alone filled, under the hash of that coverage; any other, which
+    needed later articles and so depends on them all, under the hash of the whole and its article."""
+    articles, limit = site.openable, site.config.related_items
+    prefixes = _older_prefixes(articles)
+    position = {article.slug: index for index, article in enumerate(articles)}
+    reusable = {}
+    for index, article in enumerate(articles):
+        slugs = tuple(related.slug for related in site.related[article.slug])
+        earlier_alone = len(slugs) == limit and all(position[slug] > index for slug in slugs)
+        reusable[prefixes[index] if earlier_alone else _whole_key(prefixes, article)] = slugs
+    return reusable
+
+
+def _whole_key(prefixes: list[str], article: Article) -> str:
+    return f"{prefixes[0]}:{article.slug}"
 
 
 def _chosen(articles: Sequence[Article], masks: dict[tuple[str, str], int], index: int, limit: int
-            ) -> tuple[int, list[int], bool]:
-    """The related list of one article, as indices, and whether earlier articles alone filled it."""
+            ) -> tuple[int, list[int]]:
+    """The related list of one article, as indices."""
     keys = sorted((masks[key] for key in dict.fromkeys(_relation_keys(articles[index]))), key=_bit_count)
     # Shifted down to the earlier articles alone, the masks' length (and each operation's cost) falls with
     # the index: at 100,000 articles (generated) the lists took 18.7 s so, 27.7 s unshifted.
@@ -203,7 +206,7 @@ def _chosen(articles: Sequence[Article], masks: dict[tuple[str, str], int], inde
     later = [] if len(earlier) >= limit else \
         _most_shared([key & ((1 << index) - 1) for key in keys], limit - len(earlier), newest_first=False)
     chosen = sorted(earlier + later, key=lambda shared_index: (-shared_index[0], shared_index[1]))
-    return index, [i for _, i in chosen], not later and len(earlier) == limit
+    return index, [i for _, i in chosen]
 
 
 def _older_prefixes(articles: Sequence[Article]) -> list[str]:

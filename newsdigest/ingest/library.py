@@ -15,12 +15,12 @@ from urllib.parse import urldefrag
 import yaml
 from courlan import normalize_url
 
-from ..build.store import LIBRARY_FILE, LibraryIndex, LibraryRecord
 from ..config import Config
 from ..content import relative_name
 from ..contentfile import INGEST_RECORD, content_digest, read_front_matter
 from ..files import ContentFile, scan_content
 from ..parallel import run_indexed
+from .index import LIBRARY_FILE, LibraryIndex, LibraryRecord
 
 SAME_STORY_SIMILARITY = 0.8
 MINHASH_PERMUTATIONS = 128
