@@ -122,11 +122,8 @@ class Config:
         "the public address; feeds, the sitemap and canonical links use it (`--base-url` overrides it; on "
         "GitHub Pages the workflow sets it)", _absolute_url, starter='"https://USER.github.io/REPO/"')
     language: str = setting("en", "the pages' `lang` and the feeds' language")
-    timezone: str = setting(
-        "UTC",
-        "an IANA time zone: dates without a zone are in it, and daily editions are its days",
-        _zone_name,
-    )
+    timezone: str = setting("UTC", "an IANA time zone: dates without a zone are in it, and daily editions "
+                            "are its days", _zone_name)
     author: str = setting("", "the feeds' author (the title when empty)")
     per_page: int = setting(20, "articles on each page of the front, topic and tag pages", counted(1))
     feed_items: int = setting(20, "newest articles in each feed, with full content", counted(1))
@@ -146,15 +143,11 @@ class Config:
                                "build (Python-Markdown's smarty, as Pelican's TYPOGRIFY); `ingest` already "
                                "writes them into the content")
     republish: str = setting(
-        "full",
-        '"summary" publishes each article\'s title, summary and a "Read at <publisher>" link to the '
+        "full", '"summary" publishes each article\'s title, summary and a "Read at <publisher>" link to the '
         "original instead of its text, in pages, feeds and search, as digests of others' reporting often "
         "must",
-        _one_of(
-            ("full", "summary"),
-            'write republish = "full" (the article\'s text) or "summary" (title, summary, link)',
-        ),
-    )
+        _one_of(("full", "summary"),
+                'write republish = "full" (the article\'s text) or "summary" (title, summary, link)'))
     noindex_copies: bool = setting(
         False, "mark article pages that copy an original's full text noindex and leave them out of the "
         "sitemap, as syndication guidance asks, so that search engines send readers to the original")
@@ -177,14 +170,11 @@ class MatchRule:
     """What ingest matches an article against (see ingest/topics.py)."""
 
     keywords: Mapping[str, float] = setting(
-        MappingProxyType({}),
-        '`{ "phrase" = weight, … }`; a phrase with a capital letter matches only in that '
-        'case ("REE" but not "free")',
-    )
+        MappingProxyType({}), '`{ "phrase" = weight, … }`; a phrase with a capital letter matches only in '
+        'that case ("REE" but not "free")')
     threshold: float = setting(3.0, "the weight an article's phrases must reach (three times at most each)")
-    all: tuple[tuple[str, ...], ...] = setting(
-        (), "groups of phrases of which each must have one in the text"
-    )
+    all: tuple[tuple[str, ...], ...] = setting((), "groups of phrases of which each must have one in the "
+                                               "text")
     none: tuple[str, ...] = setting((), "phrases that keep an article out")
     headline_weight: float = setting(2.0, "how many times more a phrase in the headline weighs")
 

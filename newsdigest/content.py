@@ -51,8 +51,8 @@ MAX_EXTRA_VALUES = 10_000
 
 def prepare_parsers(typography: bool) -> None:
     """Import what parsing needs (Python-Markdown and its extensions, python-frontmatter, PyYAML) in this
-    process, before it forks workers to parse: each would load them again (0.06 s a worker), and a large build
-    replaces its workers after each share of the work (33 a stage)."""
+    process, before it forks workers to parse: each would load them again, and a large build replaces its
+    workers after each share of the work."""
     markdown_converter(typography)
     yaml_handler()
 

@@ -121,7 +121,7 @@ def scan_content(config: Config) -> tuple[list[ContentFile], list[SiteError]]:
     before every build and by ingest), and a warning for each .md entry that is not a readable regular file.
 
     Hidden files are skipped, as other generators do: editors keep their lock and swap files there. A link
-    that leads out of the site is not read (see inputs.py).
+    that leads out of the site is not read (see leads_outside).
     """
     root = config.path("content")
     prefix = relative_name(root, config.root)

@@ -223,7 +223,7 @@ def _line_at(text: str, offset: int) -> int:
 def markdown_converter(typography: bool = False) -> Any:
     """This thread's Python-Markdown converter, made on first use (a converter serves one thread at once).
 
-    The first one a process makes loads the extensions (50 ms here); workers forked after it skip that.
+    The first one a process makes loads the extensions; workers forked after it skip that.
     """
     converters = _converters()
     converter = converters.get(typography)

@@ -20,7 +20,7 @@ T = TypeVar("T")
 # Below this many items a pool costs more than it saves; callers with light items ask for more.
 MIN_PARALLEL_ITEMS = 64
 # A parent past this peak size (its resident memory in MB) has its workers replaced after each chunk (see
-# _tasks_per_worker); before rendering, a build peaks near 90 MB at 10,000 articles, 600 MB at 100,000.
+# _tasks_per_worker): builds of 100,000 articles pass it before they render, builds of 10,000 do not.
 REPLACE_WORKERS_ABOVE_MB = 300
 _task: Callable[[int], object] | None = None
 
@@ -73,12 +73,10 @@ def _chunks(count: int, size: int, workers: int) -> list[range]:
 
 def _tasks_per_worker() -> int | None:
     """A worker writes to each of the parent's objects it reads (their reference counts), and each page of
-    memory so written becomes its own copy: a worker that lived through a whole cold build at 100,000
-    articles held most of the parent's 500 MB again. Replaced after every chunk, workers give those copies
-    back (that build's peak: 1,429 MB with two workers for the whole build, 1,002 MB replacing them after two
-    chunks each). Replacing costs time (a fork, and what the worker had made and kept: 0.7 s of a 3.7 s render
-    at 1,000 articles), so a small parent keeps its workers, for some memory (cold builds at 10,000 articles:
-    234-237 MB kept, 164-182 MB replaced)."""
+    memory so written becomes its own copy: a worker that lived through a whole cold build of a large site
+    held most of the parent's memory again. Replaced after every chunk, workers give those copies back.
+    Replacing costs time (a fork, and what the worker had made and kept), so a small parent keeps its
+    workers, for some memory."""
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return 1 if peak_mb > REPLACE_WORKERS_ABOVE_MB else None
 

@@ -18,17 +18,10 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 # The sections of site.toml: heading, how it is written, and the dataclasses declaring its settings.
 SECTIONS: tuple[tuple[str, str, tuple[type, ...]], ...] = (
     ("The build's settings", "at the top of site.toml", (Config,)),
-    (
-        "Topics",
-        "each a `[[topics]]` table; its match settings are the rule by which `ingest` and `retag` give "
-        "an article the topic",
-        (Topic, MatchRule),
-    ),
-    (
-        "Tag rules",
-        "each a `[[tags]]` table, a rule by which `ingest` and `retag` give an article the tag",
-        (TagRule,),
-    ),
+    ("Topics", "each a `[[topics]]` table; its match settings are the rule by which `ingest` and `retag` "
+     "give an article the topic", (Topic, MatchRule)),
+    ("Tag rules", "each a `[[tags]]` table, a rule by which `ingest` and `retag` give an article the tag",
+     (TagRule,)),
     ("Sources", "each a `[[sources]]` table, a list of articles that `fetch` follows", (Source,)),
     ("How fetch behaves", "the `[fetch]` table", (FetchSettings,)),
 )

@@ -199,7 +199,7 @@ class EditsThenBuilds(RuleBasedStateMachine):
     @rule(data=st.data())
     def lose_output_file(self, data):
         """A file of the built site deleted by hand: the next build makes it again, though it may have stopped
-        listing the folder (presence.py). Not the manifest: without it the folder is no longer the build's,
+        listing the folder (missing.py). Not the manifest: without it the folder is no longer the build's,
         and the build refuses it (test_write)."""
         made = [p for p in self._cached_output() if p.is_file() and p.name != MANIFEST]
         if made:

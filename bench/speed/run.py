@@ -1,7 +1,7 @@
 """Time newsdigest at scale, and Hugo and Pelican beside it on the same corpus.
 
     python bench/speed/run.py [--sizes 1000 10000 100000] [--runs 3] [--no-peers | --peers hugo pelican]
-                              [--peer-sizes 1000 10000] [--work DIR]
+                              [--peer-sizes 1000 10000] [--work DIR] [--against CHECKOUT]
 
 For each size N it generates the corpus with ../shared/bench-peers/make_corpus.py (deterministic: the first N
 articles of a larger corpus are the same articles), then times, each as a fresh process:
@@ -17,7 +17,9 @@ with the parent count once), the processor time of the build and its workers, an
 tools take turns a round at a time (a cold build and its rebuilds), so a slow spell falls on them alike.
 It also checks that a rebuild writes only files whose bytes change. Hugo (`hugo` on PATH) and Pelican
 (`pelican` on PATH, or --pelican) are timed cold and rebuilding with nothing changed, from the peers'
-own configurations in ../shared/bench-peers/.
+own configurations in ../shared/bench-peers/. --against times another checkout of newsdigest (an earlier
+commit, say, made with `git worktree add`) the same way, taking turns with this one: a change's before and
+after, measured in the same run.
 """
 
 from __future__ import annotations
@@ -193,9 +195,9 @@ def rewritten_without_change(before: dict, folder: Path) -> int:
                if path in before and before[path][1] == data and before[path][0] != mtime)
 
 
-def bench_newsdigest(size: int, work: Path, runs: int) -> Rounds:
-    """newsdigest's runs, a round at a time (see in_turn)."""
-    site = work / f"newsdigest-{size}"
+def bench_newsdigest(size: int, work: Path, runs: int, root: Path = ROOT, tool: str = "newsdigest") -> Rounds:
+    """newsdigest's runs (of the checkout at `root`), a round at a time (see in_turn)."""
+    site = work / (f"newsdigest-{size}" if root == ROOT else f"{root.name}-{size}")
     if not (site / "content").exists():
         make_corpus(size, "neutral", site)
     shutil.copy(SITE_TOML, site / "site.toml")
@@ -203,8 +205,8 @@ def bench_newsdigest(size: int, work: Path, runs: int) -> Rounds:
     if not extra.exists():
         make_corpus(size + 20, "neutral", extra)
     new_files = sorted(set(os.listdir(extra / "content")) - set(os.listdir(site / "content")))
-    build = [sys.executable, str(ROOT / "build.py"), "--site", str(site), "--quiet"]
-    row = Row("newsdigest", size)
+    build = [sys.executable, str(root / "build.py"), "--site", str(site), "--quiet"]
+    row = Row(tool, size)
 
     edited = sorted((site / "content").iterdir())[size // 2]
     original = edited.read_text(encoding="utf-8")
@@ -240,11 +242,11 @@ def bench_newsdigest(size: int, work: Path, runs: int) -> Rounds:
     timed(build)
     row.output_mb, row.files = folder_size(site / "output")
     row.notes.append(f"peak memory by run: {row.peaks_by_kind()}")
-    row.notes += ingest_one_page(site)
+    row.notes += ingest_one_page(site, root)
     return row
 
 
-def ingest_one_page(site: Path) -> list[str]:
+def ingest_one_page(site: Path, root: Path) -> list[str]:
     """`build.py ingest` of one real page into the site: with ingest's library index to build first (a site
     never ingested into), then with it built; the pages written are removed again."""
     pages = sorted((ROOT / "tests" / "fixtures" / "ingest" / "real").glob("*.html.gz"))[:2]
@@ -254,7 +256,7 @@ def ingest_one_page(site: Path) -> list[str]:
         raw = site.parent / f"{page.name[:-3]}"
         raw.write_bytes(gzip.decompress(page.read_bytes()))
         before = set(os.listdir(site / "content"))
-        run = timed([sys.executable, str(ROOT / "build.py"), "ingest", "--site", str(site), str(raw)])
+        run = timed([sys.executable, str(root / "build.py"), "ingest", "--site", str(site), str(raw)])
         for name in set(os.listdir(site / "content")) - before:
             (site / "content" / name).unlink()
         notes.append(f"ingest of one page {label}: {run.seconds:.2f} s, {run.peak_mb:.0f} MB")
@@ -375,11 +377,10 @@ def print_table(rows: list[Row]) -> None:
             print(f"At {size:,}: {note}")
 
 
-def compile_package() -> None:
+def compile_package(root: Path) -> None:
     """newsdigest's modules compiled beforehand, as installing a package does and as a user's Python does on
-    the first run: a machine that sets PYTHONDONTWRITEBYTECODE (this one does) would compile every module on
-    every run, 0.1 s of each build here."""
-    compileall.compile_dir(ROOT / "newsdigest", quiet=1)
+    the first run: a machine that sets PYTHONDONTWRITEBYTECODE would compile every module on every run."""
+    compileall.compile_dir(root / "newsdigest", quiet=1)
 
 
 def main() -> None:
@@ -397,15 +398,21 @@ def main() -> None:
     parser.add_argument("--peers", nargs="*", choices=["hugo", "pelican"], default=["hugo", "pelican"],
                         help="the peers to time (Pelican's cold build at 100,000 takes over 17 minutes here)")
     parser.add_argument("--pelican", help="the pelican command (default: from PATH)")
+    parser.add_argument("--against", type=Path,
+                        help="another checkout of newsdigest, timed in turns with this one")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     # What a run stopped part way set aside; deleted here, before the first (small) size's runs.
     shutil.rmtree(args.work / SET_ASIDE, ignore_errors=True)
-    compile_package()
+    against = args.against.resolve() if args.against else None
+    for root in (ROOT, against) if against else (ROOT,):
+        compile_package(root)
     rows = []
     for size in args.sizes:
         runs = args.runs if size <= 10000 else 1
         benches = [bench_newsdigest(size, args.work, runs)]
+        if against:
+            benches.append(bench_newsdigest(size, args.work, runs, against, f"newsdigest at {against.name}"))
         if not args.no_peers and size in args.peer_sizes:
             peers = {"hugo": partial(bench_hugo, size, args.work, runs),
                      "pelican": partial(bench_pelican, size, args.work, runs, args.pelican)}

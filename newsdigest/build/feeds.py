@@ -122,8 +122,7 @@ def _json_item(article: Article, body: str, base_url: str, topic_names: dict[str
     return {key: value for key, value in item.items() if value not in ("", [])}
 
 
-# An article is an item of the site's feed and of those of its topics and tags: its entry is made once
-# (20 new articles at 10,000: 780 items of 39 feeds, of 408 articles).
+# An article is an item of the site's feed and of those of its topics and tags: its entry is made once.
 @lru_cache(maxsize=1024)
 def _entry(article: Article, body: str, base_url: str, topic_names: tuple[str, ...], fmt: str) -> FeedEntry:
     from feedgen.entry import FeedEntry

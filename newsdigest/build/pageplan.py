@@ -51,8 +51,8 @@ def _page_jobs(groups: Iterable[PageGroup], inputs: PlanInputs, make_page: Calla
             fingerprints = [last.fingerprints[path] for path in outline.paths]
         else:
             # Made here for their fingerprints and let go of: the process that renders a page makes its group
-            # again (a few microseconds a page), where holding every page took 100 MB at 100,000 articles,
-            # which forked workers then copied as they read it.
+            # again, which costs little, where holding every page of a large site costs much memory, which
+            # forked workers then copy as they read it.
             pages = group.make()
             fingerprints = [fingerprint(key, templates[page.template], page.path, page.template, page.title,
                                         page.feeds, page.context) for page in pages]
@@ -67,9 +67,8 @@ def _page_jobs(groups: Iterable[PageGroup], inputs: PlanInputs, make_page: Calla
     return jobs, outlines, entries
 
 
-def _still_valid(
-    outline: GroupOutline, templates: Mapping[str, str], fingerprints: Mapping[str, str]
-) -> bool:
+def _still_valid(outline: GroupOutline, templates: Mapping[str, str], fingerprints: Mapping[str, str]
+                 ) -> bool:
     """Whether a group's outline holds today: its templates as they were, and each of its pages planned."""
     return all(templates.get(name) == made_with for name, made_with in outline.templates) \
         and all(path in fingerprints for path in outline.paths)

@@ -43,8 +43,8 @@ from .write import (
 )
 
 DEFAULT_STATIC = DEFAULT_TEMPLATES.parent / "static"
-# Forking workers over a large site model costs some tenths of a second in copied pages: below this many
-# files to make, rendering here is faster (measured at 10,000 articles on 2 cores).
+# Forking workers over a large site model costs copied pages of memory: below this many files to make,
+# rendering here is faster.
 RENDER_PARALLEL_FROM = 1000
 
 
@@ -125,8 +125,8 @@ def build(
 def _collector_paused() -> Iterator[None]:
     """Python's cycle collector paused until rendering, which freezes what was made before it (see _render):
     loading, arranging and planning make hundreds of thousands of objects that live to the end of the build,
-    and each collection would walk them again (400 collections, 0.4 s of an edit at 10,000 articles). They
-    are handed back to the collector when the build ends, for a process that builds again (serve)."""
+    and each collection would walk them again, hundreds of times in a build. They are handed back to the
+    collector when the build ends, for a process that builds again (serve)."""
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -266,10 +266,10 @@ def _render(todo: list[Job], staging: Path, output: Path, progress: Progress | N
     # loaded articles are frozen first, so no collection walks them.
     gc.freeze()
     gc.enable()
-    # Made from the plan's end backwards. The plan ends with its costliest files, each several times an
-    # article page (at 100,000 articles: an edition 8 ms, a piece of the search index 5.5 ms, an article
-    # page 0.5 ms); in the plan's order they all fell to one worker at the end while the other waited (4.5 s
-    # of a cold build at 100,000). So the work ends with the many small pages, and the workers together.
+    # Made from the plan's end backwards. The plan ends with its costliest files (editions, the search
+    # index's pieces, feeds), each several times an article page; in the plan's order they all fell to one
+    # worker at the end while the other waited. So the work ends with the many small pages, and the workers
+    # together.
     backwards = todo[::-1]
 
     def make(index: int) -> str | None:

@@ -38,14 +38,14 @@ DEFAULT_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 ENTRY_PAGE = "<entry>"
 ENTRY_TEMPLATE = "partials/entry.html"
 ROOT_MARKER = "\x00root\x00"
-# Entries remembered by a process at most (about 0.75 KB each), then forgotten together: the latest listing of
-# 100,000 articles names each once, and a worker rendering half of it held some 37 MB of entries never reused.
-# The bound is above a site of 10,000 articles' entries: such a site's workers remember every one.
+# Entries remembered by a process at most, then forgotten together: a large site's latest listing names each
+# article once, and a worker would hold entries never used again. The bound is above a site of 10,000
+# articles' entries: such a site's workers remember every one.
 ENTRY_MEMO = 12_000
 
 
 class InsideLoader(FileSystemLoader):
-    """A folder's templates, but for those that are links leading out of the site (inputs.py): to the build
+    """A folder's templates, but for those that are links leading out of the site (files.py): to the build
     they are not there, and the default of the same name serves."""
 
     def __init__(self, folder: Path, roots: tuple[str, ...]) -> None:

@@ -13,8 +13,8 @@ from ..content import Article, tag_slug
 from ..dates import local_day
 from ..parallel import run_indexed
 
-# Related lists are worked out on all cores from this many: a cold build works out every one (at 100,000
-# articles 13-15 s on one core here, 9-10 s on two; at 10,000, 0.4-0.6 s and 0.33-0.38 s), a rebuild few.
+# Related lists are worked out on all cores from this many: a cold build works out every one, a rebuild few;
+# below it, forking costs more than the second core saves.
 RELATED_PARALLEL_FROM = 5000
 
 
@@ -199,7 +199,7 @@ def _chosen(articles: Sequence[Article], masks: dict[tuple[str, str], int], inde
     """The related list of one article, as indices."""
     keys = sorted((masks[key] for key in dict.fromkeys(_relation_keys(articles[index]))), key=_bit_count)
     # Shifted down to the earlier articles alone, the masks' length (and each operation's cost) falls with
-    # the index: at 100,000 articles (generated) the lists took 18.7 s so, 27.7 s unshifted.
+    # the index.
     start = index + 1
     earlier = [(shared, start + offset)
                for shared, offset in _most_shared([key >> start for key in keys], limit, newest_first=True)]

@@ -24,7 +24,7 @@ def static_files(static_dirs: list[Path], roots: tuple[str, ...], site_root: Pat
     """The files of static/ by their output path, each with a hash of its bytes (a few small files: hashing
     them is cheaper than doubting their times); a site's own file wins over the default of the same name.
     The default stylesheet, search script and icon ship in the package's static/; a site's static/ adds to
-    them or replaces one by name. Links that lead out of the site are warnings, not files (inputs.py)."""
+    them or replaces one by name. Links that lead out of the site are warnings, not files (files.py)."""
     found: dict[str, Path] = {}
     warnings: list[SiteError] = []
     for folder in static_dirs:

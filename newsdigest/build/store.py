@@ -116,8 +116,7 @@ class BuildCache:
         db.execute("PRAGMA synchronous=OFF")
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         # The texts apart from the records: a build reads every record and few texts, and a table scan reads
-        # each row's pages (10,000 articles' sizes, times and records: 0.10 s beside their texts, 0.03 s
-        # apart).
+        # each row's pages, texts and all.
         db.execute(
             "CREATE TABLE IF NOT EXISTS articles (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, "
             "sha TEXT, record BLOB)"
@@ -125,8 +124,7 @@ class BuildCache:
         db.execute("CREATE TABLE IF NOT EXISTS texts (path TEXT PRIMARY KEY, body TEXT, words TEXT)")
         db.execute("CREATE TABLE IF NOT EXISTS related (prefix TEXT PRIMARY KEY, slugs TEXT)")
         # Small rows read by output folder, so stored in the order of their keys (without a rowid): a rebuild
-        # reads them in place, rather than finding each through the key's index (171,000 fingerprints at
-        # 100,000 articles: 0.13-0.23 s against 0.37-0.42 s).
+        # reads them in place, rather than finding each through the key's index.
         db.execute("CREATE TABLE IF NOT EXISTS outputs (folder TEXT, path TEXT, fingerprint TEXT, "
                    "PRIMARY KEY (folder, path)) WITHOUT ROWID")
         db.execute("CREATE TABLE IF NOT EXISTS page_groups (folder TEXT, key TEXT, pages TEXT, "
@@ -190,8 +188,8 @@ class BuildCache:
         self.db.executemany("DELETE FROM texts WHERE path = ?", gone)
 
     def related(self) -> dict[str, tuple[str, ...]]:
-        # Interned, as the articles' slugs are (content._restored_article): a site of 100,000 articles holds
-        # half a million of these strings, one copy each rather than one a list (45 MB).
+        # Interned, as the articles' slugs are (content._restored_article): each slug is held once, not once
+        # a list that names it.
         return {prefix: tuple(map(sys.intern, slugs.split("\n"))) if slugs else () for prefix, slugs in
                 self.db.execute("SELECT prefix, slugs FROM related")}
 
@@ -245,7 +243,7 @@ class BuildCache:
 
     def folder_times(self, output: Path) -> dict[str, int]:
         """The time of each folder of an output folder when all the files the build made in it were seen there
-        (see presence.py)."""
+        (see missing.py)."""
         return dict(self.db.execute("SELECT folder, mtime_ns FROM output_folders WHERE output = ?",
                                     (str(output),)))
 

@@ -36,9 +36,9 @@ def relative(from_page: str, to_path: str) -> str:
     return _relative_from_folder(from_page.rpartition("/")[0], to_path)
 
 
-# A page links to the site's sections, and the pages of one folder (10,000 articles' pages) to the same
-# others: a link made once serves every page of its folder. The 4,096 latest links (about 2 MB) catch as many
-# as 65,536 did (23 MB) while rendering every page of 10,000 articles: 76% of them.
+# A page links to the site's sections, and the pages of one folder (all the article pages) to the same
+# others: a link made once serves every page of its folder. The latest few thousand catch nearly as many as
+# sixteen times more do, for a small part of their memory in each worker.
 @lru_cache(maxsize=4096)
 def _relative_from_folder(folder: str, to_path: str) -> str:
     """Output paths are plain 'a/b/c.html' strings, so the shortest link is found from their common folders

@@ -64,7 +64,7 @@ def fetch(config: Config, options: FetchOptions, say: Say) -> FetchSummary:
     summary = FetchSummary()
     if not plan.sources:
         say("No [[sources]] in site.toml: add a [[sources]] table with the url of a feed, a sitemap or a "
-            "list of links (see the README's \"Follow sources\").", False)
+            "list of links (see docs/fetch.md in newsdigest's repository).", False)
         return summary
     agent = plan.settings.user_agent or f"newsdigest/{__version__} (+{config.base_url})"
     state_path = config.path("cache") / STATE_FILE

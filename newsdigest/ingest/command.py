@@ -37,7 +37,7 @@ SLUG_MAX_LENGTH = 60
 SUMMARY_MAX_CHARS = 300
 # Extraction takes tens of milliseconds an input: a few inputs are already worth spreading over the cores.
 PREPARE_PARALLEL_FROM = 4
-# Extraction is linear on real pages (~20 ms each); hostile ones (deep nesting, huge lines) get this long.
+# Extraction is linear on real pages; hostile ones (deep nesting, huge lines) get this long.
 EXTRACT_SECONDS_BASE = 10.0
 EXTRACT_SECONDS_PER_MEGABYTE = 10.0
 
@@ -338,8 +338,8 @@ _ONE_PARAGRAPH = re.compile(r"<p>(.*)</p>")
 
 # Markdown's own inline patterns that text through markdown_escape cannot meet (its brackets, backticks,
 # stars, underscores and '<' are escaped): tried at every character all the same, they were a fifth to a third
-# of ingest's typography (4.9–6.1 ms a body of the development pages, 3.9–4.5 ms without). Kept: backslash
-# escapes, entities, and line breaks (a text of several lines is converted alone).
+# of ingest's typography. Kept: backslash escapes, entities, and line breaks (a text of several lines is
+# converted alone).
 ESCAPED_AWAY = ("backtick", "reference", "link", "image_link", "image_reference", "short_reference",
                 "short_image_ref", "autolink", "automail", "html", "em_strong")
 

@@ -54,8 +54,7 @@ class LibraryIndex:
                              "DROP TABLE IF EXISTS bands; DROP TABLE IF EXISTS keys;")
         # Each file's band keys are kept by its number (`keys`), so that its rows of `bands` are found by
         # their key when it is forgotten: that table needs no second index, and names files by number, not by
-        # path (at 100,000 articles, 2.5 million rows that each repeated a path in the table and in an index:
-        # 600 MB).
+        # path (a digest's millions of band rows would each repeat a path, in the table and in an index).
         db.executescript(f"""
             PRAGMA journal_mode=WAL;
             PRAGMA synchronous=OFF;
