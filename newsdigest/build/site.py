@@ -185,7 +185,7 @@ def reusable_related(site: Site) -> dict[str, tuple[str, ...]]:
     reusable = {}
     for index, article in enumerate(articles):
         slugs = tuple(related.slug for related in site.related[article.slug])
-        earlier_alone = len(slugs) == limit and all(position[slug] > index for slug in slugs)
+        earlier_alone = len(slugs) == limit and (not slugs or min(map(position.__getitem__, slugs)) > index)
         reusable[prefixes[index] if earlier_alone else _whole_key(prefixes, article)] = slugs
     return reusable
 
@@ -209,14 +209,24 @@ def _chosen(articles: Sequence[Article], masks: dict[tuple[str, str], int], inde
     return index, [i for _, i in chosen]
 
 
+# reusable_related follows build_site over the same articles: their prefixes are worked out once, and kept
+# for the last articles alone.
+_PREFIXES: dict[int, tuple[Sequence[Article], list[str]]] = {}
+
+
 def _older_prefixes(articles: Sequence[Article]) -> list[str]:
     """For each article, a hash of it and every older article: their slugs, topics and tags, in order."""
+    known = _PREFIXES.get(id(articles))
+    if known is not None and known[0] is articles:
+        return known[1]
     prefixes = [""] * len(articles)
     running = hashlib.blake2b(digest_size=16)
     for index in range(len(articles) - 1, -1, -1):
         article = articles[index]
         running.update("\0".join((article.slug, *article.topics, *article.tag_slugs, "\n")).encode())
         prefixes[index] = running.copy().hexdigest()
+    _PREFIXES.clear()
+    _PREFIXES[id(articles)] = (articles, prefixes)
     return prefixes
 
 

@@ -15,7 +15,7 @@ from jinja2 import Environment
 from ..config import Config
 from ..files import ContentFile
 from .fingerprint import template_digests, template_references
-from .jobs import Job, LastPlan, Plan
+from .jobs import GroupOutline, Job, LastPlan, Plan
 from .load import Loaded, load_through_cache, same_bytes_as_cached
 from .missing import RACY_NS, missing_files, record_new_output
 from .site import Site, reusable_related
@@ -23,13 +23,18 @@ from .store import BuildCache, InputsRecord
 
 
 class BuildState:
-    """The build cache of one site (in its cache folder), as it concerns builds into `output`."""
+    """The build cache of one site (in its cache folder), as it concerns builds into `output`. A build asks
+    it in the order of its stages (unchanged, last_plan, load, related) and tells it what it made last; what
+    it was asked is kept for what it is told (the outlines and related lists to replace)."""
 
     def __init__(self, config: Config, parse_signature: str, output: Path):
         self._store = BuildCache(config.path("cache"), parse_signature)
         self.output = output
+        self._forget_what_was_read()
+
+    def _forget_what_was_read(self) -> None:
         self._last_inputs: InputsRecord | None = None
-        self._outlines: dict = {}
+        self._outlines: dict[str, GroupOutline] = {}
         self._related: dict[str, tuple[str, ...]] = {}
 
     @property
@@ -40,6 +45,7 @@ class BuildState:
     def discard(self) -> None:
         """Start again without the cache, as when it is damaged."""
         self._store.discard()
+        self._forget_what_was_read()
 
     def close(self) -> None:
         self._store.close()
