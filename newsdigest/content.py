@@ -179,28 +179,6 @@ def short_name(slug: str) -> str:
     )
 
 
-def unique_articles(
-    results: list[Article | SiteError], config: Config
-) -> tuple[list[Article], list[SiteError]]:
-    """The articles, in file order, each slug kept by its first file; an error for every file left out."""
-    articles: list[Article] = []
-    errors: list[SiteError] = []
-    by_slug: dict[str, Article] = {}
-    for result in results:
-        if isinstance(result, SiteError):
-            errors.append(result)
-        elif result.slug in by_slug:
-            path = config.root / result.source_path
-            errors.append(SiteError(path, f"slug '{result.slug}' is already used by "
-                                    f"{by_slug[result.slug].source_path}",
-                                    "give one of them another slug: in its front matter or file name",
-                                    line_of_key(path.read_text(encoding="utf-8-sig"), "slug")))
-        else:
-            by_slug[result.slug] = result
-            articles.append(result)
-    return articles, errors
-
-
 def load_article(path: Path, config: Config) -> Article:
     return parse_article(path, path.read_bytes(), config)
 

@@ -9,8 +9,9 @@ from conftest import FIXTURES, SAMPLE_SITE, SAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from newsdigest.build.load import unique_articles
 from newsdigest.config import load_config
-from newsdigest.content import load_article, tag_slug, unique_articles
+from newsdigest.content import load_article, tag_slug
 from newsdigest.contentfile import NESTING_HINT
 from newsdigest.dates import CalendarDay
 from newsdigest.errors import SiteError

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from newsdigest.dates import CalendarDay
 from newsdigest.errors import SiteError
 from newsdigest.fetch.http import Response
-from newsdigest.fetch.listing import feed_link, kind_of, read_listing
+from newsdigest.fetch.listing import feed_link, listing_kind, read_listing
 
 BASE = "https://news.example.org/section/"
 
@@ -89,11 +89,11 @@ def test_links_file_takes_url_lines_only():
 
 
 def test_kind_is_found_from_the_response():
-    assert kind_of(response("<rss version='2.0'/>", "text/xml")) == "feed"
-    assert kind_of(response("<?xml version='1.0'?>\n<urlset/>", "text/xml")) == "sitemap"
-    assert kind_of(response("{}", "")) == "feed"
-    assert kind_of(response("<!DOCTYPE html><html></html>", "text/html")) == "html"
-    assert kind_of(response("https://a.example.org/x\n", "text/plain")) == "links"
+    assert listing_kind(response("<rss version='2.0'/>", "text/xml")) == "feed"
+    assert listing_kind(response("<?xml version='1.0'?>\n<urlset/>", "text/xml")) == "sitemap"
+    assert listing_kind(response("{}", "")) == "feed"
+    assert listing_kind(response("<!DOCTYPE html><html></html>", "text/html")) == "html"
+    assert listing_kind(response("https://a.example.org/x\n", "text/plain")) == "links"
 
 
 def test_a_web_page_names_its_feed_as_readers_find_it():

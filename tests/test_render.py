@@ -274,14 +274,14 @@ def test_entries_remembered_up_to_the_bound_give_the_same_site(fixture_site, mon
     whole = fixture_site.parent / "whole"
     build_site_into(fixture_site, whole)
     sizes = []
-    entry = render._entry
+    entry = render._list_entry
 
     def watched(context, *args, **kwargs):
         sizes.append(len(context.environment.entry_cache))
         return entry(context, *args, **kwargs)
 
     monkeypatch.setattr(render, "ENTRY_MEMO", 2)
-    monkeypatch.setattr(render, "_entry", pass_context(watched))
+    monkeypatch.setattr(render, "_list_entry", pass_context(watched))
     bounded = fixture_site.parent / "bounded"
     build_site_into(fixture_site, bounded)
     assert max(sizes) == 2 and len(sizes) > 10

@@ -79,7 +79,7 @@ def _feedgen_bytes(fmt: str, feed: Feed, site: Site, body_of: Callable[[Article]
     names = site.topic_names()
     for article in feed.articles:
         topic_names = tuple(names[t] for t in article.topics)
-        entry = _entry(article, body_of(article), config.base_url, topic_names, fmt)
+        entry = _feed_entry(article, body_of(article), config.base_url, topic_names, fmt)
         generator.add_entry(entry, order="append")
     if fmt == "rss":
         return generator.rss_str(pretty=True)
@@ -124,7 +124,8 @@ def _json_item(article: Article, body: str, base_url: str, topic_names: dict[str
 
 # An article is an item of the site's feed and of those of its topics and tags: its entry is made once.
 @lru_cache(maxsize=1024)
-def _entry(article: Article, body: str, base_url: str, topic_names: tuple[str, ...], fmt: str) -> FeedEntry:
+def _feed_entry(article: Article, body: str, base_url: str, topic_names: tuple[str, ...], fmt: str
+                ) -> FeedEntry:
     from feedgen.entry import FeedEntry
 
     entry = FeedEntry()

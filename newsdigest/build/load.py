@@ -10,8 +10,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..config import Config
-from ..content import Article, parse_article, prepare_parsers, unique_articles
-from ..errors import SiteError
+from ..content import Article, parse_article, prepare_parsers
+from ..errors import SiteError, line_of_key
 from ..files import ContentFile
 from ..parallel import alongside, run_indexed
 from .fingerprint import digest
@@ -119,3 +119,24 @@ def load_through_cache(config: Config, files: list[ContentFile], cache: BuildCac
     articles, errors = unique_articles(ordered, config)
     return Loaded(articles, errors, parsed, cache.text_lookup("body"), cache.text_lookup("words"))
 
+
+def unique_articles(results: list[Article | SiteError], config: Config
+                    ) -> tuple[list[Article], list[SiteError]]:
+    """The articles, in file order, each slug kept by its first file; an error for every file left out, at
+    its slug's line (read from the file: a rare error need not make every article carry its lines)."""
+    articles: list[Article] = []
+    errors: list[SiteError] = []
+    by_slug: dict[str, Article] = {}
+    for result in results:
+        if isinstance(result, SiteError):
+            errors.append(result)
+        elif result.slug in by_slug:
+            path = config.root / result.source_path
+            errors.append(SiteError(path, f"slug '{result.slug}' is already used by "
+                                    f"{by_slug[result.slug].source_path}",
+                                    "give one of them another slug: in its front matter or file name",
+                                    line_of_key(path.read_text(encoding="utf-8-sig"), "slug")))
+        else:
+            by_slug[result.slug] = result
+            articles.append(result)
+    return articles, errors

@@ -99,7 +99,7 @@ def site_page_groups(site: Site) -> Iterator[PageGroup]:
                          site_feeds))
     for window, related in _article_runs(site):
         yield made_from(config, _article_pages, window, related, site_feeds)
-    yield from map(alone, _editions(site, site_feeds))
+    yield from map(alone, _edition_pages(site, site_feeds))
     yield alone(Page("archive/index.html", "archive.html", "Archive", {"editions": site.editions},
                      site_feeds))
     yield alone(Page("feeds/index.html", "feeds.html", "Feeds", {"feed_groups": _feed_groups(site)},
@@ -223,7 +223,7 @@ def _topic_feeds(title: str, names: tuple[tuple[str, str], ...], topics: tuple[s
     return tuple(link for links in own for link in links) + site_feeds
 
 
-def _editions(site: Site, site_feeds) -> Iterator[Page]:
+def _edition_pages(site: Site, site_feeds) -> Iterator[Page]:
     editions = site.editions
     for index, edition in enumerate(editions):
         context = {

@@ -99,7 +99,7 @@ def make_environment(config: Config) -> Environment:
         article_url=_article_url,
         term_url=_term_url,
         edition_url=_edition_url,
-        entry=_entry,
+        entry=_list_entry,
         absolute=lambda path: urls.absolute(config.base_url, path),
         month_name=month_name,
         news_article=news_article,
@@ -166,7 +166,7 @@ def _edition_url(context: Any, day: date) -> str:
 
 
 @pass_context
-def _entry(context: Any, article: Article, heading_level: int = 2) -> Markup:
+def _list_entry(context: Any, article: Article, heading_level: int = 2) -> Markup:
     """An article's entry in a list, rendered once per build and re-rooted for each page that lists it.
 
     An article is listed on the front, topic, tag and edition pages alike, so rendering its entry once,

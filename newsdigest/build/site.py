@@ -98,7 +98,7 @@ def build_site(articles: Iterable[Article], config: Config, now: datetime, draft
         openable=openable,
         topics=_topics(newest_first, config),
         tags=_tags(newest_first),
-        editions=_editions(newest_first, config),
+        editions=_daily_editions(newest_first, config),
         related=related,
     )
 
@@ -127,7 +127,7 @@ def _tags(articles: Sequence[Article]) -> tuple[Term, ...]:
                       tuple(reversed(members[slug]))) for slug in sorted(members))
 
 
-def _editions(articles: Sequence[Article], config: Config) -> tuple[Edition, ...]:
+def _daily_editions(articles: Sequence[Article], config: Config) -> tuple[Edition, ...]:
     by_day: dict[date, list[Article]] = defaultdict(list)
     for article in articles:
         by_day[local_day(article.date, config.zone)].append(article)

@@ -19,7 +19,7 @@ from ..ingest.command import IngestOptions, ingest_inputs
 from ..ingest.library import Library, canonical_url
 from ..ingest.rawinput import Origin, RawInput, decode
 from .http import FetchError, PoliteClient, Response
-from .listing import Item, Listing, feed_link, kind_of, newest_first, read_listing
+from .listing import Item, Listing, feed_link, listing_kind, newest_first, read_listing
 from .state import FetchState, Pending
 
 STATE_FILE = "fetch.sqlite"
@@ -174,7 +174,7 @@ def _read_source(source: Source, client: PoliteClient, validators: dict[str, str
 def _listing(client: PoliteClient, response: Response, source: Source, zone: tzinfo) -> tuple[Listing, str]:
     """The source's items: a web page's feed found as readers find it, a sitemap index's sitemaps read."""
     kind = source.kind
-    named_feed = feed_link(response) if not kind and kind_of(response) == "html" else ""
+    named_feed = feed_link(response) if not kind and listing_kind(response) == "html" else ""
     if named_feed:
         response = client.get(named_feed)
         kind = "feed"

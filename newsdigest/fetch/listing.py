@@ -46,7 +46,7 @@ class Listing:
 def read_listing(response: Response, kind: str, name: str, zone: tzinfo) -> Listing:
     """The items of a source's response; `kind` as the source gives it, or "" to find it from the response.
     A time listed without a zone is in `zone`, the site's."""
-    kind = kind or kind_of(response)
+    kind = kind or listing_kind(response)
     if kind == "html":
         raise SiteError(
             name,
@@ -71,7 +71,7 @@ def _fetchable(url: str) -> bool:
     return bool(re.match(r"^https?://[^/\s]+", url))
 
 
-def kind_of(response: Response) -> str:
+def listing_kind(response: Response) -> str:
     """feed, sitemap or links; html for a web page (whose feed, if it names one, is found by feed_link).
 
     What the bytes are wins over what the server calls them: many servers label their feeds text/html or

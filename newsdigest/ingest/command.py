@@ -26,7 +26,7 @@ from ..limits import time_limit
 from ..markup import MAX_MARKDOWN_BYTES, TYPOGRAPHY, plain_text
 from ..parallel import run_indexed
 from ..text import without_control_characters
-from .extracted import Extracted, kind_of
+from .extracted import Extracted, block_kind
 from .htmlclean import clean_html
 from .library import Entry, Library
 from .rawinput import HTML_SUFFIXES, MAX_BYTES, TEXT_SUFFIXES, RawInput, read_path, read_stream
@@ -298,7 +298,7 @@ def summary_of(extracted: Extracted) -> str:
     """The first paragraph without its dateline, cut at a sentence end near SUMMARY_MAX_CHARS."""
     if not extracted.paragraphs:
         return ""
-    first = next((p for p in extracted.paragraphs if kind_of(p) == "p"), extracted.paragraphs[0])
+    first = next((p for p in extracted.paragraphs if block_kind(p) == "p"), extracted.paragraphs[0])
     if extracted.dateline and first.startswith(extracted.dateline):
         first = re.sub(r"^[^:—–-]*[:—–-]+\s*", "", first, count=1)
     if len(first) <= SUMMARY_MAX_CHARS:
@@ -379,7 +379,7 @@ def markdown_body(paragraphs: list[str]) -> str:
     chunks: list[str] = []
     previous = ""
     for paragraph in paragraphs:
-        kind = kind_of(paragraph)
+        kind = block_kind(paragraph)
         if kind == "table":
             chunk = _markdown_table([[next(texts) for _ in row] for row in paragraph.rows])
         else:
@@ -391,7 +391,9 @@ def markdown_body(paragraphs: list[str]) -> str:
 
 
 def _texts_of(paragraph: str) -> list[str]:
-    return [cell for row in paragraph.rows for cell in row] if kind_of(paragraph) == "table" else [paragraph]
+    if block_kind(paragraph) == "table":
+        return [cell for row in paragraph.rows for cell in row]
+    return [paragraph]
 
 
 def _markdown_table(rows: list[list[str]]) -> str:

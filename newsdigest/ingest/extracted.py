@@ -20,7 +20,7 @@ class Block(str):
         return block
 
 
-def kind_of(paragraph: str) -> str:
+def block_kind(paragraph: str) -> str:
     return paragraph.kind if isinstance(paragraph, Block) else "p"
 
 

@@ -156,7 +156,7 @@ class Library:
         if same_bytes:
             return same_bytes
         path = self.index.with_sha256(sha256)
-        if path and (entry := self._entry(path)):
+        if path and (entry := self._entry_at(path)):
             return entry
         shingles = story_shingles(body)
         bands = story_bands(shingles)
@@ -165,7 +165,7 @@ class Library:
         added = {e.relative for e in self.added}
         candidates = [e for e in self.added if e.shares_a_band(bands)] + [
             entry for path in self.index.sharing_a_band(bands)
-            if path not in added and (entry := self._entry(path))]
+            if path not in added and (entry := self._entry_at(path))]
         scored = [(similarity(e.shingles, shingles), e.relative, e) for e in candidates]
         best = max((s for s in scored if s[0] >= SAME_STORY_SIMILARITY), default=None, key=lambda s: s[:2])
         return best[2] if best else None
@@ -176,7 +176,7 @@ class Library:
         added = any(url in map(canonical_url, e.urls) for e in self.added)
         return added or self.index.with_url(url) is not None
 
-    def _entry(self, relative: str) -> Entry | None:
+    def _entry_at(self, relative: str) -> Entry | None:
         return Entry.read(self.site_root / relative, self.root)
 
     def free_path(self, slug: str) -> Path:
