@@ -28,11 +28,11 @@ from .markup import (
     plain_text,
     reading_minutes,
 )
-from .text import without_control_characters
+from .text import INVISIBLE_CHARACTERS, without_control_characters
 
 # Raised whenever the same bytes come to parse into another article, so that cached articles are parsed again
-# (2: tags that slugify alike kept once).
-PARSER_REVISION = 2
+# (2: tags that slugify alike kept once; 3: search words whole across soft hyphens).
+PARSER_REVISION = 3
 FILE_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 # Identity of an article in feeds: derived from its slug only, so a new base_url or title keeps it.
 _WORD = re.compile(r"\w+")
@@ -153,8 +153,10 @@ def _restored_article(*values: Any) -> Article:
 def index_words(text: str) -> list[str]:
     """The words search finds an article by: lowercased, each once, but numbers and words of one or two
     letters, which would make the index much larger for little use."""
-    # Each word once before the test of it: a body repeats most of its words.
-    return [w for w in dict.fromkeys(_WORD.findall(text.lower())) if len(w) > 2 and not w.isdigit()]
+    # Each word once before the test of it: a body repeats most of its words. A soft hyphen inside a word
+    # (a hyphenation point) would split it in two.
+    words = _WORD.findall(INVISIBLE_CHARACTERS.sub("", text).lower())
+    return [w for w in dict.fromkeys(words) if len(w) > 2 and not w.isdigit()]
 
 
 def relative_name(path: Path, root: Path) -> str:

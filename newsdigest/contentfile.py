@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .text import without_control_characters
+from .text import without_unseen_characters
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ def _dumper() -> Any:
 def render_content_file(fields: dict[str, Any], body: str) -> str:
     """The content file: the fields in FIELDS' order, any others after them, and ingest's record last, with a
     digest of what was written so that later edits by hand can be told."""
-    fields, body = _without_control_characters(fields), without_control_characters(body)
+    fields, body = _without_unseen_characters(fields), without_unseen_characters(body)
     record = fields.pop(INGEST_RECORD)
     fields = {**{item.name: fields[item.name] for item in FIELDS if item.name in fields},
               **{key: value for key, value in fields.items() if key not in FIELD_NAMES}}
@@ -146,14 +146,15 @@ def render_content_file(fields: dict[str, Any], body: str) -> str:
     return f"---\n{dumped}---\n{body}\n"
 
 
-def _without_control_characters(value: Any) -> Any:
-    """Control characters out of every text of the front matter: YAML would keep them as escapes."""
+def _without_unseen_characters(value: Any) -> Any:
+    """Control characters and invisible hints out of every text of the front matter (YAML would keep control
+    characters as escapes)."""
     if isinstance(value, str):
-        return without_control_characters(value)
+        return without_unseen_characters(value)
     if isinstance(value, dict):
-        return {key: _without_control_characters(item) for key, item in value.items()}
+        return {key: _without_unseen_characters(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_without_control_characters(item) for item in value]
+        return [_without_unseen_characters(item) for item in value]
     return value
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdigest.config import load_config
+from newsdigest.content import index_words
 from newsdigest.ingest import IngestOptions, ingest, markdown_escape
 from newsdigest.ingest.command import typographic, typographic_all
 from newsdigest.markup import TYPOGRAPHY, markdown_to_html
@@ -267,3 +270,94 @@ def test_typography_of_a_whole_body_at_once_equals_that_of_each_text_alone(texts
 def test_typography_without_the_inline_patterns_escaped_text_cannot_meet_equals_full_markdown(texts):
     full = markdown.Markdown(extensions=[TYPOGRAPHY], output_format="html")
     assert typographic_all(texts) == typographic_all(texts, full)
+
+
+CLOSING = """<!doctype html><html><head><title>Delays at the port</title></head><body><article>
+<h1>Delays at the port</h1>
+<p>The new container terminal at the port opened on Monday, three years after its first stone was laid and two
+years later than the city had promised its traders.</p>
+<p>Shipping lines said the delay had cost them dearly, as cargo bound for the region went through other ports
+while the cranes stood idle on the quay and the dredging stalled.</p>
+<p>Officials blamed the long dispute over the dredging contract, which went to court twice before the work
+could resume, and the shortage of steel during the pandemic.</p>
+<p>{last}</p>{after}
+</article></body></html>
+"""
+
+
+def ingested_body(site: Path, page: Path) -> list[str]:
+    result = run_cli("ingest", "--site", str(site), "--date", "2025-06-12", str(page))
+    assert result.returncode == 0, result.stderr
+    [written] = (site / "content").glob("*.md")
+    body = paragraphs_of(frontmatter.loads(written.read_text(encoding="utf-8")))
+    written.unlink()
+    return body
+
+
+@pytest.mark.parametrize("last", ["Who would have thought it would take this long?",
+                                  "Gut investierte 20 Cent, wenn auch das Bild kein Meisterwerk war!",
+                                  "Keep Talking Sports!"])
+def test_a_short_closing_question_or_exclamation_stays_with_the_story(site, tmp_path, last):
+    page = tmp_path / "port.html"
+    page.write_text(CLOSING.format(last=last, after=""), encoding="utf-8")
+    assert ingested_body(site, page)[-1] == last
+    text = tmp_path / "port.txt"
+    text.write_text(BeautifulSoup(CLOSING.format(last=last, after=""), "html.parser").get_text("\n"),
+                    encoding="utf-8")
+    assert ingested_body(site, text)[-1] == last
+
+
+def test_other_stories_headlines_after_the_story_are_still_left_out(site, tmp_path):
+    """A run of headlines is a list of other stories, a question among them or not."""
+    listing = "".join(f"<p>{headline}</p>" for headline in (
+        "Rare earth prices fall for a third week", "Will Beijing Ease Its Export Controls Soon?",
+        "Is the new magnet plant worth the wait?"))
+    page = tmp_path / "port.html"
+    page.write_text(CLOSING.format(last="Who would have thought it would take this long?", after=listing),
+                    encoding="utf-8")
+    text = tmp_path / "port.txt"
+    text.write_text(BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").get_text("\n"),
+                    encoding="utf-8")
+    for body in (ingested_body(site, page), ingested_body(site, text)):
+        assert body[-1] == "Who would have thought it would take this long?"
+
+
+def _with_soft_hyphens(html: str) -> str:
+    """A real page with a soft hyphen (and, now and then, a zero-width space) inside the longer words of its
+    paragraphs, as sites that hyphenate on the server send them."""
+    def hyphenate(match: re.Match) -> str:
+        word = match.group()
+        return word[:3] + "\u00ad" + word[3:] if len(word) > 6 else word[:2] + "\u200b" + word[2:]
+
+    def paragraph(match: re.Match) -> str:
+        return re.sub(r"(?<=>)[^<]+", lambda text: re.sub(r"[^\W\d_]{5,}", hyphenate, text.group()),
+                      match.group())
+    return re.sub(r"<p\b[^>]*>.*?</p>", paragraph, html, flags=re.DOTALL | re.IGNORECASE)
+
+
+def test_soft_hyphens_and_zero_width_spaces_leave_no_trace_in_what_ingest_writes(site, tmp_path):
+    real = sorted((INGEST / "real").glob("*.html.gz"))[0]
+    html = gzip.decompress(real.read_bytes()).decode("utf-8")
+    (tmp_path / "plain.html").write_text(html, encoding="utf-8")
+    (tmp_path / "hyphenated.html").write_text(_with_soft_hyphens(html), encoding="utf-8")
+    assert "\u00ad" in (tmp_path / "hyphenated.html").read_text(encoding="utf-8")
+    plain = ingested_body(site, tmp_path / "plain.html")
+    hyphenated = ingested_body(site, tmp_path / "hyphenated.html")
+    assert hyphenated == plain
+    assert not any(re.search("[\u00ad\u200b\u2060\ufeff]", p) for p in hyphenated)
+
+
+def test_a_hand_written_soft_hyphen_keeps_the_word_whole_for_search():
+    assert "hyphenation" in index_words("Soft hyph\u00adenation points and zero\u200bwidth spaces")
+    # What a reader sees: a zero-width space is no space.
+    assert index_words("zero\u200bwidth") == ["zerowidth"]
+
+
+def test_a_page_that_sends_scripts_before_its_html_is_read_as_a_page(site, tmp_path):
+    real = sorted((INGEST / "real").glob("*.html.gz"))[0]
+    html = gzip.decompress(real.read_bytes()).decode("utf-8")
+    page = tmp_path / "saved-page"
+    page.write_text('<script>window.dataLayer = [{"page": "<html>"}];</script>\n<meta charset="utf-8">\n'
+                    + html, encoding="utf-8")
+    (tmp_path / "plain.html").write_text(html, encoding="utf-8")
+    assert ingested_body(site, page) == ingested_body(site, tmp_path / "plain.html")

@@ -218,7 +218,7 @@ def cut_at_terminal_marker(body: list[str], extracted: Extracted) -> list[str]:
 def strip_tail(body: list[str], extracted: Extracted) -> list[str]:
     """Credit and bio lines, prompts and other stories' headlines trail the body: note what they say, drop
     them."""
-    while body:
+    while body and not is_closing_sentence(body):
         line = body[-1]
         credit = credit_of(line)
         if credit:
@@ -229,6 +229,20 @@ def strip_tail(body: list[str], extracted: Extracted) -> list[str]:
             break
         extracted.removed.append(body.pop())
     return body
+
+
+def is_short_sentence(line: str) -> bool:
+    """A question or an exclamation of three words or more written as a sentence: not in Title Case, as a
+    list's headlines are, and no prompt ('Sign up now!')."""
+    stripped = line.strip()
+    return (word_count(stripped) >= 3 and bool(re.search(r"[?!][”\"’']?$", stripped))
+            and not is_title_case(stripped) and not is_prompt(stripped))
+
+
+def is_closing_sentence(body: list[str]) -> bool:
+    """Whether the body ends with its closing sentence, though short: a short sentence straight after a
+    paragraph of prose. Other stories' headlines come in a run of their own."""
+    return len(body) >= 2 and is_short_sentence(body[-1]) and prose_words(body[-2]) > 0
 
 
 def _is_clutter(line: str, extracted: Extracted) -> bool:

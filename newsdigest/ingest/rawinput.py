@@ -23,8 +23,12 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig", "UTF-8 with a byte-order mark"),
 # One-byte charsets by the names _codec gives (it reads Latin-1 and ASCII as Windows-1252).
 _ONE_BYTE = {"cp1252", "iso8859-15", "cp1250", "cp1251", "iso8859-2"}
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+# A page starts with its markup: comments, and scripts, styles, meta and link tags that some sites send
+# before <html>, then the doctype, <html>, <head> or <body>.
+HTML_START_WINDOW = 200_000
 _HTML_START = re.compile(
-    r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL
+    r"^\s*(?:(?:<!--.*?-->|<(script|style)\b.*?</\1\s*>|<(?:meta|link)\b[^>]*>)\s*)*"
+    r"<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL
 )
 
 
@@ -93,7 +97,7 @@ def decode(name: str, data: bytes, suffix: str, modified: datetime | None, chars
         raise SiteError(name, "this is not text: more than 5% of its characters are control characters",
                         "give the article as a .txt or a saved .html page")
     is_html = suffix in HTML_SUFFIXES or (
-        suffix not in TEXT_SUFFIXES and bool(_HTML_START.match(text[:2000]))
+        suffix not in TEXT_SUFFIXES and bool(_HTML_START.match(text[:HTML_START_WINDOW]))
     )
     return RawInput(name, data, text, encoding, is_html, modified, origin)
 

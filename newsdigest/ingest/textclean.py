@@ -72,6 +72,10 @@ def _continues(previous: str, line: str) -> bool:
 def _line_score(line: str) -> int:
     if bp.is_section_marker(line):
         return -MARKER_PENALTY
+    # A short question or exclamation reads as prose (an article's closing line often is one); a run of
+    # them after the body is still a list, which tidy_body strips.
+    if bp.is_short_sentence(line):
+        return bp.word_count(line)
     return bp.prose_words(line) or -SHORT_LINE_PENALTY
 
 
