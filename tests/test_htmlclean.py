@@ -115,4 +115,4 @@ def test_a_long_headline_gives_a_slug_with_its_words_in_order(tmp_path):
     )
     assert run_cli("ingest", "--site", str(tmp_path), "--date", "2025-03-04", str(page)).returncode == 0
     [written] = (tmp_path / "content").glob("*.md")
-    assert written.stem == "breaking-lawan-moves-motion-for-senate-s-adjournment-over"
+    assert written.stem == "breaking-lawan-moves-motion-for-senates-adjournment-over-the"

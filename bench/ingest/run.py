@@ -1,7 +1,7 @@
 """Score ingest as users run it: `build.py ingest FOLDER` into a fresh site, then the written bodies are
 scored.
 
-    python bench/ingest/run.py [--data ../shared/extraction-dev] [--pages]
+    python bench/ingest/run.py [--data ../shared/extraction-dev] [--unseen DIR ...] [--pages]
 
 For the sample and for the development set (HTML pages and their text renderings), each set is copied into a
 folder and ingested by the real command in a subprocess, timed end to end (start-up included, one process, so
@@ -9,6 +9,12 @@ pages per second are per core). Each written content/*.md is matched to its page
 page with no file (failed, or taken for a duplicate) scores as an empty body. trafilatura alone, with its
 defaults, runs beside it on the same HTML pages. The development pages are split by a fixed rule (keys ending
 in c, d, e or f are held out): rules are written looking at the other pages only, and both figures are shown.
+Each --unseen folder (same layout; `bench/ingest/unseen.py` makes one from another project's public test
+pages) is scored whole: no rule here was written looking at it.
+
+Over every page written, the checks count what a reader would call a fault whatever the truth says: a body
+that ends without closing punctuation, a file holding invisible format characters, a summary that is not a
+sentence (a date, a byline, a label, a dateline, cut short), a title that ends in its publisher's name.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import frontmatter  # noqa: E402
 import trafilatura  # noqa: E402
+from checks import Checks  # noqa: E402
 from score import score_page, summarise  # noqa: E402
 
 from newsdigest.markup import markdown_to_html, plain_text  # noqa: E402
@@ -37,9 +44,9 @@ HELD_OUT = set("cdef")
 SITE_TOML = 'title = "Ingest benchmark"\n'
 
 
-def ingest_folder(files: dict[str, bytes]) -> tuple[dict[str, str], float, str]:
-    """Ingest the files with the command line; each input's name -> its body as text, the seconds, the
-    report."""
+def ingest_folder(files: dict[str, bytes]) -> tuple[dict[str, frontmatter.Post], float, str]:
+    """Ingest the files with the command line; each input's name -> the content file written for it, the
+    seconds, the report."""
     with tempfile.TemporaryDirectory() as temporary:
         site, inbox = Path(temporary) / "site", Path(temporary) / "inbox"
         site.mkdir()
@@ -53,12 +60,15 @@ def ingest_folder(files: dict[str, bytes]) -> tuple[dict[str, str], float, str]:
         elapsed = time.perf_counter() - started
         if "Traceback" in result.stderr:
             raise SystemExit(f"ingest crashed:\n{result.stderr}")
-        bodies = {}
+        posts = {}
         for path in (site / "content").glob("*.md"):
             post = frontmatter.loads(path.read_text(encoding="utf-8"))
-            bodies[post.metadata["ingested_from"]["file"]] = "\n\n".join(
-                plain_text(p) for p in markdown_to_html(post.content).split("</p>"))
-        return bodies, elapsed, result.stdout + result.stderr
+            posts[post.metadata["ingested_from"]["file"]] = post
+        return posts, elapsed, result.stdout + result.stderr
+
+
+def body_text(post: frontmatter.Post) -> str:
+    return "\n\n".join(plain_text(p) for p in markdown_to_html(post.content).split("</p>"))
 
 
 _start_up: list[float] = []
@@ -83,29 +93,41 @@ def report(label: str, keys: list[str], bodies: dict[str, str], truth: dict[str,
     if seconds and len(keys) > 1 and "ingest" in label:
         start_up = start_up_seconds()
         speed += f" ({len(keys) / max(0.001, seconds - start_up):.1f} after {start_up:.2f} s start-up)"
-    print(f"{label:<44} {len(keys):>3} pages  precision {precision:.3f}  recall {recall:.3f}  "
+    print(f"{label:<52} {len(keys):>3} pages  precision {precision:.3f}  recall {recall:.3f}  "
           f"F1 {f1:.3f}{speed}")
 
 
-def run_set(label: str, files: dict[str, bytes], truth_by_name: dict[str, str], show_pages: bool) -> None:
-    bodies, seconds, log = ingest_folder(files)
+def run_set(label: str, files: dict[str, bytes], truth_by_name: dict[str, str], show_pages: bool,
+            split: bool, checks: Checks) -> None:
+    posts, seconds, log = ingest_folder(files)
+    bodies = {name: body_text(post) for name, post in posts.items()}
     failed = [line for line in log.splitlines() if line.startswith("failed")]
     names = sorted(files)
     report(f"{label}: ingest, end to end", names, bodies, truth_by_name, seconds, show_pages)
-    if len(names) > 1:
+    if split:
         held = [n for n in names if n.split(".")[0][-1] in HELD_OUT]
         report(f"{label}:   pages used for rules", [n for n in names if n not in held], bodies, truth_by_name,
                None, False)
         report(f"{label}:   held-out pages", held, bodies, truth_by_name, None, False)
     for line in failed:
         print(f"    {line[:160]}")
+    checks.add(label, posts)
 
 
-def trafilatura_alone(files: dict[str, bytes], truth_by_name: dict[str, str]) -> None:
+def trafilatura_alone(label: str, files: dict[str, bytes], truth_by_name: dict[str, str]) -> None:
     started = time.perf_counter()
     bodies = {name: trafilatura.extract(data, include_comments=False) or "" for name, data in files.items()}
-    report("HTML: trafilatura alone, defaults, in-process", sorted(files), bodies, truth_by_name,
+    report(f"{label}: trafilatura alone, defaults, in-process", sorted(files), bodies, truth_by_name,
            time.perf_counter() - started, False)
+
+
+def load_set(folder: Path) -> tuple[dict[str, bytes], dict[str, bytes], dict[str, str]]:
+    """A folder in extraction-dev's layout: its HTML pages, their text renderings, the true bodies by name."""
+    truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
+    html = {f"{k}.html": gzip.decompress((folder / "html" / f"{k}.html.gz").read_bytes()) for k in truth}
+    text = {f"{k}.txt": (folder / "text" / f"{k}.txt").read_bytes() for k in truth}
+    truth_by_name = {f"{k}.{suffix}": truth[k]["articleBody"] for k in truth for suffix in ("html", "txt")}
+    return html, text, truth_by_name
 
 
 def main() -> None:
@@ -113,23 +135,22 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "extraction-dev")
+    parser.add_argument("--unseen", type=Path, action="append", default=[],
+                        help="a folder of pages no rule was written from (bench/ingest/unseen.py makes one)")
     parser.add_argument("--pages", action="store_true", help="print each page's score")
     args = parser.parse_args()
     expected = json.loads(next((SAMPLE / "expected").glob("*.json")).read_text(encoding="utf-8"))
     raw = next((SAMPLE / "raw").glob("*.txt"))
-    run_set(
-        "sample (text)",
-        {raw.name: raw.read_bytes()},
-        {raw.name: "\n\n".join(expected["body_paragraphs"])},
-        False,
-    )
-    truth = json.loads((args.data / "ground-truth.json").read_text(encoding="utf-8"))
-    html = {f"{k}.html": gzip.decompress((args.data / "html" / f"{k}.html.gz").read_bytes()) for k in truth}
-    text = {f"{k}.txt": (args.data / "text" / f"{k}.txt").read_bytes() for k in truth}
-    truth_by_name = {f"{k}.{suffix}": truth[k]["articleBody"] for k in truth for suffix in ("html", "txt")}
-    trafilatura_alone(html, truth_by_name)
-    run_set("HTML", html, truth_by_name, args.pages)
-    run_set("text", text, truth_by_name, args.pages)
+    checks = Checks()
+    run_set("sample (text)", {raw.name: raw.read_bytes()},
+            {raw.name: "\n\n".join(expected["body_paragraphs"])}, False, False, checks)
+    sets = [("", args.data, True)] + [(f"{folder.name} (unseen) ", folder, False) for folder in args.unseen]
+    for prefix, folder, split in sets:
+        html, text, truth_by_name = load_set(folder)
+        trafilatura_alone(f"{prefix}HTML", html, truth_by_name)
+        run_set(f"{prefix}HTML", html, truth_by_name, args.pages, split, checks)
+        run_set(f"{prefix}text", text, truth_by_name, args.pages, split, checks)
+    checks.print()
 
 
 if __name__ == "__main__":

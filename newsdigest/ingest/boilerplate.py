@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from .extracted import Extracted
+from .embeds import set_apart_posts
+from .extracted import Extracted, block_kind
 
 # A line is prose when it is long enough to be a paragraph of reporting rather than a menu item or a title.
 PROSE_MIN_WORDS = 10
@@ -18,6 +19,7 @@ SECTION_MARKERS = re.compile(
     r"trending(?: now| news| stories)?|top stories|most (?:read|popular|viewed|shared)|popular(?: stories|"
     r" posts)?|"
     r"recommended(?: for you| stories)?|you (?:may|might) (?:also )?like|don'?t miss|editor'?s picks?|"
+    r"editors'? recommendations?|more|sitemap|site map|seitenübersicht|plan du site|"
     r"subscribe(?: now| to .*)?|follow us(?: on .*)?|share(?: this(?: article| story| post)?| on .*)?|"
     r"comments?|leave a (?:comment|reply)|join the conversation|tags?|topics|more in .*|in other news|"
     r"advertisement|sponsored(?: content| stories)?|promoted stories|around the web|newsletter|"
@@ -36,14 +38,16 @@ COMMENTS_MARKER = re.compile(
 
 # Lines inside a body that are prompts or promotions, not reporting.
 PROMPT_LINE = re.compile(
-    r"^(?:\W*(?:(?:related|watch|listen|recommended|see also)\s*:|also read|read more|read also|also on|"
+    r"^(?:\W*(?:(?:related|watch|listen|recommended|see also|tags?|filed under|categor(?:y|ies))\s*:\s*|"
+    r"also read|read more|read also|also on|read the original(?: article)?|"
     r"must read|"
     r"click here|subscribe|sign up|follow us|follow (?:him|her|them|me) on|like this story|like us on|"
     r"share this|"
     r"share on|get the latest|get our|have a tip|tell us what you think|download the|this story (?:was|"
     r"has been) "
     r"(?:updated|corrected))\b|\[\w+[^\]]*\].*\[/\w+\]|\d*\s*comments?$|advert(?:isement)?$|"
-    r".*requires javascript\.?$|"
+    r".*requires javascript\.?$|\d+\s*(?:[smhd]|mins?|minutes?|hours?|hrs?|days?)\s+ago$|"
+    r"\[(?:사진|写真|图片?|圖片?|photo|foto|bild)\s*[=:：][^\]]*\]$|"
     r"(?:photo|image|file photo|"
     r"picture|video)\s*(?:credit)?\s*:\s.{0,120}$)",
     re.IGNORECASE,
@@ -54,6 +58,15 @@ FURNITURE_LINE = re.compile(
     r"all rights reserved|click here)\b|^(?:©|copyright\b)",
     re.IGNORECASE,
 )
+# A reprint's notice ("Originally published on Live Science.", "This article was originally published by
+# Futurism. Read the original article.").
+REPRINT_LINE = re.compile(
+    r"^(?:this (?:article|story|piece|post|column) (?:was |is )?)?(?:originally|first) (?:published|appeared|"
+    r"posted|ran)\b",
+    re.IGNORECASE,
+)
+# A list's entry that is a category and its count ("Politics (12)").
+COUNTED_ENTRY = re.compile(r"^[^\W\d][\w &'’.-]{0,40}\s*\(\d+\)$")
 SHORT_LEGAL_LINE = re.compile(
     r"\b(?:privacy (?:policy|notice)|terms (?:of (?:use|service)|and conditions|& conditions))\b",
     re.IGNORECASE,
@@ -109,17 +122,23 @@ _PUBLISHER_IN_BIO = re.compile(
     rf"(?i:{_ROLES})\s+(?:at|with|for)\s+(?:the\s+)?([A-Z][\w&'.-]*(?:\s+[A-Z][\w&'.-]*){{0,5}})"
 )
 DATELINE = re.compile(
-    r"^(?P<place>[A-Z][\w.'’-]*(?:[ /-][A-Z][\w.'’-]*){0,3}(?:\s*/\s*[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*)?)*)"
+    r"^(?P<place>[A-Z][\w.'’-]*(?:[ /-][A-Z][\w.'’-]*){0,3}(?:\s*/\s*[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*)?)*"
+    r"(?:,\s*[A-Z][\w.'’]*(?: [A-Z][\w.'’]*){0,2})?)"
     r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}))?"
     r"\s*(?:\((?P<agency>[^)]{2,30})\))?\s*(?::|—|–|-{1,2})\s+(?=\S)")
 
 
+_ADDRESS = re.compile(r"\bhttps?://\S+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_UNSPACED_ALPHABETS = re.compile(r"[\u0e00-\u0eff\u1780-\u17ff]")  # Thai, Lao, Khmer
 
 
 def word_count(line: str) -> int:
-    """Words as a reader counts them: Chinese and Japanese write no spaces, so two characters make a word."""
-    return len(_CJK.sub(" ", line).split()) + len(_CJK.findall(line)) // 2
+    """Words as a reader counts them. Chinese and Japanese write no spaces: two characters make a word. Thai,
+    Lao and Khmer write none between words either: four letters make one."""
+    spaced = _UNSPACED_ALPHABETS.sub(" ", _CJK.sub(" ", line))
+    return (len(spaced.split()) + len(_CJK.findall(line)) // 2
+            + len(_UNSPACED_ALPHABETS.findall(line)) // 4)
 
 
 def is_section_marker(line: str) -> bool:
@@ -132,7 +151,8 @@ def is_prompt(line: str) -> bool:
     words = len(stripped.split())
     return (bool(PROMPT_LINE.match(stripped)) or bool(FURNITURE_LINE.search(stripped))
             or (words <= 40 and bool(CONTACT_LINE.search(stripped)))
-            or (words <= 12 and bool(SHORT_LEGAL_LINE.search(stripped))))
+            or (words <= 12 and bool(SHORT_LEGAL_LINE.search(stripped)))
+            or (words <= 30 and bool(REPRINT_LINE.match(stripped))) or bool(COUNTED_ENTRY.match(stripped)))
 
 
 def credit_of(line: str) -> str | None:
@@ -194,7 +214,7 @@ def prose_words(line: str) -> int:
 
 def tidy_body(body: list[str], extracted: Extracted) -> list[str]:
     """The body without what follows its end, its credit and bio lines and its prompts; the dateline noted."""
-    body = cut_at_terminal_marker(body, extracted)
+    body = cut_at_terminal_marker(set_apart_posts(body), extracted)
     body = strip_tail(body, extracted)
     paragraphs = [line for line in body if not _is_clutter(line, extracted)]
     take_dateline(paragraphs, extracted)
@@ -225,17 +245,29 @@ def strip_tail(body: list[str], extracted: Extracted) -> list[str]:
             extracted.credit = extracted.credit or credit
         elif is_bio(line):
             extracted.publisher = extracted.publisher or publisher_in_bio(line)
-        elif not (is_prompt(line) or is_section_marker(line) or is_headline_shaped(line)):
+        elif not (is_prompt(line) or is_section_marker(line) or is_headline_shaped(line)
+                  or is_dangling(line)):
             break
         extracted.removed.append(body.pop())
     return body
+
+
+def is_dangling(line: str) -> bool:
+    """What cannot end an article: a heading or a label with nothing after it ('Editors' Recommendations:'),
+    an address with a label ('Facebook https://fb.me/…'), a run of words without a stop or a comma (a list
+    of tags)."""
+    stripped = line.strip()
+    return (block_kind(line) == "heading" or (word_count(stripped) <= 8 and stripped.endswith(":"))
+            or (bool(_ADDRESS.search(stripped)) and word_count(_ADDRESS.sub("", stripped)) <= 4)
+            or (word_count(stripped) <= 12 and not re.search(r"[.!?…:;,”\"’)。！？]", stripped)))
 
 
 def is_short_sentence(line: str) -> bool:
     """A question or an exclamation of three words or more written as a sentence: not in Title Case, as a
     list's headlines are, and no prompt ('Sign up now!')."""
     stripped = line.strip()
-    return (word_count(stripped) >= 3 and bool(re.search(r"[?!][”\"’']?$", stripped))
+    return (block_kind(line) == "p" and word_count(stripped) >= 3
+            and bool(re.search(r"[?!][”\"’']?$", stripped))
             and not is_title_case(stripped) and not is_prompt(stripped))
 
 

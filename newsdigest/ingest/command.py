@@ -30,11 +30,13 @@ from .extracted import Extracted, block_kind
 from .htmlclean import clean_html
 from .library import Entry, Library
 from .rawinput import HTML_SUFFIXES, MAX_BYTES, TEXT_SUFFIXES, RawInput, read_path, read_stream
+from .summary import summary_of
 from .textclean import clean_text
 from .topics import Assignment, assign_tags, assign_topics
 
 SLUG_MAX_LENGTH = 60
-SUMMARY_MAX_CHARS = 300
+# "Musk's" and "Musk’s" name a file alike: "musks", as slugify spells the curly one.
+APOSTROPHES = [["'", ""], ["’", ""], ["ʼ", ""]]
 # Extraction takes tens of milliseconds an input: a few inputs are already worth spreading over the cores.
 PREPARE_PARALLEL_FROM = 4
 # Extraction is linear on real pages; hostile ones (deep nesting, huge lines) get this long.
@@ -223,7 +225,8 @@ def store(prepared: Prepared, options: IngestOptions, library: Library) -> Outco
     with _stage("name"):
         existing = library.same_story(prepared.sha256, prepared.body)
         target = existing.path if existing else library.free_path(
-            slugify(prepared.title, max_length=SLUG_MAX_LENGTH, word_boundary=True, save_order=True)
+            slugify(prepared.title, max_length=SLUG_MAX_LENGTH, word_boundary=True, save_order=True,
+                    replacements=APOSTROPHES)
             or f"article-{prepared.sha256[:8]}")
         text = render_content_file(prepared.fields, prepared.body)
     if existing and not options.force:
@@ -287,31 +290,11 @@ def _front_matter(extracted: Extracted, moment: datetime | date, raw: RawInput, 
         "source_url": extracted.source_url if re.match(r"^https?://", extracted.source_url) else "",
         "topics": [found.name for found in topics],
         "tags": [found.name for found in tags],
-        "summary": typographic(summary_of(extracted)),
+        "summary": typographic(summary_of(extracted, extracted.language)),
     }
     fields = {key: value for key, value in fields.items() if value not in ("", None)}
     fields[INGEST_RECORD] = {"url" if raw.origin.url else "file": raw.name, "sha256": sha256}
     return fields
-
-
-def summary_of(extracted: Extracted) -> str:
-    """The first paragraph without its dateline, cut at a sentence end near SUMMARY_MAX_CHARS."""
-    if not extracted.paragraphs:
-        return ""
-    first = next((p for p in extracted.paragraphs if block_kind(p) == "p"), extracted.paragraphs[0])
-    if extracted.dateline and first.startswith(extracted.dateline):
-        first = re.sub(r"^[^:—–-]*[:—–-]+\s*", "", first, count=1)
-    if len(first) <= SUMMARY_MAX_CHARS:
-        return first
-    sentences = re.split(r"(?:(?<=[.!?])|(?<=[.!?][”’\"]))\s+", first)
-    summary = ""
-    for sentence in sentences:
-        if summary and len(summary) + len(sentence) + 1 > SUMMARY_MAX_CHARS:
-            break
-        summary = f"{summary} {sentence}".strip()
-    return (
-        summary if len(summary) <= SUMMARY_MAX_CHARS else summary[:SUMMARY_MAX_CHARS].rsplit(" ", 1)[0] + "…"
-    )
 
 
 _ESCAPED = re.compile(r"([\\`*_\[\]<])")

@@ -35,4 +35,5 @@ class Extracted:
     source_url: str = ""
     date: datetime | date | None = None
     date_found_in: str = ""
+    language: str = ""
     removed: list[str] = field(default_factory=list)

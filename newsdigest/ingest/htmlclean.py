@@ -15,12 +15,15 @@ import trafilatura
 from ..errors import SiteError
 from . import boilerplate as bp
 from .extracted import Block, Extracted
+from .masthead import byline_without_site, site_names, title_without_site
 
 LEDE_MIN_WORDS = 12
-# A precise extraction shorter than this may be a stub of the article; a fuller one this many times longer
-# wins.
+# A precise extraction with less prose than this may be a stub of the article, or the page's footer and pull
+# quotes taken for it; a fuller one with this many times its prose wins.
 STUB_WORDS = 150
 STUB_RATIO = 2
+# Above this much prose the precise extraction is taken without asking how much text the page holds.
+SURE_WORDS = 400
 # The publication date with its time where the page gives one; no guessing from the server's headers.
 DATE_PARAMETERS = {"original_date": True, "extensive_search": False, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
 _INLINE = {
@@ -54,6 +57,8 @@ def _date_parameters() -> dict[str, object]:
 
 
 def _extract(html: bytes | str, precision: bool):
+    """Precise: trafilatura's own algorithm alone. Full: favouring recall, with its fallbacks (readability and
+    jusText) compared against it."""
     return trafilatura.bare_extraction(
         html,
         include_comments=False,
@@ -61,22 +66,36 @@ def _extract(html: bytes | str, precision: bool):
         favor_precision=precision,
         favor_recall=not precision,
         deduplicate=False,
-        fast=True,
+        fast=precision,
         with_metadata=True,
         date_extraction_params=_date_parameters(),
     )
 
 
 def _main_text(html: bytes | str):
-    """trafilatura's precise extraction, unless it is a stub (a teaser, a reprint notice, a few lines) while a
-    fuller reading of the page finds a whole article: then the fuller one."""
+    """trafilatura's precise extraction, unless it looks wrong while a fuller reading of the page finds a
+    whole article: then the fuller one. It looks wrong when its prose is short (a teaser, a reprint
+    notice), is under half its text (a footer, a copyright line, pull quotes) or is under a third of the text
+    in the page's paragraphs."""
     document = _extract(html, precision=True)
-    words = len(_WORD.findall(document.text or "")) if document is not None else 0
-    if words >= STUB_WORDS:
+    words, prose = _prose(document)
+    if prose >= SURE_WORDS or (prose >= STUB_WORDS and 2 * prose >= words and 3 * prose >= _page_words(html)):
         return document
     fuller = _extract(html, precision=False)
-    fuller_words = len(_WORD.findall(fuller.text or "")) if fuller is not None else 0
-    return fuller if fuller_words >= max(STUB_WORDS, STUB_RATIO * words) else document
+    return fuller if _prose(fuller)[1] >= max(STUB_WORDS, STUB_RATIO * prose) else document
+
+
+def _prose(document) -> tuple[int, int]:
+    """An extraction's words, and those in paragraphs of prose."""
+    text = (document.text or "") if document is not None else ""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return sum(bp.word_count(line) for line in lines), sum(bp.prose_words(line) for line in lines)
+
+
+def _page_words(html: bytes | str) -> int:
+    """The words of the page's main text as trafilatura's baseline finds it (the JSON-LD article body, else
+    the page's paragraphs)."""
+    return bp.word_count(trafilatura.baseline(html)[1])
 
 
 def clean_html(html: bytes | str, name: str = "<html>") -> Extracted:
@@ -86,18 +105,23 @@ def clean_html(html: bytes | str, name: str = "<html>") -> Extracted:
                         "check that the file is the article's page, saved after it had loaded")
     lines = blocks_of(document.body) if document.body is not None else \
         [" ".join(line.split()) for line in document.text.splitlines() if line.strip()]
-    title = " ".join((document.title or "").split())
+    text = html if isinstance(html, str) else html.decode("utf-8", "replace")
+    # Some pages give their headline as og:site_name too: it names no site.
+    publisher = next((name for name in (page_publisher(text), document.sitename or "")
+                      if name and name != document.title), "")
+    names = site_names(publisher, document.url or "") | site_names(document.sitename or "", "")
+    title = _headline(" ".join((document.title or "").split()), text, names)
     lines = _after_headline(lines, title)
     lines = _with_lost_lede(lines, document.description or "", html, name)
-    text = html if isinstance(html, str) else html.decode("utf-8", "replace")
     author, credit = _author_and_credit(document.author or "")
     extracted = Extracted(
         title=title,
         paragraphs=[],
-        author=author,
+        author=byline_without_site(author, names),
         credit=credit,
-        publisher=page_publisher(text) or document.sitename or "",
+        publisher=publisher,
         source_url=document.url or "",
+        language=page_language(text),
     )
     extracted.paragraphs = bp.tidy_body(lines, extracted)
     if document.date:
@@ -111,6 +135,8 @@ def clean_html(html: bytes | str, name: str = "<html>") -> Extracted:
 
 _META_TAG = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_HTML_LANGUAGE = re.compile(r"""<html\b[^>]*?\blang\s*=\s*["']?([A-Za-z]{2,3})\b""", re.IGNORECASE)
+_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _JSON_LD = re.compile(r"<script\b[^>]*application/ld\+json[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL)
 _WIRE_BYLINE = re.compile(
     r"^(?:(?:by|from)\s+)?("
@@ -138,6 +164,22 @@ def page_publisher(html: str) -> str:
         if name:
             return name
     return ""
+
+
+def _headline(title: str, html: str, names: set[str]) -> str:
+    """The headline without the site's name. trafilatura sometimes takes the name off the page's <title> but
+    leaves the sections before it: then the whole <title> shows what to take off."""
+    match = _TITLE.search(html[:300_000])
+    whole = " ".join(unescape(match.group(1)).split()) if match else ""
+    if title and whole.startswith(title) and title_without_site(whole, names) != whole:
+        return title_without_site(whole, names)
+    return title_without_site(title, names)
+
+
+def page_language(html: str) -> str:
+    """The language the page declares on <html lang>, as a two- or three-letter code; "" if none."""
+    match = _HTML_LANGUAGE.search(html[:100_000])
+    return match.group(1).lower() if match else ""
 
 
 def _publisher_in_json_ld(block: str) -> str:

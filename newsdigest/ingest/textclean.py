@@ -7,6 +7,7 @@ import re
 from ..dates import find_date
 from ..errors import SiteError
 from . import boilerplate as bp
+from .embeds import is_signature
 from .extracted import Extracted
 
 SHORT_LINE_PENALTY = 4
@@ -76,6 +77,8 @@ def _line_score(line: str) -> int:
     # them after the body is still a list, which tidy_body strips.
     if bp.is_short_sentence(line):
         return bp.word_count(line)
+    if is_signature(line):  # it belongs to the post above it
+        return 1
     return bp.prose_words(line) or -SHORT_LINE_PENALTY
 
 
