@@ -94,16 +94,35 @@ def test_a_wire_service_in_the_byline_is_the_credit():
     assert _author_and_credit("A. Reporter") == ("A. Reporter", "")
 
 
-def test_a_stub_extraction_gives_way_to_a_fuller_one(monkeypatch):
+def _extraction(text: str):
     from types import SimpleNamespace
+    return SimpleNamespace(text=text, body=None, title="Headline")
 
+
+ARTICLE = "The council met on Monday and agreed the new rules for the port after a long debate.\n" * 40
+
+
+@pytest.mark.parametrize("precise", [
+    "Reprinted with permission.\n" * 5,
+    # The site's footer, its copyright line and two pull quotes: more words than a stub, little prose.
+    "About us\nContact\nCopyright 2024 Example Media Group\nAll rights reserved\n" * 40
+    + "“We were not consulted at all on any of this,” one buyer said.\n" * 15,
+])
+def test_a_stub_or_boilerplate_extraction_gives_way_to_a_fuller_one(monkeypatch, precise):
     from newsdigest.ingest import htmlclean
-    stub, full = SimpleNamespace(text="Reprinted with permission. " * 5), SimpleNamespace(text="word " * 600)
-    monkeypatch.setattr(htmlclean, "_extract", lambda html, precision: stub if precision else full)
-    assert htmlclean._main_text("<html>") is full
-    longer = SimpleNamespace(text="word " * 400)
-    monkeypatch.setattr(htmlclean, "_extract", lambda html, precision: longer if precision else full)
-    assert htmlclean._main_text("<html>") is longer, "a full precise extraction is kept"
+    stub, full = _extraction(precise), _extraction(ARTICLE)
+    monkeypatch.setattr(htmlclean, "_extract",
+                        lambda html, precision, metadata=True: stub if precision else full)
+    chosen = htmlclean._main_text("<html><body><p>x</p></body></html>", lambda: None)
+    assert chosen.text == ARTICLE and chosen.title == "Headline", "the fuller text, the precise metadata"
+
+
+def test_a_full_precise_extraction_is_kept(monkeypatch):
+    from newsdigest.ingest import htmlclean
+    precise, full = _extraction(ARTICLE), _extraction(ARTICLE * 2)
+    monkeypatch.setattr(htmlclean, "_extract",
+                        lambda html, precision, metadata=True: precise if precision else full)
+    assert htmlclean._main_text("<html>", lambda: None) is precise
 
 
 def test_a_long_headline_gives_a_slug_with_its_words_in_order(tmp_path):

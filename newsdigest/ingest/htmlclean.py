@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
+from functools import cache
 from html import unescape
 
 import lxml.html
@@ -56,7 +57,7 @@ def _date_parameters() -> dict[str, object]:
     return {**DATE_PARAMETERS, "max_date": datetime.now().astimezone().strftime("%Y-%m-%d")}
 
 
-def _extract(html: bytes | str, precision: bool):
+def _extract(html: bytes | str, precision: bool, metadata: bool = True):
     """Precise: trafilatura's own algorithm alone. Full: favouring recall, with its fallbacks (readability and
     jusText) compared against it."""
     return trafilatura.bare_extraction(
@@ -67,22 +68,28 @@ def _extract(html: bytes | str, precision: bool):
         favor_recall=not precision,
         deduplicate=False,
         fast=precision,
-        with_metadata=True,
+        with_metadata=metadata,
         date_extraction_params=_date_parameters(),
     )
 
 
-def _main_text(html: bytes | str):
+def _main_text(html: bytes | str, page: Callable[[], lxml.html.HtmlElement]):
     """trafilatura's precise extraction, unless it looks wrong while a fuller reading of the page finds a
-    whole article: then the fuller one. It looks wrong when its prose is short (a teaser, a reprint
-    notice), is under half its text (a footer, a copyright line, pull quotes) or is under a third of the text
-    in the page's paragraphs."""
+    whole article: then the fuller one's text with the precise one's metadata. It looks wrong when its prose
+    is short (a teaser, a reprint notice), is under half its text (a footer, a copyright line, pull quotes)
+    or is under a third of the text in the page's paragraphs."""
     document = _extract(html, precision=True)
     words, prose = _prose(document)
-    if prose >= SURE_WORDS or (prose >= STUB_WORDS and 2 * prose >= words and 3 * prose >= _page_words(html)):
+    looks_whole = prose >= STUB_WORDS and 2 * prose >= words
+    if prose >= SURE_WORDS or (looks_whole and 3 * prose >= _page_words(page())):
         return document
-    fuller = _extract(html, precision=False)
-    return fuller if _prose(fuller)[1] >= max(STUB_WORDS, STUB_RATIO * prose) else document
+    fuller = _extract(html, precision=False, metadata=document is None)
+    if _prose(fuller)[1] < max(STUB_WORDS, STUB_RATIO * prose):
+        return document
+    if document is None:
+        return fuller
+    document.body, document.text = fuller.body, fuller.text
+    return document
 
 
 def _prose(document) -> tuple[int, int]:
@@ -92,14 +99,14 @@ def _prose(document) -> tuple[int, int]:
     return sum(bp.word_count(line) for line in lines), sum(bp.prose_words(line) for line in lines)
 
 
-def _page_words(html: bytes | str) -> int:
-    """The words of the page's main text as trafilatura's baseline finds it (the JSON-LD article body, else
-    the page's paragraphs)."""
-    return bp.word_count(trafilatura.baseline(html)[1])
+def _page_words(tree: lxml.html.HtmlElement) -> int:
+    """The words in the page's paragraphs (<p>), where an article's text is on nearly every page."""
+    return sum(bp.word_count(paragraph.text_content()) for paragraph in tree.iter("p"))
 
 
 def clean_html(html: bytes | str, name: str = "<html>") -> Extracted:
-    document = _main_text(html)
+    page = cache(lambda: _parse(html, name))
+    document = _main_text(html, page)
     if document is None or not (document.text or "").strip():
         raise SiteError(name, "no article found in the page",
                         "check that the file is the article's page, saved after it had loaded")
@@ -112,7 +119,7 @@ def clean_html(html: bytes | str, name: str = "<html>") -> Extracted:
     names = site_names(publisher, document.url or "") | site_names(document.sitename or "", "")
     title = _headline(" ".join((document.title or "").split()), text, names)
     lines = _after_headline(lines, title)
-    lines = _with_lost_lede(lines, document.description or "", html, name)
+    lines = _with_lost_lede(lines, document.description or "", page)
     author, credit = _author_and_credit(document.author or "")
     extracted = Extracted(
         title=title,
@@ -271,7 +278,8 @@ def _after_headline(lines: list[str], title: str) -> list[str]:
     return lines
 
 
-def _with_lost_lede(lines: list[str], description: str, html: bytes | str, name: str) -> list[str]:
+def _with_lost_lede(lines: list[str], description: str,
+                    page: Callable[[], lxml.html.HtmlElement]) -> list[str]:
     """Pages often set their first paragraph apart as a summary, which extractors drop as furniture.
 
     The page's own description names it: when the body lacks it and the page shows it as text, it goes first.
@@ -279,7 +287,7 @@ def _with_lost_lede(lines: list[str], description: str, html: bytes | str, name:
     opening = _words(description)[:8]
     if len(opening) < 8 or _contains(_words(" ".join(lines)), opening):
         return lines
-    for text in _visible_runs(_parse(html, name)):
+    for text in _visible_runs(page()):
         words = _words(text)
         if words[:8] == opening and len(words) >= LEDE_MIN_WORDS:
             return [" ".join(text.split())] + lines
