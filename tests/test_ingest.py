@@ -537,3 +537,10 @@ def test_apostrophes_are_spelled_alike_in_slugs(site, tmp_path):
     straight = ingested(site, _saved(tmp_path, "a.html", story(REPORTING, "Musk's and Bezos's rockets")))
     curly = ingested(site, _saved(tmp_path, "b.html", story(REPORTING, "Musk’s and Bezos’s rockets")))
     assert straight.metadata["file"] == curly.metadata["file"] == "musks-and-bezoss-rockets.md"
+
+
+def test_a_wire_copyright_run_into_the_last_paragraph_is_the_credit(site, tmp_path):
+    last = REPORTING[2] + "(c)AFP/Aminu ABUBAKAR"
+    post = ingested(site, _saved(tmp_path, "port.html", story(REPORTING[:2] + [last])))
+    assert paragraphs_of(post) == REPORTING
+    assert post.metadata["credit"] == "AFP"

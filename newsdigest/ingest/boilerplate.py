@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .embeds import set_apart_posts
-from .extracted import Extracted, block_kind
+from .extracted import Block, Extracted, block_kind
 
 # A line is prose when it is long enough to be a paragraph of reporting rather than a menu item or a title.
 PROSE_MIN_WORDS = 10
@@ -128,6 +128,9 @@ DATELINE = re.compile(
     r"\s*(?:\((?P<agency>[^)]{2,30})\))?\s*(?::|—|–|-{1,2})\s+(?=\S)")
 
 
+_CLOSING_CREDIT = re.compile(
+    r"\s*(?:\(c\)|©)\s*(" + "|".join(re.escape(a) for a in sorted(WIRE_AGENCIES, key=len, reverse=True))
+    + r")\b(?:\s*/\s*[^/.!?。]{1,60})?$", re.IGNORECASE)
 _ADDRESS = re.compile(r"\bhttps?://\S+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _UNSPACED_ALPHABETS = re.compile(r"[\u0e00-\u0eff\u1780-\u17ff]")  # Thai, Lao, Khmer
@@ -238,6 +241,7 @@ def cut_at_terminal_marker(body: list[str], extracted: Extracted) -> list[str]:
 def strip_tail(body: list[str], extracted: Extracted) -> list[str]:
     """Credit and bio lines, prompts and other stories' headlines trail the body: note what they say, drop
     them."""
+    body = _without_closing_credit(body, extracted)
     while body and not is_closing_sentence(body):
         line = body[-1]
         credit = credit_of(line)
@@ -250,6 +254,19 @@ def strip_tail(body: list[str], extracted: Extracted) -> list[str]:
             break
         extracted.removed.append(body.pop())
     return body
+
+
+def _without_closing_credit(body: list[str], extracted: Extracted) -> list[str]:
+    """A wire service's copyright run into the end of the last paragraph ('…と指摘している。(c)AFP/Aminu
+    ABUBAKAR') is the story's credit, not its text."""
+    match = _CLOSING_CREDIT.search(body[-1]) if body else None
+    if not match or not body[-1][:match.start()].strip():
+        return body
+    agency = match.group(1).lower()
+    extracted.credit = extracted.credit or next(a for a in WIRE_AGENCIES if a.lower() == agency)
+    extracted.removed.append(match.group().strip())
+    kept = body[-1][:match.start()].rstrip()
+    return body[:-1] + [Block(kept, block_kind(body[-1])) if isinstance(body[-1], Block) else kept]
 
 
 def is_dangling(line: str) -> bool:
