@@ -201,7 +201,8 @@ def is_headline_shaped(line: str) -> bool:
     """Short, no closing full stop: how the titles in a list of other stories look."""
     stripped = line.strip()
     opens_like_a_title = not stripped[:1].islower()
-    return (3 <= word_count(stripped) <= 25 and opens_like_a_title and not re.search(r"[.;:,]$", stripped)
+    return (3 <= word_count(stripped) <= 25 and opens_like_a_title
+            and not re.search(r"[.;:,。।။۔]$", stripped)
             and not re.search(r"[.!?][”\"’']?\s+[A-Z][a-z]", stripped))
 
 
@@ -210,7 +211,7 @@ def prose_words(line: str) -> int:
     if is_prompt(line) or is_title_case(line):
         return 0
     words = word_count(line)
-    if words >= PROSE_MIN_WORDS and (re.search(r"[.!?…:;”\"’)。！？]$", line) or words >= 25):
+    if words >= PROSE_MIN_WORDS and (re.search(r"[.!?…:;”\"’)。！？।။۔؟]$", line) or words >= 25):
         return words
     return 0
 

@@ -25,7 +25,7 @@ from ..files import write_file_atomically
 from ..limits import time_limit
 from ..markup import MAX_MARKDOWN_BYTES, TYPOGRAPHY, plain_text
 from ..parallel import run_indexed
-from ..text import without_control_characters
+from ..text import without_control_characters, without_unseen_characters
 from .extracted import Extracted, block_kind
 from .htmlclean import clean_html
 from .library import Entry, Library
@@ -223,12 +223,13 @@ def prepare(read: Callable[[], RawInput], config: Config, rules: Rules, options:
 def store(prepared: Prepared, options: IngestOptions, library: Library) -> Outcome:
     """Compare a prepared article with the library, name it and write it (unless it is a duplicate)."""
     with _stage("name"):
-        existing = library.same_story(prepared.sha256, prepared.body)
+        body = without_unseen_characters(prepared.body)  # as it is written, and read again later
+        existing = library.same_story(prepared.sha256, body)
         target = existing.path if existing else library.free_path(
             slugify(prepared.title, max_length=SLUG_MAX_LENGTH, word_boundary=True, save_order=True,
                     replacements=APOSTROPHES)
             or f"article-{prepared.sha256[:8]}")
-        text = render_content_file(prepared.fields, prepared.body)
+        text = render_content_file(prepared.fields, body)
     if existing and not options.force:
         why = "the same file" if existing.sha256 == prepared.sha256 else "the same story, saved again"
         return Outcome(prepared.name, "duplicate", existing.relative, f"{why}; --force to replace it")
@@ -246,7 +247,8 @@ def store(prepared: Prepared, options: IngestOptions, library: Library) -> Outco
                 f"cannot write {library.relative(target)}: {error.strerror or error}",
                 "free some disk space or check the content folder's permissions; nothing was changed there",
             ) from None
-    library.add(Entry.of(target, text, library.root), written=not options.dry_run)
+    library.add(Entry.written(target, library.root, text, prepared.fields, body),
+                written=not options.dry_run)
     return Outcome(prepared.name, status, library.relative(target), detail, text)
 
 

@@ -42,6 +42,8 @@ def canonical_url(url: str) -> str:
         return url.strip()
 
 
+# A story's shingles are wanted when it is compared with the library and again when the file is added.
+@lru_cache(maxsize=8)
 def story_shingles(markdown_body: str) -> frozenset:
     """Five-word shingles of the body's words, lowercased: the same story whatever clutter or markup it came
     with. Tags, entities and link targets are left out by pattern rather than by rendering the Markdown."""
@@ -99,6 +101,14 @@ class Entry:
         edited = digest is None or digest != content_digest(fields, body)
         return cls(path, relative_name(path, root.parent), text, str(origin.get("sha256", "")),
                    story_shingles(body), edited, urls)
+
+    @classmethod
+    def written(cls, path: Path, root: Path, text: str, fields: dict, body: str) -> Entry:
+        """The file ingest has just written from these fields and this body: Entry.of(path, text, root)
+        without reading back what was written."""
+        origin, urls = _origin(fields)
+        return cls(path, relative_name(path, root.parent), text, str(origin.get("sha256", "")),
+                   story_shingles(body), False, urls)
 
     @classmethod
     def read(cls, path: Path, root: Path) -> Entry | None:
