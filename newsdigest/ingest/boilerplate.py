@@ -131,6 +131,12 @@ DATELINE = re.compile(
 _CLOSING_CREDIT = re.compile(
     r"\s*(?:\(c\)|©)\s*(" + "|".join(re.escape(a) for a in sorted(WIRE_AGENCIES, key=len, reverse=True))
     + r")\b(?:\s*/\s*[^/.!?。]{1,60})?$", re.IGNORECASE)
+_WORD_OF_LETTERS = re.compile(r"[^\W\d_][\w'’-]*")
+_STOP_AT_END = re.compile(r"[.;:,。।။۔]$")
+_SENTENCE_THEN_CAPITAL = re.compile(r"[.!?][”\"’']?\s+[A-Z][a-z]")
+_PROSE_END = re.compile(r"[.!?…:;”\"’)。！？।။۔؟]$")
+_ANY_STOP = re.compile(r"[.!?…:;,”\"’)。！？]")
+_QUESTION_OR_EXCLAMATION_END = re.compile(r"[?!][”\"’']?$")
 _ADDRESS = re.compile(r"\bhttps?://\S+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _UNSPACED_ALPHABETS = re.compile(r"[\u0e00-\u0eff\u1780-\u17ff]")  # Thai, Lao, Khmer
@@ -139,6 +145,8 @@ _UNSPACED_ALPHABETS = re.compile(r"[\u0e00-\u0eff\u1780-\u17ff]")  # Thai, Lao, 
 def word_count(line: str) -> int:
     """Words as a reader counts them. Chinese and Japanese write no spaces: two characters make a word. Thai,
     Lao and Khmer write none between words either: four letters make one."""
+    if line.isascii():
+        return len(line.split())
     spaced = _UNSPACED_ALPHABETS.sub(" ", _CJK.sub(" ", line))
     return (len(spaced.split()) + len(_CJK.findall(line)) // 2
             + len(_UNSPACED_ALPHABETS.findall(line)) // 4)
@@ -193,7 +201,7 @@ def split_dateline(paragraph: str) -> tuple[str, str]:
 
 def is_title_case(line: str) -> bool:
     """Most longer words capitalised, as in the headlines of a list of other stories."""
-    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) >= 4]
+    words = [w for w in _WORD_OF_LETTERS.findall(line) if len(w) >= 4]
     return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
@@ -202,8 +210,7 @@ def is_headline_shaped(line: str) -> bool:
     stripped = line.strip()
     opens_like_a_title = not stripped[:1].islower()
     return (3 <= word_count(stripped) <= 25 and opens_like_a_title
-            and not re.search(r"[.;:,。।။۔]$", stripped)
-            and not re.search(r"[.!?][”\"’']?\s+[A-Z][a-z]", stripped))
+            and not _STOP_AT_END.search(stripped) and not _SENTENCE_THEN_CAPITAL.search(stripped))
 
 
 def prose_words(line: str) -> int:
@@ -211,7 +218,7 @@ def prose_words(line: str) -> int:
     if is_prompt(line) or is_title_case(line):
         return 0
     words = word_count(line)
-    if words >= PROSE_MIN_WORDS and (re.search(r"[.!?…:;”\"’)。！？।။۔؟]$", line) or words >= 25):
+    if words >= PROSE_MIN_WORDS and (_PROSE_END.search(line) or words >= 25):
         return words
     return 0
 
@@ -277,7 +284,7 @@ def is_dangling(line: str) -> bool:
     stripped = line.strip()
     return (block_kind(line) == "heading" or (word_count(stripped) <= 8 and stripped.endswith(":"))
             or (bool(_ADDRESS.search(stripped)) and word_count(_ADDRESS.sub("", stripped)) <= 4)
-            or (word_count(stripped) <= 12 and not re.search(r"[.!?…:;,”\"’)。！？]", stripped)))
+            or (word_count(stripped) <= 12 and not _ANY_STOP.search(stripped)))
 
 
 def is_short_sentence(line: str) -> bool:
@@ -285,7 +292,7 @@ def is_short_sentence(line: str) -> bool:
     list's headlines are, and no prompt ('Sign up now!')."""
     stripped = line.strip()
     return (block_kind(line) == "p" and word_count(stripped) >= 3
-            and bool(re.search(r"[?!][”\"’']?$", stripped))
+            and bool(_QUESTION_OR_EXCLAMATION_END.search(stripped))
             and not is_title_case(stripped) and not is_prompt(stripped))
 
 
