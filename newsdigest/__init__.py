@@ -1,3 +1,3 @@
 """newsdigest: a static site generator for news digests."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

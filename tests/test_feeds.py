@@ -134,3 +134,23 @@ def test_opml_lists_every_topic_feed(sample_output):
         for t in ("rare-earths", "india-china-relations", "trade-supply-chains", "south-asia-politics")]
     for outline in outlines:
         assert (sample_output / outline.get("xmlUrl").removeprefix("https://example.github.io/newsdigest/")).is_file()
+
+
+def test_an_articles_author_reaches_every_feed_reader(tmp_path, fixture_site):
+    """RSS's <author> must be an e-mail address, so an author's name goes in dc:creator, which readers show;
+    Atom and JSON Feed carry the name as such."""
+    import json
+
+    from conftest import build_site_into
+    (fixture_site / "content" / "signed.md").write_text(
+        "---\ntitle: Signed\ndate: 2025-03-01\nauthor: Anna Berg\n---\nBody.\n")
+    build_site_into(fixture_site, tmp_path / "out")
+    for name in ("feed.xml", "atom.xml"):
+        parsed = feedparser.parse((tmp_path / "out" / name).read_bytes())
+        signed = next(e for e in parsed.entries if e.title == "Signed")
+        assert signed.author == "Anna Berg", name
+        assert [e.get("author") for e in parsed.entries if e.title.startswith("Second")] == ["A. Reporter"]
+    rss = (tmp_path / "out" / "feed.xml").read_text(encoding="utf-8")
+    assert "<dc:creator>Anna Berg</dc:creator>" in rss and "<author>" not in rss
+    items = json.loads((tmp_path / "out" / "feed.json").read_text(encoding="utf-8"))["items"]
+    assert next(i for i in items if i["title"] == "Signed")["authors"] == [{"name": "Anna Berg"}]

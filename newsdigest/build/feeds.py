@@ -76,6 +76,9 @@ def _feedgen_bytes(fmt: str, feed: Feed, site: Site, body_of: Callable[[Article]
     generator.author({"name": config.author or config.title})
     generator.generator("newsdigest", version=__version__)
     generator.updated(feed.updated)
+    if fmt == "rss":
+        # RSS's own <author> must be an e-mail address: readers take an item's author from dc:creator.
+        generator.load_extension("dc", atom=False, rss=True)
     names = site.topic_names()
     for article in feed.articles:
         topic_names = tuple(names[t] for t in article.topics)
@@ -136,7 +139,10 @@ def _feed_entry(article: Article, body: str, base_url: str, topic_names: tuple[s
     entry.link(href=link, rel="alternate")
     entry.published(article.date)
     entry.updated(article.last_change)
-    if article.author:
+    if article.author and fmt == "rss":
+        entry.load_extension("dc", atom=False, rss=True)
+        entry.dc.dc_creator(article.author)
+    elif article.author:
         entry.author({"name": article.author})
     if article.summary:
         # Readers take an RSS description as HTML; Atom's summary is declared text. The summary is text.
