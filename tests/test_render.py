@@ -140,10 +140,14 @@ def test_latest_news_is_newest_first_and_archive_pages_are_fixed_groups(fixture_
 
 def test_front_page_is_the_newest_days_digest(sample_output):
     front = parse_html(sample_output / "index.html")
-    assert front.h1.get_text() == "Friday 19 December 2025" and front.h1.time["datetime"] == "2025-12-19"
     lead = front.find("section", class_="lead")
-    # The newest day's stories are headlines alone: the lead is the newest story with a page.
+    # The newest day's stories are headlines alone: the lead is the newest story with text, and the page is
+    # headed with its day, not the day of a headline that leads nothing.
     assert lead.h2.a["href"] == "articles/youtuber-anurag-dwivedi-ed-betting-apps.html"
+    assert front.h1.time["datetime"] == lead.find("time")["datetime"][:10] == "2025-12-18"
+    assert front.h1.get_text() == "Thursday 18 December 2025"
+    assert front.find(string="Chaos in Dhaka!") or front.find(string=lambda t: t and "Chaos in Dhaka" in t), \
+        "the newer headline is still on the page"
     sections = {s.h2.get_text(): s for s in front.select(".sections > section")}
     assert list(sections)[-1] == "Other news"
     for name, section in sections.items():
@@ -186,7 +190,7 @@ def test_term_indexes_show_counts(fixture_output):
 
 def test_editions_and_archive(fixture_output):
     edition = parse_html(fixture_output / "editions/2025-01-02.html")
-    assert edition.h1.get_text() == "Edition of 2 January 2025"
+    assert edition.h1.get_text() == "Thursday 2 January 2025"
     assert [h2.get_text() for h2 in edition.select("section h2")] == ["Rare earths"]
     assert edition.find("a", rel="prev")["href"] == "2025-01-01.html"
     assert edition.find("a", rel="next")["href"] == "2025-01-05.html"
@@ -288,3 +292,19 @@ def test_entries_remembered_up_to_the_bound_give_the_same_site(fixture_site, mon
     files = sorted(p.relative_to(whole) for p in whole.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(bounded) for p in bounded.rglob("*") if p.is_file())
     assert all((whole / f).read_bytes() == (bounded / f).read_bytes() for f in files)
+
+
+def test_only_a_story_with_text_leads_and_the_page_has_its_day(fixture_site, tmp_path):
+    from conftest import build_site_into
+    content = fixture_site / "content"
+    (content / "summary-only.md").write_text(
+        "---\ntitle: Saved without its text\ndate: 2025-03-03\nsummary: A summary alone.\n"
+        "source_url: https://example.com/a\n---\n")
+    (content / "headline-only.md").write_text("---\ntitle: A headline alone\ndate: 2025-03-04\n---\n")
+    (content / "with-text.md").write_text(
+        "---\ntitle: The story told\ndate: 2025-03-02 10:00\n---\nIt has a body of its own.\n")
+    build_site_into(fixture_site, tmp_path / "out")
+    front = parse_html(tmp_path / "out" / "index.html")
+    assert front.find("section", class_="lead").h2.get_text(strip=True) == "The story told"
+    assert front.h1.get_text() == "Sunday 2 March 2025"
+    assert "Saved without its text" in front.get_text() and "A headline alone" in front.get_text()

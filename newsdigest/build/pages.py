@@ -11,7 +11,7 @@ from typing import Any
 
 from ..config import Config
 from ..content import Article
-from ..dates import date_range, local_day
+from ..dates import date_range, local_day, long_date, weekday_name
 from . import urls
 from .feeds import FEED_FORMATS, feed_format
 from .search import DOCS_PER_PIECE, WORD_PIECES, block_count
@@ -111,10 +111,12 @@ def site_page_groups(site: Site) -> Iterator[PageGroup]:
 
 
 def _front_page(site: Site, feeds: tuple[FeedLink, ...]) -> Page:
-    """Today's digest: the newest day, its lead story, a section per topic with the topic's newest stories
-    (each story once, in its first section), then the newest stories of no topic."""
+    """Today's digest: the lead story and its day, a section per topic with the topic's newest stories (each
+    story once, in its first section), then the newest stories of no topic. The lead is the newest story with
+    text of its own: a headline, a summary or a link alone leads nothing, and the day heading the page is the
+    lead's."""
     limit = site.config.section_items
-    lead = site.openable[0] if site.openable else None
+    lead = next((a for a in site.openable if a.word_count), None)
     shown = {lead.slug} if lead else set()
     sections = []
     for term in site.topics:
@@ -123,7 +125,8 @@ def _front_page(site: Site, feeds: tuple[FeedLink, ...]) -> Page:
         if items:
             sections.append((term.label, items))
     other = tuple(islice((a for a in site.articles if not a.topics and a.slug not in shown), limit))
-    day = local_day(site.articles[0].date, site.config.zone) if site.articles else None
+    newest = lead or (site.articles[0] if site.articles else None)
+    day = local_day(newest.date, site.config.zone) if newest else None
     return Page(urls.INDEX, "front.html", site.config.title,
                 {"day": day, "lead": lead, "sections": tuple(sections), "other": other}, feeds)
 
@@ -231,8 +234,8 @@ def _edition_pages(site: Site, site_feeds) -> Iterator[Page]:
             "next_day": editions[index - 1] if index > 0 else None,
             "previous_day": editions[index + 1] if index + 1 < len(editions) else None,
         }
-        yield Page(urls.edition_path(edition.day), "edition.html", f"Edition of {edition.day.isoformat()}",
-                   context, site_feeds)
+        title = f"{weekday_name(edition.day)} {long_date(edition.day)}"
+        yield Page(urls.edition_path(edition.day), "edition.html", title, context, site_feeds)
 
 
 def _feed_groups(site: Site) -> list[tuple[str, list[tuple[str, str, tuple[FeedLink, ...]]]]]:
