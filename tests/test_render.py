@@ -308,3 +308,17 @@ def test_only_a_story_with_text_leads_and_the_page_has_its_day(fixture_site, tmp
     assert front.find("section", class_="lead").h2.get_text(strip=True) == "The story told"
     assert front.h1.get_text() == "Sunday 2 March 2025"
     assert "Saved without its text" in front.get_text() and "A headline alone" in front.get_text()
+
+
+def test_a_list_of_one_topic_does_not_label_its_entries_with_that_topic(sample_output):
+    front = parse_html(sample_output / "index.html")
+    for section in front.select(".sections > section"):
+        name = section.h2.get_text()
+        labels = {a.get_text() for a in section.select(".entry .topics a")}
+        assert name not in labels, name
+    topic = parse_html(sample_output / "topics" / "india-china-relations" / "index.html")
+    labels = [a.get_text() for a in topic.select(".entry .topics a")]
+    assert "India–China relations" not in labels
+    assert "Rare earths" in labels, "the entries' other topics are still named"
+    latest = parse_html(sample_output / "latest" / "index.html")
+    assert "India–China relations" in {a.get_text() for a in latest.select(".entry .topics a")}

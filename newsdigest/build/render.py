@@ -166,19 +166,20 @@ def _edition_url(context: Any, day: date) -> str:
 
 
 @pass_context
-def _list_entry(context: Any, article: Article, heading_level: int = 2) -> Markup:
+def _list_entry(context: Any, article: Article, heading_level: int = 2, topic: str = "") -> Markup:
     """An article's entry in a list, rendered once per build and re-rooted for each page that lists it.
 
     An article is listed on the front, topic, tag and edition pages alike, so rendering its entry once,
-    with links from the site root, and prefixing them for each page saves most of a list page's cost.
+    with links from the site root, and prefixing them for each page saves most of a list page's cost. In a
+    list of one topic (`topic`), the entry does not name that topic again.
     """
     cache = context.environment.entry_cache
-    key = (article.slug, heading_level)
+    key = (article.slug, heading_level, topic)
     snippet = cache.get(key)
     if snippet is None:
         if len(cache) >= ENTRY_MEMO:
             cache.clear()
         snippet = cache[key] = context.environment.get_template(ENTRY_TEMPLATE).render(
-            article=article, heading_level=heading_level, page_path=ENTRY_PAGE,
+            article=article, heading_level=heading_level, topic=topic, page_path=ENTRY_PAGE,
             topic_names=context["topic_names"], config=context["config"]).strip()
     return Markup(snippet.replace(ROOT_MARKER, "../" * context["page_path"].count("/")))

@@ -1,0 +1,56 @@
+"""Screenshots of the sample digest as a reader sees it, for the README and for judging the design.
+
+    python docs/screenshots/make.py
+
+Builds the repository's sample digest (content/ and site.toml) into a temporary folder and opens it from disk
+(file://, as a reader who saved it would) in Debian's Chromium driven by Playwright, at a desktop's 1280×900
+and a phone's 390×844: the front page, the newest edition, a topic and an article, each its first screen.
+The files are written beside this script as PAGE-WIDTH.png.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update"]
+SCREENS = {1280: (1280, 900), 390: (390, 844)}
+
+
+def pages_of(output: Path) -> dict[str, str]:
+    """The pages shown: the front page, the newest edition, the first topic and the lead article."""
+    edition = sorted((output / "editions").glob("*.html"))[-1]
+    topic = sorted(p for p in (output / "topics").iterdir() if p.is_dir())[0]
+    front = (output / "index.html").read_text(encoding="utf-8")
+    lead = front.split('class="lead"', 1)[1].split('href="', 1)[1].split('"', 1)[0]
+    return {"front": "index.html", "edition": edition.relative_to(output).as_posix(),
+            "topic": f"topics/{topic.name}/index.html", "article": lead}
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as temporary:
+        output = Path(temporary) / "output"
+        subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--site", str(ROOT), "--output",
+                        str(output)], check=True, capture_output=True)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            for width, (screen_width, screen_height) in SCREENS.items():
+                page = browser.new_page(viewport={"width": screen_width, "height": screen_height})
+                for name, path in pages_of(output).items():
+                    page.goto((output / path).resolve().as_uri())
+                    page.screenshot(path=str(HERE / f"{name}-{width}.png"))
+                    print(f"{name}-{width}.png  {path}")
+                page.close()
+            browser.close()
+
+
+if __name__ == "__main__":
+    main()
