@@ -33,12 +33,13 @@ WORD_PIECES = 32
 SUMMARY_CHARS = 240
 KEY_LETTERS = 2
 def searchable(site: Site) -> tuple[Article, ...]:
-    """The articles search finds, numbered from the oldest."""
-    return tuple(reversed(site.openable))
+    """The articles search finds, numbered from the oldest: every one a list shows, a headline alone among
+    them (its result, like its entry, opens nothing)."""
+    return tuple(reversed(site.articles))
 
 
 def block_count(site: Site) -> int:
-    return -(-len(site.openable) // BLOCK_ARTICLES)
+    return -(-len(site.articles) // BLOCK_ARTICLES)
 
 
 def word_piece(word: str) -> int:
@@ -118,7 +119,7 @@ def render_doc_piece(index: int, articles: tuple[Article, ...], site: Site) -> b
     config, names = site.config, site.topic_names()
     records = [{
         "title": a.title,
-        "url": urls.article_path(a.slug),
+        "url": urls.article_path(a.slug) if a.has_page else "",
         "date": iso_moment(a.date),
         "when": reader_moment(a.date, config.zone),
         "source": a.source,

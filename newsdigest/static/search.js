@@ -137,10 +137,15 @@
     var item = element("li");
     var article = element("article", "entry");
     var heading = element("h2");
-    var link = element("a");
-    link.href = root + record.url;
-    marked(link, record.title, query);
-    heading.appendChild(link);
+    if (record.url) {
+      var link = element("a");
+      link.href = root + record.url;
+      marked(link, record.title, query);
+      heading.appendChild(link);
+    } else {
+      // A headline alone has no page: shown as text, as its entry in every list is.
+      marked(heading, record.title, query);
+    }
     article.appendChild(heading);
     var meta = element("p", "meta");
     var time = element("time");

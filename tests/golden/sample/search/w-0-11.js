@@ -1,1 +1,1 @@
-NEWSDIGEST_SEARCH.words("0-11",{"imposed":["","","","0"]});
+NEWSDIGEST_SEARCH.words("0-11",{"immigration":["","8","",""],"imposed":["","","","0"]});

@@ -1,1 +1,1 @@
-NEWSDIGEST_SEARCH.words("0-12",{"backlash":["","","1",""],"bangladesh":["3","","",""],"based":["","","","0"],"bastian":["2","","",""],"dwivedi":["4","","",""],"london":["","","","0"],"uttar":["","","4",""]});
+NEWSDIGEST_SEARCH.words("0-12",{"backlash":["","","1",""],"bangladesh":["4","6","",""],"based":["","","","0"],"bastian":["2","","",""],"dwivedi":["5","","",""],"editor":["6","","",""],"local":["7","","",""],"london":["","","","0"],"lottery":["8","","",""],"uttar":["","","5",""]});

@@ -1,1 +1,1 @@
-NEWSDIGEST_SEARCH.words("0-13",{"asia":["","1,2","",""],"kumar":["1","","",""],"kundra":["","","2",""],"widespread":["","","1",""],"willing":["","","","0"],"willingness":["","","0",""],"with":["","","2","0"]});
+NEWSDIGEST_SEARCH.words("0-13",{"asia":["","1,3,2","",""],"assault":["6","","",""],"kumar":["1","","",""],"kundra":["","","2",""],"widespread":["","","1",""],"willing":["","","","0"],"willingness":["","","0",""],"with":["","","2","0"]});

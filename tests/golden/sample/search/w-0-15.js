@@ -1,1 +1,1 @@
-NEWSDIGEST_SEARCH.words("0-15",{"flags":["3","","",""]});
+NEWSDIGEST_SEARCH.words("0-15",{"flags":["4","","",""]});

@@ -1,1 +1,1 @@
-NEWSDIGEST_SEARCH.words("0-18",{"dual":["","","","0"],"during":["","","1",""],"efforts":["","","","0"],"ibns":["","","3",""]});
+NEWSDIGEST_SEARCH.words("0-18",{"dual":["","","","0"],"during":["","","1",""],"efforts":["","","","0"],"ibns":["","","4",""]});

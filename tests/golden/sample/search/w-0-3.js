@@ -1,1 +1,1 @@
-NEWSDIGEST_SEARCH.words("0-3",{"minerals":["","","","0"],"mining":["","","","0"],"minister":["1","","",""],"ministry":["","","","0"],"trade":["0","","",""],"triggering":["","","1",""],"trump":["","","","0"]});
+NEWSDIGEST_SEARCH.words("0-3",{"minerals":["","","","0"],"mining":["","","","0"],"minister":["1","","",""],"ministry":["","","","0"],"trade":["0","","",""],"triggering":["","","1",""],"trump":["8","","","0"]});

@@ -1,1 +1,1 @@
-NEWSDIGEST_SEARCH.words("0-4",{"bihar":["","1","",""],"electric":["","","","0"],"elements":["","","","0"],"touch":["","","","0"],"vehicles":["","","","0"],"veil":["","","1",""]});
+NEWSDIGEST_SEARCH.words("0-4",{"big":["3","","",""],"bihar":["","1","",""],"electric":["","","","0"],"elements":["","","","0"],"order":["3","","",""],"touch":["","","","0"],"vehicles":["","","","0"],"veil":["","","1",""]});
