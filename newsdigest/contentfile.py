@@ -41,8 +41,8 @@ FIELDS: tuple[FrontMatterField, ...] = (
       "spelling"),
     F("summary", False, "a sentence or two for lists and feeds; without it the first paragraph serves. A "
       'story saved without its text shows its summary and "Read at <publisher>"; one with only a headline '
-      "(no text, summary or `source_url`) is listed without a link, and has no page, feed item or search "
-      "entry"),
+      "(no text, summary or `source_url`) is listed without a link, marked \"headline only\", never leads "
+      "the front page, and has no page or feed item; search finds it"),
     F("updated", False, "when the article was last changed, in the same forms as `date`"),
     F("draft", False, "`true` keeps the article out of the site unless `--drafts` is given"),
     F("slug", False, "the page's name: lowercase letters, digits, `-` and `_` (else the content file's "

@@ -212,3 +212,37 @@ def test_the_404_page_styles_itself_at_any_depth(browser, served_sample):
     assert urlsplit(link.evaluate("a => a.href")).path == "/newsdigest/index.html"
     watched.close()
     assert watched.problems == []
+
+
+# Every element with text of its own, and its computed font size in pixels.
+TEXT_SIZES = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.offsetParent !== null
+    && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+  .map(e => [e.tagName + '.' + e.className, parseFloat(getComputedStyle(e).fontSize)])"""
+
+
+@pytest.mark.parametrize("width, height", [(390, 844), (1280, 900)])
+def test_what_a_reader_can_open_and_read_at_a_glance(browser, sample_output, width, height):
+    """A headline alone looks unlike one that opens; no text is under 14 px; the phone's menu is one row of
+    links a finger can hit."""
+    root = sample_output.resolve().as_uri() + "/"
+    watched = Watched(browser, root, viewport={"width": width, "height": height})
+    page = watched.page
+    for _, path in PAGE_KINDS:
+        watched.open(path)
+        small = [(name, size) for name, size in page.evaluate(TEXT_SIZES) if size < 14]
+        assert small == [], (path, small[:5])
+    watched.open("index.html")
+    alone = page.locator(".entry.headline-only").first
+    expect(alone.locator("h3 a")).to_have_count(0)
+    expect(alone.locator(".meta")).to_contain_text("headline only")
+    opens = page.locator(".entry:not(.headline-only) h3 a").first
+    style = "e => [getComputedStyle(e).color, getComputedStyle(e).fontWeight]"
+    assert alone.locator("h3").evaluate(style) != opens.evaluate(style)
+    links = page.locator(".masthead nav a")
+    boxes = [links.nth(i).bounding_box() for i in range(links.count())]
+    assert all(box["height"] >= 44 for box in boxes), boxes
+    if width < 600:
+        assert len({round(box["y"]) for box in boxes}) == 1, "one row on a phone"
+    watched.close()
+    assert watched.problems == []

@@ -144,6 +144,7 @@
       heading.appendChild(link);
     } else {
       // A headline alone has no page: shown as text, as its entry in every list is.
+      article.className += " headline-only";
       marked(heading, record.title, query);
     }
     article.appendChild(heading);
@@ -153,6 +154,7 @@
     time.textContent = record.when;
     meta.appendChild(time);
     if (record.source) { meta.appendChild(document.createTextNode(" · " + record.source)); }
+    if (!record.url) { meta.appendChild(document.createTextNode(" · headline only")); }
     article.appendChild(meta);
     if (record.topics.length) {
       var topics = element("ul", "topics");
