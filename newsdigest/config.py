@@ -129,6 +129,9 @@ class Config:
     feed_items: int = setting(20, "newest articles in each feed, with full content", counted(1))
     related_items: int = setting(5, "related articles under each article (0: none)", counted(0))
     section_items: int = setting(4, "stories in each topic's section of the front page", counted(1))
+    fresh_days: int = setting(3, "how many days before the lead story's day a story may still be in the "
+                              "front page's sections (0: the lead's day alone); older stories are on their "
+                              "topic's pages and in the editions", counted(0))
     words_per_minute: int = setting(230, "for the reading time", counted(1))
     content_dir: str = setting("content", "the articles' folder, relative to site.toml")
     output_dir: str = setting("output", "where the site is written, relative to site.toml")

@@ -322,3 +322,18 @@ def test_a_list_of_one_topic_does_not_label_its_entries_with_that_topic(sample_o
     assert "Rare earths" in labels, "the entries' other topics are still named"
     latest = parse_html(sample_output / "latest" / "index.html")
     assert "India–China relations" in {a.get_text() for a in latest.select(".entry .topics a")}
+
+
+def test_the_front_page_holds_only_the_days_news(sample_output):
+    """A story older than fresh_days (3) before the lead's day is on its topic's pages, not the front page."""
+    from datetime import date, timedelta
+    front = parse_html(sample_output / "index.html")
+    day = date.fromisoformat(front.h1.time["datetime"])
+    entries = front.select(".sections .entry")
+    assert entries
+    for entry in entries:
+        assert date.fromisoformat(entry.find("time")["datetime"][:10]) >= day - timedelta(days=3), entry.h3
+    assert not front.find("a", string=lambda t: t and t.startswith("India, China signal readiness"))
+    topic = parse_html(sample_output / "topics" / "rare-earths" / "index.html")
+    assert topic.find("a", string=lambda t: t and t.startswith("India, China signal readiness"))
+    assert front.select_one(".edition-head .lede time")["datetime"] == "2025-12-19", "updated: the newest change"

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cache, cached_property
-from itertools import islice
+from itertools import islice, takewhile
 from typing import Any
 
 from ..config import Config
 from ..content import Article
 from ..dates import date_range, local_day, long_date, weekday_name
 from . import urls
-from .feeds import FEED_FORMATS, feed_format
+from .feeds import FEED_FORMATS, feed_format, newest_change
 from .search import DOCS_PER_PIECE, WORD_PIECES, block_count
 from .site import Site, term_title
 
@@ -115,20 +116,28 @@ def _front_page(site: Site, feeds: tuple[FeedLink, ...]) -> Page:
     story once, in its first section), then the newest stories of no topic. The lead is the newest story with
     text of its own: a headline, a summary or a link alone leads nothing, and the day heading the page is the
     lead's."""
-    limit = site.config.section_items
+    config, limit = site.config, site.config.section_items
     lead = next((a for a in site.openable if a.word_count), None)
+    newest = lead or (site.articles[0] if site.articles else None)
+    day = local_day(newest.date, config.zone) if newest else None
+    oldest = day - timedelta(days=config.fresh_days) if day else None
+
+    def fresh(articles: Iterable[Article]) -> Iterator[Article]:
+        """The newest-first articles down to fresh_days before the lead's day: older is no news of the day."""
+        return takewhile(lambda a: local_day(a.date, config.zone) >= oldest, articles)
+
     shown = {lead.slug} if lead else set()
     sections = []
     for term in site.topics:
-        items = tuple(islice((a for a in term.articles if a.slug not in shown), limit))
+        items = tuple(islice((a for a in fresh(term.articles) if a.slug not in shown), limit))
         shown.update(a.slug for a in items)
         if items:
             sections.append((term.label, items))
-    other = tuple(islice((a for a in site.articles if not a.topics and a.slug not in shown), limit))
-    newest = lead or (site.articles[0] if site.articles else None)
-    day = local_day(newest.date, site.config.zone) if newest else None
+    other = tuple(islice((a for a in fresh(site.articles) if not a.topics and a.slug not in shown), limit))
+    updated = newest_change(site.articles) if site.articles else None
     return Page(urls.INDEX, "front.html", site.config.title,
-                {"day": day, "lead": lead, "sections": tuple(sections), "other": other}, feeds)
+                {"day": day, "lead": lead, "sections": tuple(sections), "other": other, "updated": updated},
+                feeds)
 
 
 def _listing(config: Config, folder: str, title: str, archive_name: str, articles, feeds, extra,
