@@ -336,4 +336,5 @@ def test_the_front_page_holds_only_the_days_news(sample_output):
     assert not front.find("a", string=lambda t: t and t.startswith("India, China signal readiness"))
     topic = parse_html(sample_output / "topics" / "rare-earths" / "index.html")
     assert topic.find("a", string=lambda t: t and t.startswith("India, China signal readiness"))
-    assert front.select_one(".edition-head .lede time")["datetime"] == "2025-12-19", "updated: the newest change"
+    updated = front.select_one(".edition-head .lede time")
+    assert updated["datetime"] == "2025-12-19", "when the site last changed: its newest article"
