@@ -119,6 +119,8 @@ def test_search_works_offline_and_without_a_mouse(browser, sample_output, served
     expect(result.locator(".meta")).to_have_text("12 June 2025 · Northeast Herald")
     expect(result.locator(".topics a")).to_have_text(["Rare earths", "India–China relations"])
     expect(result.locator("h2 mark")).to_have_text(["magnet"])
+    # The query is kept in the address as the reader types, so a reload or a shared link shows the same.
+    expect(page).to_have_url(re.compile(r"search/index\.html\?q=magnet$"))
     page.keyboard.press("Backspace")
     page.keyboard.type("t supply bottlenecks")
     expect(page.locator("#search-results a").first).to_have_text(re.compile("^India, China signal readiness"))

@@ -338,3 +338,22 @@ def test_the_front_page_holds_only_the_days_news(sample_output):
     assert topic.find("a", string=lambda t: t and t.startswith("India, China signal readiness"))
     updated = front.select_one(".edition-head .lede time")
     assert updated["datetime"] == "2025-12-19", "when the site last changed: its newest article"
+
+
+def test_an_article_says_where_it_was_read_at_the_top_and_runs_its_dateline_into_the_text(
+        fixture_site, tmp_path):
+    from conftest import build_site_into
+    (fixture_site / "content" / "port.md").write_text(
+        "---\ntitle: The port opens\ndate: 2025-03-02\ndateline: CHENNAI\nsource: Port Herald\n"
+        "author: Anna Berg\ncredit: PTI\nsource_url: https://example.com/port\ntopics: [trade]\n---\n"
+        "The new terminal opened on Monday, two years late.\n\nShipping lines welcomed it.\n")
+    build_site_into(fixture_site, tmp_path / "out")
+    story = parse_html(tmp_path / "out" / "articles" / "port.html").find("article", class_="story")
+    byline = story.header.find(class_="byline")
+    assert byline.get_text() == "By Anna Berg · Read at Port Herald · Credit: PTI"
+    assert byline.a["href"] == "https://example.com/port" and "external" in byline.a["rel"]
+    first = story.find(class_="body").p
+    assert first.get_text() == "CHENNAI — The new terminal opened on Monday, two years late."
+    assert first.find(class_="dateline").get_text() == "CHENNAI"
+    related = parse_html(tmp_path / "out" / "articles" / "port.html").find("section", class_="related")
+    assert "entries" in related.ul["class"], "styled as every other list"

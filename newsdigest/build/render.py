@@ -109,8 +109,17 @@ def make_environment(config: Config) -> Environment:
     env.templates_rendered_by = {"entry": ENTRY_TEMPLATE}
     env.filters.update(local=lambda moment: local_moment(moment, config.zone), longdate=long_date,
                        isodate=iso_moment, when=lambda moment: reader_moment(moment, config.zone),
-                       weekday=weekday_name)
+                       weekday=weekday_name, with_dateline=_with_dateline)
     return env
+
+
+def _with_dateline(body_html: str, dateline: str) -> Markup:
+    """The body with its dateline run into the first paragraph, as a newspaper sets it ("NEW DELHI — The
+    council …"), where the text does not open with it already."""
+    if not dateline or not body_html.lstrip().startswith("<p>"):
+        return Markup(body_html)
+    opening = Markup('<p><span class="dateline">{}</span> — ').format(dateline)
+    return Markup(body_html.lstrip().replace("<p>", opening, 1))
 
 
 def render_page(

@@ -223,7 +223,15 @@
   function later(text) {
     typed = performance.now();
     clearTimeout(timer);
-    timer = setTimeout(function () { show(text); }, PAUSE_MS);
+    timer = setTimeout(function () { show(text); keep(text); }, PAUSE_MS);
+  }
+
+  // The query in the address, so that a reload, a bookmark or a shared link shows the same results. A page
+  // opened from disk may refuse it (its origin is opaque in some browsers): the search works all the same.
+  function keep(text) {
+    var address = new URL(window.location.href);
+    if (text.trim()) { address.searchParams.set("q", text); } else { address.searchParams.delete("q"); }
+    try { window.history.replaceState(null, "", address.href); } catch (refused) { /* from disk */ }
   }
 
   var initial = new URLSearchParams(window.location.search).get("q");
@@ -235,6 +243,7 @@
     focusWhenShown = true;
     clearTimeout(timer);
     show(input.value);
+    keep(input.value);
   });
   show(input.value);
 }());
