@@ -166,13 +166,17 @@ def is_prompt(line: str) -> bool:
             or (words <= 30 and bool(REPRINT_LINE.match(stripped))) or bool(COUNTED_ENTRY.match(stripped)))
 
 
+def agency_named(name: str) -> str:
+    """A wire service as WIRE_AGENCIES spells it, for a name that matched one in any case."""
+    return next(a for a in WIRE_AGENCIES if a.lower() == name.lower())
+
+
 def credit_of(line: str) -> str | None:
     """The wire service a lone credit line names ("IBNS", "With inputs from PTI"), if it is one."""
     stripped = line.strip()
     match = _AGENCY_LINE.match(stripped)
     if match:
-        name = match.group(1)
-        return next(a for a in WIRE_AGENCIES if a.lower() == name.lower())
+        return agency_named(match.group(1))
     if _CAPITALS_LINE.match(stripped) and len(stripped.split()) <= 3:
         return stripped
     return None
@@ -270,8 +274,7 @@ def _without_closing_credit(body: list[str], extracted: Extracted) -> list[str]:
     match = _CLOSING_CREDIT.search(body[-1]) if body else None
     if not match or not body[-1][:match.start()].strip():
         return body
-    agency = match.group(1).lower()
-    extracted.credit = extracted.credit or next(a for a in WIRE_AGENCIES if a.lower() == agency)
+    extracted.credit = extracted.credit or agency_named(match.group(1))
     extracted.removed.append(match.group().strip())
     kept = body[-1][:match.start()].rstrip()
     return body[:-1] + [Block(kept, block_kind(body[-1])) if isinstance(body[-1], Block) else kept]

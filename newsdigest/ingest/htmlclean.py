@@ -178,8 +178,10 @@ def _headline(title: str, html: str, names: set[str]) -> str:
     leaves the sections before it: then the whole <title> shows what to take off."""
     match = _TITLE.search(html[:300_000])
     whole = " ".join(unescape(match.group(1)).split()) if match else ""
-    if title and whole.startswith(title) and title_without_site(whole, names) != whole:
-        return title_without_site(whole, names)
+    if title and whole.startswith(title):
+        headline = title_without_site(whole, names)
+        if headline != whole:
+            return headline
     return title_without_site(title, names)
 
 
@@ -220,7 +222,7 @@ def _author_and_credit(byline: str) -> tuple[str, str]:
     for part in re.split(r"\s*[;,|]\s*|\s+and\s+", byline):
         wire = _WIRE_BYLINE.match(part.strip())
         if wire:
-            credit = credit or next(a for a in bp.WIRE_AGENCIES if a.lower() == wire.group(1).lower())
+            credit = credit or bp.agency_named(wire.group(1))
         elif part.strip():
             people.append(part.strip())
     return "; ".join(people), credit
