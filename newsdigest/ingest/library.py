@@ -96,19 +96,18 @@ class Entry:
     @classmethod
     def of(cls, path: Path, text: str, root: Path) -> Entry:
         fields, body = read_front_matter(text)
-        origin, urls = _origin(fields)
-        digest = origin.get("digest")
+        digest = _origin(fields)[0].get("digest")
         edited = digest is None or digest != content_digest(fields, body)
-        return cls(path, relative_name(path, root.parent), text, str(origin.get("sha256", "")),
-                   story_shingles(body), edited, urls)
+        return cls.written(path, root, text, fields, body, edited)
 
     @classmethod
-    def written(cls, path: Path, root: Path, text: str, fields: dict, body: str) -> Entry:
+    def written(cls, path: Path, root: Path, text: str, fields: dict, body: str, edited: bool = False
+                ) -> Entry:
         """The file ingest has just written from these fields and this body: Entry.of(path, text, root)
         without reading back what was written."""
         origin, urls = _origin(fields)
         return cls(path, relative_name(path, root.parent), text, str(origin.get("sha256", "")),
-                   story_shingles(body), False, urls)
+                   story_shingles(body), edited, urls)
 
     @classmethod
     def read(cls, path: Path, root: Path) -> Entry | None:

@@ -16,7 +16,6 @@ GIST_MIN_WORDS = 8
 GIST_WITHIN = 4
 _DATE_OR_TIME = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}:\d{2}\b")
 _BYLINE = re.compile(r"^(?:by|von|par|por|di|door|av|af)\s+\S", re.IGNORECASE)
-_CASED = re.compile(r"[^\W\d_]")
 SENTENCE_END = re.compile(r"[.!?…。！？।။؟][”’\"'»)\]」』）]*$")
 # "Tested by: … RRP: … More info: …": a line of labelled facts.
 LABEL = re.compile(r"(?:^|\s)[^\W\d_][\w ]{0,20}:\s")
@@ -51,8 +50,7 @@ def is_gist(paragraph: str) -> bool:
     if (block_kind(paragraph) != "p" or bp.word_count(paragraph) < GIST_MIN_WORDS or bp.is_prompt(paragraph)
             or CAPTION_CREDIT.search(paragraph)):
         return False
-    letters = _CASED.findall(paragraph)
-    cased = [c for c in letters if c.lower() != c.upper()]
+    cased = [c for c in paragraph if c.lower() != c.upper()]
     if cased and not any(c.islower() for c in cased):
         return False
     if len(LABEL.findall(paragraph)) >= 2 and not SENTENCE_END.search(paragraph):
