@@ -113,8 +113,25 @@ def test_a_stub_or_boilerplate_extraction_gives_way_to_a_fuller_one(monkeypatch,
     stub, full = _extraction(precise), _extraction(ARTICLE)
     monkeypatch.setattr(htmlclean, "_extract",
                         lambda html, precision, metadata=True: stub if precision else full)
-    chosen = htmlclean._main_text("<html><body><p>x</p></body></html>", lambda: None)
+    chosen = htmlclean._main_text("<html>", lambda: _page_of(ARTICLE + precise))
     assert chosen.text == ARTICLE and chosen.title == "Headline", "the fuller text, the precise metadata"
+
+
+def _page_of(text: str):
+    import lxml.html
+    return lxml.html.fromstring("<html><body>" + "".join(f"<p>{line}</p>" for line in text.splitlines())
+                                + "</body></html>")
+
+
+def test_a_short_article_alone_on_its_page_is_not_read_again(monkeypatch):
+    from newsdigest.ingest import htmlclean
+    short = "The council met on Monday and agreed the new rules for the port after a long debate.\n" * 4
+    asked = []
+    monkeypatch.setattr(htmlclean, "_extract",
+                        lambda html, precision, metadata=True: asked.append(precision) or _extraction(short))
+    page = "Home\nNews\nSport\n" + short + "Copyright 2024 Example Media Group. All rights reserved.\n"
+    assert htmlclean._main_text("<html>", lambda: _page_of(page)).text == short
+    assert asked == [True], "the page holds no more prose than the precise reading found"
 
 
 def test_a_full_precise_extraction_is_kept(monkeypatch):

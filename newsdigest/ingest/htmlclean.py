@@ -77,14 +77,20 @@ def _main_text(html: bytes | str, page: Callable[[], lxml.html.HtmlElement]):
     """trafilatura's precise extraction, unless it looks wrong while a fuller reading of the page finds a
     whole article: then the fuller one's text with the precise one's metadata. It looks wrong when its prose
     is short (a teaser, a reprint notice), is under half its text (a footer, a copyright line, pull quotes)
-    or is under a third of the text in the page's paragraphs."""
+    or is under a third of the text in the page's paragraphs; and the page shows enough prose for a fuller
+    reading to find more."""
     document = _extract(html, precision=True)
     words, prose = _prose(document)
     looks_whole = prose >= STUB_WORDS and 2 * prose >= words
     if prose >= SURE_WORDS or (looks_whole and 3 * prose >= _page_words(page())):
         return document
+    # A fuller reading cannot find more prose than the page shows: a short article alone on its page is kept
+    # without it (on short pages the fuller reading costs as much as the rest of ingest).
+    enough = max(STUB_WORDS, STUB_RATIO * prose)
+    if _page_prose(page()) < enough:
+        return document
     fuller = _extract(html, precision=False, metadata=document is None)
-    if _prose(fuller)[1] < max(STUB_WORDS, STUB_RATIO * prose):
+    if _prose(fuller)[1] < enough:
         return document
     if document is None:
         return fuller
@@ -97,6 +103,11 @@ def _prose(document) -> tuple[int, int]:
     text = (document.text or "") if document is not None else ""
     lines = [line for line in text.splitlines() if line.strip()]
     return sum(bp.word_count(line) for line in lines), sum(bp.prose_words(line) for line in lines)
+
+
+def _page_prose(tree: lxml.html.HtmlElement) -> int:
+    """The words in the runs of prose a reader sees on the page."""
+    return sum(bp.prose_words(run) for run in _visible_runs(tree))
 
 
 def _page_words(tree: lxml.html.HtmlElement) -> int:
