@@ -66,6 +66,11 @@ def at_least(least: float, section: str) -> Check:
     return check
 
 
+def _fraction(name: str, value: float, _: Any) -> Problem | None:
+    return None if 0 <= value <= 1 else (f"{name} must be from 0 to 1",
+                                         f"set {name} to a number such as 0.15")
+
+
 def _one_of(choices: tuple[str, ...], hint: str) -> Check:
     def check(name: str, value: str, _: Any) -> Problem | None:
         return None if value in choices else (f"{name} '{value}' is not one of {', '.join(choices)}", hint)
@@ -132,6 +137,13 @@ class Config:
     fresh_days: int = setting(3, "how many days before the lead story's day a story may still be in the "
                               "front page's sections (0: the lead's day alone); older stories are on their "
                               "topic's pages and in the editions", counted(0))
+    story_days: int = setting(2, "how many days back an article may join a story: reports of one event from "
+                              "several publishers are one entry, the best-written shown, the others linked "
+                              "(0: the same day only)", counted(0))
+    story_similarity: float = setting(
+        0.15, "how alike (0 to 1: TF-IDF cosine of headline and summary, on average over the story's recent "
+        "articles) an article must be to join a story; higher keeps more stories apart, 1 groups none "
+        "but by `story:`", _fraction)
     words_per_minute: int = setting(230, "for the reading time", counted(1))
     content_dir: str = setting("content", "the articles' folder, relative to site.toml")
     output_dir: str = setting("output", "where the site is written, relative to site.toml")

@@ -31,8 +31,8 @@ from .markup import (
 from .text import INVISIBLE_CHARACTERS, without_control_characters
 
 # Raised whenever the same bytes come to parse into another article, so that cached articles are parsed again
-# (2: tags that slugify alike kept once; 3: search words whole across soft hyphens).
-PARSER_REVISION = 3
+# (2: tags that slugify alike kept once; 3: search words whole across soft hyphens; 4: story).
+PARSER_REVISION = 4
 FILE_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 # Identity of an article in feeds: derived from its slug only, so a new base_url or title keeps it.
 _WORD = re.compile(r"\w+")
@@ -85,6 +85,8 @@ class Article:
     author: str = ""
     dateline: str = ""
     credit: str = ""
+    # The story the user put the article in by hand (see build/stories.py); "" lets its words decide.
+    story: str = ""
     draft: bool = False
     guid: str = ""
     word_count: int = 0
@@ -220,6 +222,7 @@ def parse_article(path: Path, data: bytes, config: Config, digest: str = "") -> 
         author=fields.string("author"),
         dateline=dateline,
         credit=fields.string("credit"),
+        story=fields.string("story"),
         draft=fields.flag("draft"),
         guid=fields.string("guid") or f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, slug)}",
         word_count=words,

@@ -44,8 +44,9 @@ def test_site_feed_has_newest_items_with_full_content(fixture_output):
 def test_feed_items_are_limited_to_feed_items(tmp_path, fixture_site):
     from conftest import build_site_into
     for day in range(10, 16):
+        # Alike in words, each its own story (a feed gives a story once).
         (fixture_site / "content" / f"extra-{day}.md").write_text(
-            f"---\ntitle: Extra {day}\ndate: 2025-02-{day}\n---\nBody.\n")
+            f"---\ntitle: Extra {day}\ndate: 2025-02-{day}\nstory: extra-{day}\n---\nBody.\n")
     build_site_into(fixture_site, tmp_path / "out")
     parsed = feedparser.parse((tmp_path / "out" / "atom.xml").read_bytes())
     assert [e.title for e in parsed.entries] == ["Extra 15", "Extra 14", "Extra 13"]

@@ -48,7 +48,7 @@ def test_editions_group_by_local_day_and_first_topic():
     site = build_site([late, article("a", 2, ["trade", "rare-earths"]), article("b", 2, ["rare-earths"])],
                       kolkata, NOW)
     assert [e.day for e in site.editions] == [date(2025, 1, 2)]
-    groups = [(name, [a.slug for a in items]) for name, items in site.editions[0].groups]
+    groups = [(name, [s.lead.slug for s in items]) for name, items in site.editions[0].groups]
     assert groups == [("Rare earths", ["b"]), ("Trade", ["a"]), ("Other news", ["late"])]
 
 

@@ -22,6 +22,7 @@ from . import urls
 from .fingerprint import digest
 from .jobs import Job, Plan, PlanInputs
 from .site import Site, term_title
+from .stories import listed
 
 if TYPE_CHECKING:
     from feedgen.entry import FeedEntry
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 _LINK_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
 _ALREADY_ABSOLUTE = ("https://", "http://", "mailto:")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+STORY_ARTICLES = 8
 
 
 @dataclass(frozen=True)
@@ -38,25 +40,38 @@ class Feed:
     folder: str
     title: str
     description: str
+    # One item a story: the article it is shown by, and the story's other articles (`also`, item by item).
     articles: tuple[Article, ...]
     updated: datetime
+    also: tuple[tuple[Article, ...], ...] = ()
+
+    def also_of(self, index: int) -> tuple[Article, ...]:
+        return self.also[index] if self.also else ()
+
+
+def _feed(folder: str, title: str, description: str, articles: Sequence[Article], site: Site,
+          updated: datetime | None = None) -> Feed:
+    """The feed of a listing's newest stories with a page (a headline alone is no item: a reader gets
+    articles it can open), dated by its newest change unless `updated` is given."""
+    limit = site.config.feed_items
+    # The stories are drawn from the newest articles, several to a story at most this many times over.
+    newest = tuple(islice((a for a in articles if a.has_page), limit * STORY_ARTICLES))
+    stories = listed(newest, site.stories)[:limit]
+    items = tuple(story.lead for story in stories)
+    # A feed with no items yet is dated by the site's newest change, never by the clock.
+    updated = updated or (newest_change(items) if items else newest_change(site.openable))
+    return Feed(folder, title, description, items, updated, tuple(story.also for story in stories))
 
 
 def site_feeds(site: Site) -> Iterator[Feed]:
     config = site.config
-    limit = config.feed_items
-    # A feed with no items yet is dated by the site's newest change, never by the clock.
-    site_updated = newest_change(site.openable)
     # RSS requires a description: a site without one is described by its title.
-    yield Feed(
-        "", config.title, config.description.strip() or config.title, site.openable[:limit], site_updated
-    )
+    yield _feed("", config.title, config.description.strip() or config.title, site.openable, site,
+                newest_change(site.openable))
     for term in site.topics + site.tags:
         description = term.description or f"{term_title(term)}: articles from {config.title}."
-        # A headline alone is no feed item: a reader gets articles it can open.
-        items = tuple(islice((a for a in term.articles if a.has_page), limit))
-        yield Feed(urls.term_folder(term.kind, term.slug), f"{config.title}: {term_title(term)}",
-                   description, items, newest_change(items) if items else site_updated)
+        yield _feed(urls.term_folder(term.kind, term.slug), f"{config.title}: {term_title(term)}",
+                    description, term.articles, site)
 
 
 def _feedgen_bytes(fmt: str, feed: Feed, site: Site, body_of: Callable[[Article], str]) -> bytes:
@@ -80,9 +95,9 @@ def _feedgen_bytes(fmt: str, feed: Feed, site: Site, body_of: Callable[[Article]
         # RSS's own <author> must be an e-mail address: readers take an item's author from dc:creator.
         generator.load_extension("dc", atom=False, rss=True)
     names = site.topic_names()
-    for article in feed.articles:
+    for index, article in enumerate(feed.articles):
         topic_names = tuple(names[t] for t in article.topics)
-        entry = _feed_entry(article, body_of(article), config.base_url, topic_names, fmt)
+        entry = _feed_entry(article, body_of(article), config.base_url, topic_names, fmt, feed.also_of(index))
         generator.add_entry(entry, order="append")
     if fmt == "rss":
         return generator.rss_str(pretty=True)
@@ -101,18 +116,20 @@ def _json_feed_bytes(feed: Feed, site: Site, body_of: Callable[[Article], str]) 
         "description": feed.description,
         "language": config.language,
         "authors": [{"name": config.author or config.title}],
-        "items": [_json_item(article, body_of(article), config.base_url, names) for article in feed.articles],
+        "items": [_json_item(article, body_of(article), config.base_url, names, feed.also_of(index))
+                  for index, article in enumerate(feed.articles)],
     }
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
 
 
-def _json_item(article: Article, body: str, base_url: str, topic_names: dict[str, str]) -> dict:
+def _json_item(article: Article, body: str, base_url: str, topic_names: dict[str, str],
+               also: tuple[Article, ...]) -> dict:
     link = urls.absolute(base_url, urls.article_path(article.slug))
     item = {
         "id": article.guid,
         "url": link,
         "title": article.title,
-        "content_html": item_html(article, body, link),
+        "content_html": item_html(article, body, link, also, base_url),
         "summary": article.summary,
         "date_published": article.date.isoformat(),
         "date_modified": article.last_change.isoformat(),
@@ -127,8 +144,8 @@ def _json_item(article: Article, body: str, base_url: str, topic_names: dict[str
 
 # An article is an item of the site's feed and of those of its topics and tags: its entry is made once.
 @lru_cache(maxsize=1024)
-def _feed_entry(article: Article, body: str, base_url: str, topic_names: tuple[str, ...], fmt: str
-                ) -> FeedEntry:
+def _feed_entry(article: Article, body: str, base_url: str, topic_names: tuple[str, ...], fmt: str,
+                also: tuple[Article, ...]) -> FeedEntry:
     from feedgen.entry import FeedEntry
 
     entry = FeedEntry()
@@ -147,7 +164,7 @@ def _feed_entry(article: Article, body: str, base_url: str, topic_names: tuple[s
     if article.summary:
         # Readers take an RSS description as HTML; Atom's summary is declared text. The summary is text.
         entry.summary(html.escape(article.summary, quote=False) if fmt == "rss" else article.summary)
-    entry.content(item_html(article, body, link), type="html")
+    entry.content(item_html(article, body, link, also, base_url), type="html")
     names = list(topic_names) + list(article.tags)
     if names:
         # In one call: feedgen re-maps every category it holds on each call, quadratic in an article's tags.
@@ -162,9 +179,11 @@ def _rss_text(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def item_html(article: Article, body: str, link: str) -> str:
+def item_html(article: Article, body: str, link: str, also: tuple[Article, ...] = (), base_url: str = ""
+              ) -> str:
     """An item's text in a feed reader: the body (or, for a story saved without it, its summary, else its
-    headline), then who published it, the wire credit and the way to the original."""
+    headline), then who published it, the wire credit and the way to the original, then who else reported
+    the story (`also`), each linked to its page here."""
     if body.strip():
         text = absolute_links(body, link)
     else:
@@ -175,7 +194,19 @@ def item_html(article: Article, body: str, link: str) -> str:
     if article.source_url:
         credits.append(f'<a href="{html.escape(article.source_url)}">Read at '
                        f'{html.escape(article.publisher_name, quote=False)}</a>')
-    return text + (f'\n<p class="credits">{" · ".join(credits)}</p>' if credits else "")
+    text += f'\n<p class="credits">{" · ".join(credits)}</p>' if credits else ""
+    if also:
+        others = ", ".join(_also_link(other, base_url) for other in also)
+        text += f'\n<p class="also">Also: {others}</p>'
+    return text
+
+
+def _also_link(article: Article, base_url: str) -> str:
+    name = html.escape(article.publisher_name or article.title, quote=False)
+    if not article.has_page:
+        return name
+    href = html.escape(urls.absolute(base_url, urls.article_path(article.slug)))
+    return f'<a href="{href}" title="{html.escape(article.title)}">{name}</a>'
 
 
 @lru_cache(maxsize=4096)

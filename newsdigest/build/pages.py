@@ -17,6 +17,7 @@ from . import urls
 from .feeds import FEED_FORMATS, feed_format, newest_change
 from .search import DOCS_PER_PIECE, WORD_PIECES, block_count
 from .site import Site, term_title
+from .stories import Story, listed
 
 # Article pages are grouped in runs of about this many (see _article_runs); archive pages in runs of this
 # many (see _listing).
@@ -89,12 +90,13 @@ def site_page_groups(site: Site) -> Iterator[PageGroup]:
     config = site.config
     site_feeds = feed_links(config.title, "")
     yield alone(_front_page(site, site_feeds))
-    yield from _listing(config, "", "Latest news", config.title, site.articles, site_feeds, {}, urls.LATEST)
+    yield from _listing(config, "", "Latest news", config.title, listed(site.articles, site.stories),
+                        site_feeds, {}, urls.LATEST)
     for term in site.topics + site.tags:
         folder, title = urls.term_folder(term.kind, term.slug), term_title(term)
         own = feed_links(f"{config.title}: {title}", folder)
-        yield from _listing(config, folder, title, title, term.articles, own + site_feeds,
-                            {"term": term.label})
+        yield from _listing(config, folder, title, title, listed(term.articles, site.stories),
+                            own + site_feeds, {"term": term.label})
     for kind, terms in (("topics", site.topics), ("tags", site.tags)):
         yield alone(Page(f"{kind}/index.html", "terms.html", kind.title(), {"terms": terms, "kind": kind},
                          site_feeds))
@@ -113,31 +115,45 @@ def site_page_groups(site: Site) -> Iterator[PageGroup]:
 
 def _front_page(site: Site, feeds: tuple[FeedLink, ...]) -> Page:
     """Today's digest: the lead story and its day, a section per topic with the topic's newest stories (each
-    story once, in its first section), then the newest stories of no topic. The lead is the newest story with
-    text of its own: a headline, a summary or a link alone leads nothing, and the day heading the page is the
+    story once, in its first section), then the newest stories of no topic. The lead is the newest day's
+    most widely reported story with text of its own (see lead_story), and the day heading the page is the
     lead's."""
     config, limit = site.config, site.config.section_items
-    lead = next((a for a in site.openable if a.word_count), None)
-    newest = lead or (site.articles[0] if site.articles else None)
+    lead = lead_story(site)
+    newest = lead.lead if lead else (site.articles[0] if site.articles else None)
     day = local_day(newest.date, config.zone) if newest else None
     oldest = day - timedelta(days=config.fresh_days) if day else None
 
-    def fresh(articles: Iterable[Article]) -> Iterator[Article]:
-        """The newest-first articles down to fresh_days before the lead's day: older is no news of the day."""
-        return takewhile(lambda a: local_day(a.date, config.zone) >= oldest, articles)
+    def fresh(articles: Iterable[Article]) -> tuple[Story, ...]:
+        """The newest-first stories down to fresh_days before the lead's day: older is no news of the day."""
+        return listed(tuple(takewhile(lambda a: local_day(a.date, config.zone) >= oldest, articles)),
+                      site.stories)
 
-    shown = {lead.slug} if lead else set()
+    shown = {a.slug for a in lead.articles} if lead else set()
     sections = []
     for term in site.topics:
-        items = tuple(islice((a for a in fresh(term.articles) if a.slug not in shown), limit))
-        shown.update(a.slug for a in items)
+        items = tuple(islice((s for s in fresh(term.articles) if s.lead.slug not in shown), limit))
+        shown.update(a.slug for story in items for a in story.articles)
         if items:
             sections.append((term.label, items))
-    other = tuple(islice((a for a in fresh(site.articles) if not a.topics and a.slug not in shown), limit))
+    other = tuple(islice((s for s in fresh(a for a in site.articles if not a.topics)
+                          if s.lead.slug not in shown), limit))
     updated = newest_change(site.articles) if site.articles else None
     return Page(urls.INDEX, "front.html", site.config.title,
                 {"day": day, "lead": lead, "sections": tuple(sections), "other": other, "updated": updated},
                 feeds)
+
+
+def lead_story(site: Site) -> Story | None:
+    """The story that leads: of the newest day with a story that has text (a headline, a summary or a link
+    alone leads nothing), the one the most publishers reported, the newest of those."""
+    zone = site.config.zone
+    with_text = [site.stories[a.slug] for a in site.articles if site.stories[a.slug].lead.word_count]
+    if not with_text:
+        return None
+    day = local_day(max(story.date for story in with_text), zone)
+    todays = [story for story in with_text if local_day(story.date, zone) == day]
+    return max(todays, key=lambda story: (story.publishers, max(a.date for a in story.articles)))
 
 
 def _listing(config: Config, folder: str, title: str, archive_name: str, articles, feeds, extra,

@@ -169,8 +169,10 @@ def _build(config: Config, options: BuildOptions, progress: Progress | None, env
     if loaded.errors and options.strict:
         return result
     # Arrange: the site model: listings, topics, tags, editions, related articles.
-    site = build_site(loaded.articles, config, now, drafts=options.drafts, reusable_related=state.related())
-    state.remember_related(site)
+    memos = state.memos()
+    site = build_site(loaded.articles, config, now, drafts=options.drafts, reusable_related=memos["related"],
+                      reusable_stories=memos["stories"])
+    state.remember_memos(site)
     # Plan and render: every output file and its fingerprint; those whose fingerprint changed (or that are
     # missing) are made in a staging folder, which keeps only the files whose bytes changed.
     staging = new_staging(output)

@@ -29,6 +29,7 @@ from ..files import files_inside, input_roots, leads_outside
 from . import urls
 from .feeds import FEED_FORMATS
 from .pages import Page
+from .stories import Story
 from .structured import news_article
 
 # The default templates and static files ship inside the package; a site's own folders override them by name.
@@ -175,20 +176,24 @@ def _edition_url(context: Any, day: date) -> str:
 
 
 @pass_context
-def _list_entry(context: Any, article: Article, heading_level: int = 2, topic: str = "") -> Markup:
+def _list_entry(context: Any, article: Article | Story, heading_level: int = 2, topic: str = "",
+                also: tuple[Article, ...] = ()) -> Markup:
     """An article's entry in a list, rendered once per build and re-rooted for each page that lists it.
 
     An article is listed on the front, topic, tag and edition pages alike, so rendering its entry once,
     with links from the site root, and prefixing them for each page saves most of a list page's cost. In a
-    list of one topic (`topic`), the entry does not name that topic again.
+    list of one topic (`topic`), the entry does not name that topic again; `also` are the other articles of
+    its story. Given a story (as lists are given them), the entry is its lead's, with the others.
     """
+    if isinstance(article, Story):
+        article, also = article.lead, article.also
     cache = context.environment.entry_cache
-    key = (article.slug, heading_level, topic)
+    key = (article.slug, heading_level, topic, tuple(other.slug for other in also))
     snippet = cache.get(key)
     if snippet is None:
         if len(cache) >= ENTRY_MEMO:
             cache.clear()
         snippet = cache[key] = context.environment.get_template(ENTRY_TEMPLATE).render(
-            article=article, heading_level=heading_level, topic=topic, page_path=ENTRY_PAGE,
+            article=article, heading_level=heading_level, topic=topic, also=also, page_path=ENTRY_PAGE,
             topic_names=context["topic_names"], config=context["config"]).strip()
     return Markup(snippet.replace(ROOT_MARKER, "../" * context["page_path"].count("/")))

@@ -12,6 +12,7 @@ from ..config import Config
 from ..content import Article, tag_slug
 from ..dates import local_day
 from ..parallel import run_indexed
+from .stories import Story, group_stories, listed
 
 # Related lists are worked out on all cores from this many: a cold build works out every one, a rebuild few;
 # below it, forking costs more than the second core saves.
@@ -48,14 +49,12 @@ class TermLabel:
 
 @dataclass(frozen=True)
 class Edition:
-    """One day's articles, grouped by each article's first topic, in the config's topic order."""
+    """One day's stories, grouped by the first topic of the article each shows, in the config's topic order;
+    `count` is the day's articles."""
 
     day: date
-    groups: tuple[tuple[str, tuple[Article, ...]], ...]
-
-    @property
-    def count(self) -> int:
-        return sum(len(articles) for _, articles in self.groups)
+    groups: tuple[tuple[str, tuple[Story, ...]], ...]
+    count: int
 
 
 @dataclass(frozen=True)
@@ -68,6 +67,10 @@ class Site:
     tags: tuple[Term, ...]
     editions: tuple[Edition, ...]
     related: dict[str, tuple[Article, ...]]
+    # Each article's story, by slug (see build/stories.py).
+    stories: dict[str, Story]
+    # The story choices the next build may reuse (see group_stories).
+    reusable_stories: dict[str, tuple[str, ...]]
 
     def topic_names(self) -> dict[str, str]:
         return {term.slug: term.name for term in self.topics}
@@ -83,23 +86,28 @@ def is_published(article: Article, now: datetime) -> bool:
 
 
 def build_site(articles: Iterable[Article], config: Config, now: datetime, drafts: bool = False,
-               reusable_related: Mapping[str, tuple[str, ...]] | None = None) -> Site:
+               reusable_related: Mapping[str, tuple[str, ...]] | None = None,
+               reusable_stories: Mapping[str, tuple[str, ...]] | None = None) -> Site:
     """Arrange the articles into the site; drafts and future articles only with `drafts`.
 
-    `reusable_related` is what reusable_related() gave of the last build's site (see _related).
+    `reusable_related` is what reusable_related() gave of the last build's site (see _related);
+    `reusable_stories` its `reusable_stories`.
     """
     chosen = [a for a in articles if drafts or is_published(a, now)]
     newest_first = tuple(sorted(chosen, key=lambda a: (a.date, a.slug), reverse=True))
     openable = tuple(a for a in newest_first if a.has_page)
     related = _related(openable, config.related_items, reusable_related or {})
+    stories, reusable = group_stories(newest_first, config, reusable_stories or {})
     return Site(
         config=config,
         articles=newest_first,
         openable=openable,
         topics=_topics(newest_first, config),
         tags=_tags(newest_first),
-        editions=_daily_editions(newest_first, config),
+        editions=_daily_editions(newest_first, config, stories),
         related=related,
+        stories=stories,
+        reusable_stories=reusable,
     )
 
 
@@ -127,7 +135,8 @@ def _tags(articles: Sequence[Article]) -> tuple[Term, ...]:
                       tuple(reversed(members[slug]))) for slug in sorted(members))
 
 
-def _daily_editions(articles: Sequence[Article], config: Config) -> tuple[Edition, ...]:
+def _daily_editions(articles: Sequence[Article], config: Config, stories: Mapping[str, Story]
+                    ) -> tuple[Edition, ...]:
     by_day: dict[date, list[Article]] = defaultdict(list)
     for article in articles:
         by_day[local_day(article.date, config.zone)].append(article)
@@ -135,11 +144,12 @@ def _daily_editions(articles: Sequence[Article], config: Config) -> tuple[Editio
     names = {t.id: t.name for t in config.topics}
     editions = []
     for day in sorted(by_day, reverse=True):
-        groups: dict[str, list[Article]] = defaultdict(list)
-        for article in by_day[day]:
-            groups[article.topics[0] if article.topics else ""].append(article)
+        groups: dict[str, list[Story]] = defaultdict(list)
+        for story in listed(by_day[day], stories):
+            groups[story.lead.topics[0] if story.lead.topics else ""].append(story)
         ranked = sorted(groups, key=lambda t: order.index(t) if t else len(order))
-        editions.append(Edition(day, tuple((names.get(t, "Other news"), tuple(groups[t])) for t in ranked)))
+        editions.append(Edition(day, tuple((names.get(t, "Other news"), tuple(groups[t])) for t in ranked),
+                                len(by_day[day])))
     return tuple(editions)
 
 

@@ -19,7 +19,7 @@ from .jobs import GroupOutline, Job, LastPlan, Plan
 from .load import Loaded, load_through_cache, same_bytes_as_cached
 from .missing import RACY_NS, missing_files, record_new_output
 from .site import Site, reusable_related
-from .store import BuildCache, InputsRecord
+from .store import MEMOS, BuildCache, InputsRecord
 
 
 class BuildState:
@@ -35,7 +35,7 @@ class BuildState:
     def _forget_what_was_read(self) -> None:
         self._last_inputs: InputsRecord | None = None
         self._outlines: dict[str, GroupOutline] = {}
-        self._related: dict[str, tuple[str, ...]] = {}
+        self._memos: dict[str, dict[str, tuple[str, ...]]] = {table: {} for table in MEMOS}
 
     @property
     def note(self) -> str:
@@ -95,13 +95,15 @@ class BuildState:
         return load_through_cache(config, files, self._store, self._store.signature,
                                   last.scanned_ns - RACY_NS if last else 0, progress)
 
-    def related(self) -> dict[str, tuple[str, ...]]:
-        """The related lists the last build left for reuse (see site.reusable_related)."""
-        self._related = self._store.related()
-        return self._related
+    def memos(self) -> dict[str, dict[str, tuple[str, ...]]]:
+        """What the last build's site model left for reuse: related lists (see site.reusable_related) and
+        story choices (see stories.group_stories), by memo."""
+        self._memos = {table: self._store.memo(table) for table in MEMOS}
+        return self._memos
 
-    def remember_related(self, site: Site) -> None:
-        self._store.store_related(reusable_related(site), self._related)
+    def remember_memos(self, site: Site) -> None:
+        for table, memo in (("related", reusable_related(site)), ("stories", site.reusable_stories)):
+            self._store.store_memo(table, memo, self._memos[table])
 
     def missing(self, paths: Iterable[str]) -> set[str]:
         """Which of these files, each made by the last build, are no longer in the output folder."""

@@ -1,6 +1,7 @@
 """The build's store, cache.sqlite in the cache folder, which BuildState (state.py) alone reads and writes:
 parsed articles by the hash of their bytes with their bodies and search words, the fingerprint of every output
-file, the page groups' outlines, the reusable related lists and the output folders' times.
+file, the page groups' outlines, the site model's memos (related lists, story choices) and the output folders'
+times.
 
 A store that cannot be read, or was written by another version or with other parse settings, is never
 trusted: it is set aside and the build starts from nothing.
@@ -22,7 +23,9 @@ from typing import Any, NamedTuple, TypeVar
 from .. import __version__
 from .jobs import GroupOutline
 
-SCHEMA = 13
+SCHEMA = 14
+# The site model's memos, each a table: related lists (site._related), story choices (stories.group_stories).
+MEMOS = ("related", "stories")
 CACHE_FILE = "cache.sqlite"
 # Texts a lookup keeps (see TextLookup): more than the items of the feeds that one page of articles updates.
 RECENT_TEXTS = 256
@@ -122,7 +125,8 @@ class BuildCache:
             "sha TEXT, record BLOB)"
         )
         db.execute("CREATE TABLE IF NOT EXISTS texts (path TEXT PRIMARY KEY, body TEXT, words TEXT)")
-        db.execute("CREATE TABLE IF NOT EXISTS related (prefix TEXT PRIMARY KEY, slugs TEXT)")
+        for memo in MEMOS:
+            db.execute(f"CREATE TABLE IF NOT EXISTS {memo} (prefix TEXT PRIMARY KEY, slugs TEXT)")
         # Small rows read by output folder, so stored in the order of their keys (without a rowid): a rebuild
         # reads them in place, rather than finding each through the key's index.
         db.execute("CREATE TABLE IF NOT EXISTS outputs (folder TEXT, path TEXT, fingerprint TEXT, "
@@ -187,18 +191,22 @@ class BuildCache:
         self.db.executemany("DELETE FROM articles WHERE path = ?", gone)
         self.db.executemany("DELETE FROM texts WHERE path = ?", gone)
 
-    def related(self) -> dict[str, tuple[str, ...]]:
+    def memo(self, table: str) -> dict[str, tuple[str, ...]]:
+        """What the site model remembered of the last build in a table of MEMOS: lists of slugs (or story
+        labels) by the hash of what they were worked out from."""
         # Interned, as the articles' slugs are (content._restored_article): each slug is held once, not once
         # a list that names it.
         return {prefix: tuple(map(sys.intern, slugs.split("\n"))) if slugs else () for prefix, slugs in
-                self.db.execute("SELECT prefix, slugs FROM related")}
+                self.db.execute(f"SELECT prefix, slugs FROM {MEMOS[MEMOS.index(table)]}")}
 
-    def store_related(self, memo: dict[str, tuple[str, ...]], previous: dict[str, tuple[str, ...]]) -> None:
-        """The related lists a build could reuse next time (see site._related), given those it was given: the
-        lists no longer reusable deleted, the new ones added."""
-        self.db.executemany("DELETE FROM related WHERE prefix = ?",
+    def store_memo(self, table: str, memo: dict[str, tuple[str, ...]], previous: dict[str, tuple[str, ...]]
+                   ) -> None:
+        """What a build could reuse next time, given what it was given: what is no longer reusable deleted,
+        what is new added."""
+        table = MEMOS[MEMOS.index(table)]
+        self.db.executemany(f"DELETE FROM {table} WHERE prefix = ?",
                             ((prefix,) for prefix in previous.keys() - memo.keys()))
-        self.db.executemany("INSERT OR REPLACE INTO related VALUES (?, ?)",
+        self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)",
                             ((p, "\n".join(s)) for p, s in memo.items() if p not in previous))
 
     def fingerprints(self, folder: Path) -> dict[str, str]:

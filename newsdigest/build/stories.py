@@ -1,0 +1,188 @@
+"""Stories: the articles that report one event, from several publishers, found by the likeness of their
+headlines and summaries within a few days, or named alike by hand (`story:`)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from ..config import Config
+from ..content import Article
+from ..dates import local_day
+
+# A story named by hand is labelled apart from any slug.
+NAMED = "="
+
+
+@dataclass(frozen=True)
+class Story:
+    """One event's articles as a list shows it: the one it leads with, then the others (`also`), each with
+    its publisher."""
+
+    articles: tuple[Article, ...]
+
+    @property
+    def lead(self) -> Article:
+        return self.articles[0]
+
+    @property
+    def also(self) -> tuple[Article, ...]:
+        return self.articles[1:]
+
+    @property
+    def date(self) -> datetime:
+        return self.lead.date
+
+    @property
+    def publishers(self) -> int:
+        """How many publishers reported it: how widely it was covered."""
+        return len({article.publisher_name or article.slug for article in self.articles})
+
+
+def best_first(articles: Iterable[Article]) -> tuple[Article, ...]:
+    """The best-written first: the longest text, then the earliest; headlines alone last."""
+    return tuple(sorted(articles, key=lambda a: (not a.has_page, -a.word_count, a.date, a.slug)))
+
+
+def group_stories(articles: Sequence[Article], config: Config, memo: Mapping[str, tuple[str, ...]]
+                  ) -> tuple[dict[str, Story], dict[str, tuple[str, ...]]]:
+    """Each article's story (by slug), and what the next build may reuse.
+
+    Day by day from the oldest, each article joins the story whose articles of the last `story_days` days
+    its headline and summary are most like on average (TF-IDF cosine, the window's own word weights), if
+    that likeness reaches `story_similarity`; else it starts a story. A day's choices depend on its window
+    alone (its articles, and the stories the earlier ones were given), so they are remembered under a hash
+    of it: new articles make the choices of their own days again, and of the days after them within the
+    window. Articles that name a story (`story:`) are that story, whatever their words.
+    """
+    by_day: dict[date, list[Article]] = defaultdict(list)
+    for article in sorted(articles, key=lambda a: (a.date, a.slug)):
+        by_day[local_day(article.date, config.zone)].append(article)
+    days = sorted(by_day)
+    # An article's digest hashes its file and parse settings: its headline, summary and story among them.
+    texts = {day: _digest(f"{a.slug}\0{a.story}\0{a.digest or _text(a)}" for a in by_day[day])
+             for day in days}
+    settings = f"{config.story_days}\0{config.story_similarity}\0{config.language}"
+    label: dict[str, str] = {}
+    labels: dict[date, str] = {}
+    reusable: dict[str, tuple[str, ...]] = {}
+    words: _Words | None = None
+    for index, day in enumerate(days):
+        start = _window_start(days, index, config.story_days)
+        earlier = days[start:index]
+        key = _digest([settings, *(texts[d] + labels[d] for d in earlier), texts[day]])
+        chosen = memo.get(key)
+        if chosen is None:
+            # The first day to work out again: the words of every article from its window on are counted
+            # at once (a later day may need working out too).
+            words = words or _word_counts([a for d in days[start:] for a in by_day[d]], config.language)
+            chosen = _choose([a for d in earlier for a in by_day[d]], by_day[day], label, config, words)
+        label.update(zip((a.slug for a in by_day[day]), chosen))
+        labels[day] = _digest(chosen)
+        reusable[key] = chosen
+    members: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        members[label[article.slug]].append(article)
+    stories = {name: Story(best_first(group)) for name, group in members.items()}
+    return {slug: stories[name] for slug, name in label.items()}, reusable
+
+
+def _window_start(days: list[date], index: int, story_days: int) -> int:
+    start = index
+    while start > 0 and days[start - 1] >= days[index] - timedelta(days=story_days):
+        start -= 1
+    return start
+
+
+def _digest(parts: Iterable[str]) -> str:
+    running = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        running.update(part.encode())
+        running.update(b"\1")
+    return running.hexdigest()
+
+
+def _text(article: Article) -> str:
+    return f"{article.title}\n{article.summary}"
+
+
+@dataclass(frozen=True)
+class _Words:
+    """How often each word occurs in each article's headline and summary (a row by slug)."""
+
+    row: dict[str, int]
+    counts: Any
+
+
+def _word_counts(articles: list[Article], language: str) -> _Words:
+    """The articles' words counted (scikit-learn), English function words left out on an English site."""
+    # Imported here: scikit-learn takes a second to import, and a build whose stories are remembered needs
+    # none of it.
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    vectorizer = CountVectorizer(stop_words="english" if language.startswith("en") else None)
+    try:
+        counts = vectorizer.fit_transform([_text(article) for article in articles])
+    except ValueError:  # no word at all (numbers, or function words alone): one column of none
+        from scipy.sparse import csr_matrix
+        counts = csr_matrix((len(articles), 1))
+    return _Words({article.slug: row for row, article in enumerate(articles)}, counts.tocsr())
+
+
+def _choose(window: list[Article], todays: list[Article], label: Mapping[str, str], config: Config,
+            words: _Words) -> tuple[str, ...]:
+    """The story of each of the day's articles, in order (see group_stories)."""
+    import numpy
+
+    candidates = window + todays
+    likeness = _likeness(words, candidates)
+    names = [label[article.slug] for article in window]
+    chosen: list[str] = []
+    for offset, article in enumerate(todays):
+        if article.story:
+            # One line, as the store keeps labels.
+            choice = NAMED + " ".join(article.story.split())
+        else:
+            # Each story of the earlier articles, with its likeness averaged over them (named ones aside).
+            known = [name for name in dict.fromkeys(names) if not name.startswith(NAMED)]
+            number = {name: index for index, name in enumerate(known)}
+            story = numpy.array([number.get(name, -1) for name in names], dtype=int)
+            usable = story >= 0
+            alike = likeness[len(window) + offset, :len(names)][usable]
+            totals = numpy.bincount(story[usable], weights=alike, minlength=len(known))
+            sizes = numpy.bincount(story[usable], minlength=len(known))
+            means = numpy.divide(totals, sizes, out=numpy.zeros(len(known)), where=sizes > 0)
+            best = int(numpy.argmax(means)) if len(known) else -1
+            choice = known[best] if best >= 0 and means[best] >= config.story_similarity else article.slug
+        chosen.append(choice)
+        names.append(choice)
+    return tuple(chosen)
+
+
+def _likeness(words: _Words, articles: list[Article]):
+    """The cosine of every pair's TF-IDF vectors, the words weighted within these articles alone (as
+    scikit-learn's TfidfVectorizer fitted to them weighs them)."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    counts = words.counts[[words.row[article.slug] for article in articles]]
+    vectors = TfidfTransformer(sublinear_tf=True).fit_transform(counts)
+    return (vectors @ vectors.T).toarray()
+
+
+def listed(articles: Sequence[Article], stories: Mapping[str, Story]) -> tuple[Story, ...]:
+    """A list's articles as stories, each once, where its newest article in the list is: shown by its lead
+    if the list has it, else by that article; the story's other articles follow."""
+    present = {article.slug for article in articles}
+    seen: set[int] = set()
+    entries = []
+    for article in articles:
+        story = stories[article.slug]
+        if id(story) not in seen:
+            seen.add(id(story))
+            shown = story.lead if story.lead.slug in present else article
+            entries.append(Story((shown, *(a for a in story.articles if a is not shown))))
+    return tuple(entries)

@@ -1,0 +1,132 @@
+import csv
+import json
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from conftest import NOW, ROOT, SAMPLE_SITE, build_site_into, parse_html, run_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsdigest.build.site import build_site
+from newsdigest.build.stories import group_stories
+from newsdigest.config import Config
+from newsdigest.content import Article
+
+# Real headlines of one day, with a reader's judgement of which report one event (bench/stories/).
+HEADLINES = {row["id"]: row for row in csv.DictReader(
+    (ROOT / "bench" / "stories" / "headlines-2014-03-10.tsv").open(encoding="utf-8"), delimiter="\t")}
+CONFIG = Config()
+
+
+def report(number: str, minute: int = 0, words: int = 0, day: int = 10, **fields) -> Article:
+    row = HEADLINES[number]
+    return Article(slug=f"h{number}", title=row["title"], summary="", source=row["publisher"],
+                   date=datetime(2014, 3, day, 12, minute, tzinfo=UTC), body_html="",
+                   source_path=f"content/h{number}.md", word_count=words, **fields)
+
+
+def stories_of(articles, config=CONFIG) -> set[frozenset[str]]:
+    stories, _ = group_stories(articles, config, {})
+    return {frozenset(a.slug for a in story.articles) for story in stories.values()}
+
+
+def test_reports_of_one_event_are_one_story_led_by_the_best_written():
+    sales = [report("94", 1), report("103", 2, words=300), report("101", 3)]
+    icahn = report("52", 4)
+    stories, _ = group_stories([*sales, icahn], CONFIG, {})
+    assert stories_of([*sales, icahn]) == {frozenset({"h94", "h103", "h101"}), frozenset({"h52"})}
+    assert stories["h94"].lead.slug == "h103", "the longest text leads"
+    assert stories["h94"].publishers == 3
+
+
+def test_the_same_words_days_apart_are_another_story():
+    early, late = report("94", day=1), report("103", day=10)
+    apart = {frozenset({"h94"}), frozenset({"h103"})}
+    assert stories_of([early, late], replace(CONFIG, story_days=2)) == apart
+    assert len(stories_of([early, late], replace(CONFIG, story_days=9))) == 1
+
+
+def test_the_story_field_joins_and_splits_by_hand():
+    joined = [report("94", 1, story="fed-and-mcdonalds"), report("7", 2, story="fed-and-mcdonalds")]
+    assert stories_of(joined) == {frozenset({"h94", "h7"})}
+    kept_apart = [report("94", 1), report("103", 2, story="its own"), report("101", 3)]
+    assert stories_of(kept_apart) == {frozenset({"h94", "h101"}), frozenset({"h103"})}
+
+
+def test_the_sample_has_no_story_of_two_events(tmp_path):
+    output = tmp_path / "output"
+    assert build_site_into(SAMPLE_SITE, output).errors == []
+    editions = [parse_html(page) for page in (output / "editions").glob("*.html")]
+    assert editions and not any(page.select(".also") for page in editions)
+
+
+def _articles(days_and_numbers: list[tuple[int, str]]) -> list[Article]:
+    return [report(number, minute, day=day) for minute, (day, number) in enumerate(days_and_numbers)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 6), st.sampled_from(sorted(HEADLINES))), min_size=1, max_size=25,
+                unique_by=lambda pair: pair[1]),
+       st.lists(st.tuples(st.integers(1, 6), st.sampled_from(sorted(HEADLINES))), max_size=6),
+       st.integers(0, 3))
+def test_stories_remembered_equal_stories_worked_out_anew(before, added, removed):
+    """A build given the last build's choices groups exactly as a cold one, after any additions and
+    removals."""
+    first = _articles(before)
+    _, memo = group_stories(first, CONFIG, {})
+    known = {a.slug for a in first}
+    after = first[removed:] + [a for a in _articles(added) if a.slug not in known]
+    after = list({a.slug: a for a in after}.values())
+    cached, _ = group_stories(after, CONFIG, memo)
+    cold, _ = group_stories(after, CONFIG, {})
+    assert {slug: story.articles for slug, story in cached.items()} == \
+        {slug: story.articles for slug, story in cold.items()}
+
+
+def test_lists_show_each_story_once():
+    sales = [report("94", 1), report("103", 2, words=300), report("101", 3)]
+    site = build_site([*sales, report("52", 4)], CONFIG, NOW)
+    edition = site.editions[0]
+    shown = [story.lead.slug for _, stories in edition.groups for story in stories]
+    assert shown == ["h52", "h103"] and edition.count == 4
+
+
+def _write(site: Path, slug: str, title: str, source: str, when: datetime, body: str = "") -> None:
+    front = {"title": title, "date": when.isoformat(), "source": source}
+    (site / "content" / f"{slug}.md").write_text(
+        "---\n" + "".join(f"{key}: {json.dumps(value)}\n" for key, value in front.items()) + "---\n" + body,
+        encoding="utf-8")
+
+
+SALES = "The chain said on Monday that sales at restaurants open at least 13 months fell in February. " * 8
+BOARD = "The online marketplace told its shareholders to vote against the investor's two nominees. " * 8
+
+
+def test_the_front_page_leads_with_the_most_reported_story_and_feeds_give_it_once(tmp_path):
+    """Through the command line: three publishers' reports of one event are one entry that names the others,
+    it leads over a newer story of one publisher, and the site's feed has one item for it."""
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "site.toml").write_text('title = "T"\nbase_url = "https://example.org/digest/"\n')
+    noon = datetime(2025, 3, 10, 12, tzinfo=UTC)
+    for offset, number in enumerate(("94", "103", "101")):
+        row = HEADLINES[number]
+        _write(site, f"h{number}", row["title"], row["publisher"], noon + timedelta(minutes=offset), SALES)
+    newer = HEADLINES["52"]
+    _write(site, "h52", newer["title"], newer["publisher"], noon + timedelta(hours=3), BOARD)
+    result = run_cli("build", "--site", str(site))
+    assert result.returncode == 0, result.stderr
+    front = parse_html(site / "output" / "index.html")
+    lead = front.select_one(".lead .entry")
+    assert lead.h2.get_text(strip=True) == HEADLINES["94"]["title"], "the earliest of equal reports leads"
+    assert [a.get_text() for a in lead.select(".also a")] == ["MSN Money", "Benzinga"]
+    assert len(front.select(".entry")) == 2, "one entry a story"
+    items = ET.parse(site / "output" / "feed.xml").getroot().findall("./channel/item")
+    assert len(items) == 2, "one item a story"
+    story = next(item for item in items if "McDonald" in item.findtext("title"))
+    content = story.findtext("{http://purl.org/rss/1.0/modules/content/}encoded")
+    assert re.search(r'<p class="also">Also: <a href="https://example.org/digest/articles/h103.html"',
+                     content)
