@@ -43,10 +43,7 @@ class Feed:
     # One item a story: the article it is shown by, and the story's other articles (`also`, item by item).
     articles: tuple[Article, ...]
     updated: datetime
-    also: tuple[tuple[Article, ...], ...] = ()
-
-    def also_of(self, index: int) -> tuple[Article, ...]:
-        return self.also[index] if self.also else ()
+    also: tuple[tuple[Article, ...], ...]
 
 
 def _feed(folder: str, title: str, description: str, articles: Sequence[Article], site: Site,
@@ -97,7 +94,7 @@ def _feedgen_bytes(fmt: str, feed: Feed, site: Site, body_of: Callable[[Article]
     names = site.topic_names()
     for index, article in enumerate(feed.articles):
         topic_names = tuple(names[t] for t in article.topics)
-        entry = _feed_entry(article, body_of(article), config.base_url, topic_names, fmt, feed.also_of(index))
+        entry = _feed_entry(article, body_of(article), config.base_url, topic_names, fmt, feed.also[index])
         generator.add_entry(entry, order="append")
     if fmt == "rss":
         return generator.rss_str(pretty=True)
@@ -116,7 +113,7 @@ def _json_feed_bytes(feed: Feed, site: Site, body_of: Callable[[Article], str]) 
         "description": feed.description,
         "language": config.language,
         "authors": [{"name": config.author or config.title}],
-        "items": [_json_item(article, body_of(article), config.base_url, names, feed.also_of(index))
+        "items": [_json_item(article, body_of(article), config.base_url, names, feed.also[index])
                   for index, article in enumerate(feed.articles)],
     }
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"

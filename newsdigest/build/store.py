@@ -81,6 +81,13 @@ class CachedArticle(NamedTuple):
     sha: str
 
 
+def _memo_table(name: str) -> str:
+    """The table of a memo, named in SQL: only a name of MEMOS is ever put there."""
+    if name not in MEMOS:
+        raise ValueError(f"no memo table {name!r}")
+    return name
+
+
 class BuildCache:
     def __init__(self, folder: Path, signature: str):
         self.folder = folder
@@ -197,13 +204,13 @@ class BuildCache:
         # Interned, as the articles' slugs are (content._restored_article): each slug is held once, not once
         # a list that names it.
         return {prefix: tuple(map(sys.intern, slugs.split("\n"))) if slugs else () for prefix, slugs in
-                self.db.execute(f"SELECT prefix, slugs FROM {MEMOS[MEMOS.index(table)]}")}
+                self.db.execute(f"SELECT prefix, slugs FROM {_memo_table(table)}")}
 
     def store_memo(self, table: str, memo: dict[str, tuple[str, ...]], previous: dict[str, tuple[str, ...]]
                    ) -> None:
         """What a build could reuse next time, given what it was given: what is no longer reusable deleted,
         what is new added."""
-        table = MEMOS[MEMOS.index(table)]
+        table = _memo_table(table)
         self.db.executemany(f"DELETE FROM {table} WHERE prefix = ?",
                             ((prefix,) for prefix in previous.keys() - memo.keys()))
         self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)",
