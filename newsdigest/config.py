@@ -137,9 +137,9 @@ class Config:
     fresh_days: int = setting(3, "how many days before the lead story's day a story may still be in the "
                               "front page's sections (0: the lead's day alone); older stories are on their "
                               "topic's pages and in the editions", counted(0))
-    story_days: int = setting(2, "how many days back an article may join a story: reports of one event from "
-                              "several publishers are one entry, the best-written shown, the others linked "
-                              "(0: the same day only)", counted(0))
+    story_days: int = setting(2, "how many days after its first article a story may take more: reports of "
+                              "one event from several publishers are one entry, the best-written shown, the "
+                              "others linked (0: the same day only)", counted(0))
     story_similarity: float = setting(
         0.15, "how alike (0 to 1: TF-IDF cosine of headline and summary, on average over the story's recent "
         "articles) an article must be to join a story; higher keeps more stories apart, 1 groups none "

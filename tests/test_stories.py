@@ -49,6 +49,15 @@ def test_the_same_words_days_apart_are_another_story():
     assert len(stories_of([early, late], replace(CONFIG, story_days=9))) == 1
 
 
+def test_a_story_takes_articles_for_story_days_after_its_first():
+    """Alike reports a day apart for a week are news of a few days at a time, not one thread for weeks."""
+    daily = [report(number, day=day) for day, number in enumerate(("94", "103", "101", "108", "87", "99"), 1)]
+    stories, _ = group_stories(daily, CONFIG, {})
+    spans = {story: max(a.date for a in story.articles) - min(a.date for a in story.articles)
+             for story in stories.values()}
+    assert len(spans) > 1 and max(spans.values()) <= timedelta(days=CONFIG.story_days)
+
+
 def test_the_story_field_joins_and_splits_by_hand():
     joined = [report("94", 1, story="fed-and-mcdonalds"), report("7", 2, story="fed-and-mcdonalds")]
     assert stories_of(joined) == {frozenset({"h94", "h7"})}

@@ -52,12 +52,12 @@ def group_stories(articles: Sequence[Article], config: Config, memo: Mapping[str
                   ) -> tuple[dict[str, Story], dict[str, tuple[str, ...]]]:
     """Each article's story (by slug), and what the next build may reuse.
 
-    Day by day from the oldest, each article joins the story whose articles of the last `story_days` days
-    its headline and summary are most like on average (TF-IDF cosine, the window's own word weights), if
-    that likeness reaches `story_similarity`; else it starts a story. A day's choices depend on its window
-    alone (its articles, and the stories the earlier ones were given), so they are remembered under a hash
-    of it: new articles make the choices of their own days again, and of the days after them within the
-    window. Articles that name a story (`story:`) are that story, whatever their words.
+    Day by day from the oldest, each article joins the story, begun within the last `story_days` days,
+    whose articles its headline and summary are most like on average (TF-IDF cosine, the window's own word
+    weights), if that likeness reaches `story_similarity`; else it starts a story. A day's choices depend
+    on its window alone (its articles, and the stories the earlier ones were given), so they are remembered
+    under a hash of it: new articles make the choices of their own days again, and of the days after them
+    within the window. Articles that name a story (`story:`) are that story, whatever their words.
     """
     by_day: dict[date, list[Article]] = defaultdict(list)
     for article in sorted(articles, key=lambda a: (a.date, a.slug)):
@@ -141,14 +141,17 @@ def _choose(window: list[Article], todays: list[Article], label: Mapping[str, st
     candidates = window + todays
     likeness = _likeness(words, candidates)
     names = [label[article.slug] for article in window]
+    begun = {article.slug for article in candidates}
     chosen: list[str] = []
     for offset, article in enumerate(todays):
         if article.story:
             # One line, as the store keeps labels.
             choice = NAMED + " ".join(article.story.split())
         else:
-            # Each story of the earlier articles, with its likeness averaged over them (named ones aside).
-            known = [name for name in dict.fromkeys(names) if not name.startswith(NAMED)]
+            # Each story of the earlier articles that began within the window (so that a story is a few days'
+            # news, not a thread drawn on for months), with its likeness averaged over them; named ones
+            # aside. An automatic story is named after its first article.
+            known = [name for name in dict.fromkeys(names) if name in begun]
             number = {name: index for index, name in enumerate(known)}
             story = numpy.array([number.get(name, -1) for name in names], dtype=int)
             usable = story >= 0
