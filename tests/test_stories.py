@@ -139,3 +139,26 @@ def test_the_front_page_leads_with_the_most_reported_story_and_feeds_give_it_onc
     content = story.findtext("{http://purl.org/rss/1.0/modules/content/}encoded")
     assert re.search(r'<p class="also">Also: <a href="https://example.org/digest/articles/h103.html"',
                      content)
+
+
+def test_a_report_joining_a_story_updates_the_feeds_of_a_cached_build(tmp_path):
+    """The story's lead stays its lead, but its feed item now names the new report: a rebuild from the cache
+    writes what a cold build writes."""
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "site.toml").write_text('title = "T"\nbase_url = "https://example.org/"\n')
+    noon = datetime(2025, 3, 10, 12, tzinfo=UTC)
+    first, other, joining = HEADLINES["94"], HEADLINES["52"], HEADLINES["103"]
+    _write(site, "h94", first["title"], first["publisher"], noon, SALES * 2)
+    _write(site, "h52", other["title"], other["publisher"], noon + timedelta(hours=2), BOARD)
+    assert run_cli("build", "--site", str(site)).returncode == 0
+    # Earlier than the newest: the feed's items and date stay as they were.
+    _write(site, "h103", joining["title"], joining["publisher"], noon - timedelta(hours=1), SALES)
+    assert run_cli("build", "--site", str(site)).returncode == 0
+    cached = {path.name: path.read_bytes() for path in (site / "output").glob("*.*")}
+    assert b"MSN Money" in cached["feed.xml"]
+    (site / "site.toml").write_text('title = "T"\nbase_url = "https://example.org/"\noutput_dir = "cold"\n'
+                                    'cache_dir = ".cold-cache"\n')
+    assert run_cli("build", "--site", str(site)).returncode == 0
+    cold = {path.name: path.read_bytes() for path in (site / "cold").glob("*.*")}
+    assert cached == cold

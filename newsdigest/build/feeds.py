@@ -254,7 +254,7 @@ def feed_jobs(inputs: PlanInputs) -> Plan:
     jobs = []
     for feed in site_feeds(inputs.site):
         feed_key = inputs.fingerprint(inputs.key, feed.folder, feed.title, feed.description, feed.articles,
-                                      feed.updated)
+                                      feed.also, feed.updated)
         jobs += [Job(kind.path(feed.folder), digest(feed_key, kind.name),
                      partial(kind.render, feed, inputs.site, inputs.body_of)) for kind in FEED_FORMATS]
     return Plan(jobs)
