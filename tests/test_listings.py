@@ -55,7 +55,10 @@ def write_site(folder: Path, articles: list[dict]) -> dict[str, dict]:
         day = (NOW - timedelta(days=30) + timedelta(days=article["day"])).date()
         (folder / "content" / f"{slug}.md").write_text(
             f"---\ntitle: Story {number}\ndate: {day.isoformat()}\ntags: {json.dumps(article['tags'])}\n"
-            f"topics: {json.dumps(article['topics'])}\ndraft: {str(article['draft']).lower()}\n---\n"
+            f"topics: {json.dumps(article['topics'])}\ndraft: {str(article['draft']).lower()}\n"
+            # Alike in words, each its own story, so that a list's entries are its articles (test_stories.py
+            # has lists of stories).
+            f"story: {slug}\n---\n"
             f"The body of story {number}.\n")
         by_slug[slug] = {**article, "date": day}
     return by_slug

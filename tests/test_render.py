@@ -165,7 +165,8 @@ def test_no_archive_page_repeats_the_front_page(fixture_site, tmp_path):
     from conftest import build_site_into
     for day in range(3, 12):  # 12 published articles, per_page 2: the newest full group is the front page
         (fixture_site / "content" / f"extra-{day}.md").write_text(
-            f"---\ntitle: Extra {day}\ndate: 2025-01-{day:02}\n---\nx\n"
+            # Alike in words, each its own story (a list shows a story once).
+            f"---\ntitle: Extra {day}\ndate: 2025-01-{day:02}\nstory: extra-{day}\n---\nx\n"
         )
     output = tmp_path / "out"
     assert build_site_into(fixture_site, output).errors == []
