@@ -84,8 +84,8 @@ def test_reader_clicks_through_the_site(browser, sample_output, served_sample, w
     assert watched.heading() == "Rare earths"
     page.locator("ol.entries h2 a").first.click()
     assert watched.heading().startswith("India, China signal readiness")
-    page.locator(".tags a", has_text="autos").click()
-    assert watched.heading() == "Tagged “autos”"
+    page.locator(".tags a", has_text="Autos").click()
+    assert watched.heading() == "Tagged “Autos”"
     page.go_back()
     assert watched.heading().startswith("India, China signal readiness")
     page.locator(".story .meta a").first.click()

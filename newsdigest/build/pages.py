@@ -97,7 +97,9 @@ def site_page_groups(site: Site) -> Iterator[PageGroup]:
         own = feed_links(f"{config.title}: {title}", folder)
         yield from _listing(config, folder, title, title, listed(term.articles, site.stories),
                             own + site_feeds, {"term": term.label})
-    for kind, terms in (("topics", site.topics), ("tags", site.tags)):
+    # Topics in the order the site gives them; tags most used first, as a reader scans for the big ones.
+    by_use = tuple(sorted(site.tags, key=lambda term: (-len(term.articles), term.name.casefold(), term.slug)))
+    for kind, terms in (("topics", site.topics), ("tags", by_use)):
         yield alone(Page(f"{kind}/index.html", "terms.html", kind.title(), {"terms": terms, "kind": kind},
                          site_feeds))
     for window, related in _article_runs(site):
