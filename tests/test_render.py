@@ -180,6 +180,14 @@ def test_no_archive_page_repeats_the_front_page(fixture_site, tmp_path):
     assert parse_html(output / "latest/index.html").find("a", rel="next")["href"] == "../page/5/index.html"
 
 
+def test_the_tags_index_lists_tags_by_their_spelling_most_used_first(sample_output):
+    rows = parse_html(sample_output / "tags/index.html").select("ul.terms li")
+    counts = [int(li.find(class_="count").get_text().split()[0]) for li in rows]
+    assert rows[0].a.get_text() == "India"
+    assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
+    assert "Enforcement Directorate" in [li.a.get_text() for li in rows]
+
+
 def test_term_indexes_show_counts(fixture_output):
     tags = parse_html(fixture_output / "tags/index.html")
     rows = {li.a.get_text(): li.find(class_="count").get_text() for li in tags.select("ul.terms li")}
