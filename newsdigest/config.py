@@ -133,7 +133,7 @@ class Config:
     per_page: int = setting(20, "articles on each page of the front, topic and tag pages", counted(1))
     feed_items: int = setting(20, "newest articles in each feed, with full content", counted(1))
     related_items: int = setting(5, "related articles under each article (0: none)", counted(0))
-    section_items: int = setting(4, "stories in each topic's section of the front page", counted(1))
+    section_items: int = setting(6, "stories in each topic's section of the front page", counted(1))
     fresh_days: int = setting(3, "how many days before the lead story's day a story may still be in the "
                               "front page's sections (0: the lead's day alone); older stories are on their "
                               "topic's pages and in the editions", counted(0))

@@ -142,6 +142,22 @@ def reader_moment(moment: datetime, zone: tzinfo) -> str:
     return f"{long_date(local)}, {local:%H:%M} {local.tzname()}"
 
 
+def moment_on_page(moment: datetime, zone: tzinfo, day: date) -> str:
+    """A moment as a page of `day`'s news gives it, briefly: '14:45 UTC' that day, 'Sunday 14:45 UTC' in the
+    week before, else '8 March, 14:45 UTC' in its year (a day given alone: 'Sunday', '8 March'), else in
+    full. Relative to the page's day, not to the clock, so that a page need not change as days pass."""
+    local = moment if isinstance(moment, CalendarDay) else local_moment(moment, zone)
+    days_before = (day - local.date()).days
+    clock = "" if isinstance(moment, CalendarDay) else f"{local:%H:%M} {local.tzname()}"
+    if days_before == 0:
+        return clock or weekday_name(local)
+    if 0 < days_before < 7:
+        return f"{weekday_name(local)} {clock}".strip()
+    if local.year == day.year:
+        return f"{local.day} {month_name(local.month)}" + (f", {clock}" if clock else "")
+    return reader_moment(moment, zone)
+
+
 def date_range(first: datetime | date, last: datetime | date) -> str:
     """'3 – 9 June 2025', '28 May – 4 June 2025' or '30 December 2024 – 5 January 2025'."""
     if (first.year, first.month, first.day) == (last.year, last.month, last.day):

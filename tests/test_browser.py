@@ -248,3 +248,60 @@ def test_what_a_reader_can_open_and_read_at_a_glance(browser, sample_output, wid
         assert len({round(box["y"]) for box in boxes}) == 1, "one row on a phone"
     watched.close()
     assert watched.problems == []
+
+
+HEADLINE_SET = ROOT / "bench" / "stories" / "headlines-2014-03-10.tsv"
+VISIBLE_HEADLINES = """(height) => [...document.querySelectorAll('article.entry :is(h2, h3)')].filter(e => {
+    const box = e.getBoundingClientRect();
+    return box.width > 0 && box.top >= 0 && box.bottom <= height;
+}).length"""
+
+
+@pytest.fixture(scope="module")
+def digest_output(tmp_path_factory) -> Path:
+    """A day of real headlines (bench/stories/) in three topics, each with two sentences of text: stories
+    of up to thirty reports, built through the command line."""
+    import csv
+    import json
+
+    from conftest import run_cli
+    site = tmp_path_factory.mktemp("digest") / "site"
+    (site / "content").mkdir(parents=True)
+    topics = ("markets", "companies", "central-banks")
+    sections = "".join(f'\n[[topics]]\nid = "{t}"\nname = "{t.title()}"\n' for t in topics)
+    (site / "site.toml").write_text(f'title = "Digest"\nbase_url = "https://example.org/digest/"\n{sections}')
+    rows = list(csv.DictReader(HEADLINE_SET.open(encoding="utf-8"), delimiter="\t"))
+    for number, row in enumerate(rows):
+        moment = f"2014-03-10T{8 + number // 20:02d}:{number % 20 * 3:02d}:00Z"
+        front = {"title": row["title"], "date": moment, "source": row["publisher"],
+                 "topics": [topics[number % 3]]}
+        (site / "content" / f"h{number:03d}.md").write_text(
+            "---\n" + "".join(f"{key}: {json.dumps(value)}\n" for key, value in front.items()) + "---\n"
+            + f"{row['title']}. {row['publisher']} reported it on Monday.\n\nA second paragraph.\n",
+            encoding="utf-8")
+    assert run_cli("build", "--site", str(site)).returncode == 0
+    return site / "output"
+
+
+@pytest.mark.parametrize("width, height, least", [(1280, 900, 10), (390, 844, 4)])
+def test_a_digests_front_page_leads_with_the_widest_story_and_is_dense(browser, digest_output, width, height,
+                                                                        least):
+    """The lead is the story the most publishers reported; it names five of the others and links the rest,
+    which its page lists; the first screen holds at least `least` whole headlines (the goal is 15 and 6), and
+    nothing runs off the side."""
+    watched = Watched(browser, digest_output.resolve().as_uri() + "/",
+                      viewport={"width": width, "height": height})
+    page = watched.page
+    watched.open("index.html")
+    lead = page.locator(".lead .entry")
+    expect(lead.locator("h2")).to_contain_text("Icahn")
+    expect(lead.locator(".also a:not(:last-child)")).to_have_count(5)
+    assert page.evaluate(VISIBLE_HEADLINES, height) >= least
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, "no sideways scrolling"
+    more = lead.locator(".also a").last
+    expect(more).to_have_text(re.compile(r"and \d+ more"))
+    hidden = int(re.search(r"\d+", more.inner_text()).group())
+    more.click()
+    expect(page.locator("#also li")).to_have_count(5 + hidden)
+    watched.close()
+    assert watched.problems == []

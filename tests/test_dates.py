@@ -1,7 +1,7 @@
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from newsdigest.dates import CalendarDay, find_date, moment_of
+from newsdigest.dates import CalendarDay, find_date, moment_of, moment_on_page
 from newsdigest.fetch.http import Response
 from newsdigest.fetch.listing import read_listing
 
@@ -33,3 +33,15 @@ def test_one_rule_for_a_time_without_a_zone_wherever_it_is_read():
     [item] = read_listing(Response("https://n.example/sitemap.xml", 200, {"content-type": "application/xml"},
                                    sitemap.encode()), "", "s", kolkata).items
     assert item.listed == moment_of("2025-06-12T09:30:00", kolkata)
+
+
+def test_a_page_of_one_days_news_gives_times_briefly():
+    kolkata, monday = ZoneInfo("Asia/Kolkata"), date(2025, 6, 16)
+    at = datetime(2025, 6, 16, 9, 15, tzinfo=UTC)
+    assert moment_on_page(at, kolkata, monday) == "14:45 IST"
+    assert moment_on_page(at, kolkata, date(2025, 6, 18)) == "Monday 14:45 IST"
+    assert moment_on_page(at, kolkata, date(2025, 7, 1)) == "16 June, 14:45 IST"
+    assert moment_on_page(at, kolkata, date(2026, 1, 2)) == "16 June 2025, 14:45 IST"
+    day_alone = CalendarDay(2025, 6, 16, 12, tzinfo=UTC)
+    assert [moment_on_page(day_alone, kolkata, d) for d in (monday, date(2025, 6, 17), date(2025, 8, 1))] == \
+        ["Monday", "Monday", "16 June"]

@@ -148,7 +148,7 @@ def test_front_page_is_the_newest_days_digest(sample_output):
     assert front.h1.get_text() == "Thursday 18 December 2025"
     assert front.find(string="Chaos in Dhaka!") or front.find(string=lambda t: t and "Chaos in Dhaka" in t), \
         "the newer headline is still on the page"
-    sections = {s.h2.get_text(): s for s in front.select(".sections > section")}
+    sections = {s.h2.get_text(): s for s in front.select(".sections > section.section")}
     assert list(sections)[-1] == "Other news"
     for name, section in sections.items():
         if name != "Other news":

@@ -9,9 +9,10 @@ News had put in five stories. Its `event` column is a reader's judgement, made h
 the same event (Charles Plosser's remarks on tapering; eBay rejecting Carl Icahn's nominees; McDonald's
 February sales; US stocks falling on Chinese data; ...), an opinion piece, a preview or a different event
 of the same company standing apart. Each headline becomes a content file with its publisher and no text (as
-a headline saved alone), all on one day; the day's edition page then shows each story once, its other
-articles under "Also:", and the stories are read back from it. Scored by pairs: precision is the share of
-pairs put in one story that the reader put in one event, recall the share of the reader's pairs found.
+a headline saved with the address of its original), all on one day; each article's page then lists the
+other reports of its story ("The same story elsewhere"), and the stories are read back from those pages.
+Scored by pairs: precision is the share of pairs put in one story that the reader put in one event, recall
+the share of the reader's pairs found.
 
 The sample site is built the same way: its nine articles report nine events, so any story of two is a wrong
 merge, and the count must be 0.
@@ -40,7 +41,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as work:
         site = Path(work) / "headlines"
         write_site(site, rows, arguments.similarity)
-        groups = built_stories(site, "editions/2014-03-10.html")
+        groups = built_stories(site)
         truth, titles = [row["event"] for row in rows], [row["title"] for row in rows]
         precision, recall, f1 = pair_scores(truth, groups, titles)
         print(f"headlines of 2014-03-10: {len(rows)} articles, {len(set(r['event'] for r in rows))} events "
@@ -71,7 +72,7 @@ def write_site(site: Path, rows: list[dict[str, str]], similarity: float | None)
         moment = f"2014-03-10T{10 + number // 60:02d}:{number % 60:02d}:00+00:00"
         (content / f"h{int(row['id']):03d}.md").write_text(
             "---\n" + f"title: {quoted(row['title'])}\ndate: {moment}\nsource: {quoted(row['publisher'])}\n"
-            + "---\n", encoding="utf-8")
+            + f"source_url: https://example.org/{row['id']}\n---\n", encoding="utf-8")
 
 
 def quoted(text: str) -> str:
@@ -83,44 +84,48 @@ def build(site: Path) -> None:
                    stdout=subprocess.DEVNULL)
 
 
-def built_stories(site: Path, page: str) -> list[list[str]]:
-    """The stories on a page the build wrote: each entry's headline, then those of its 'Also:' articles."""
+def built_stories(site: Path) -> list[list[str]]:
+    """The stories the build made, read from the article pages it wrote: each page's headline, then those
+    it lists as the same story elsewhere; a story once, however many of its pages list it."""
     build(site)
-    reader = EntryReader()
-    reader.feed((site / "output" / page).read_text(encoding="utf-8"))
-    return reader.stories
+    stories: dict[frozenset[str], list[str]] = {}
+    for page in sorted((site / "output" / "articles").glob("*.html")):
+        reader = StoryReader()
+        reader.feed(page.read_text(encoding="utf-8"))
+        titles = [" ".join(title.split()) for title in reader.titles]
+        stories.setdefault(frozenset(titles), titles)
+    return list(stories.values())
 
 
-class EntryReader(HTMLParser):
-    """Reads each list entry: the text of its heading, and the title attribute of each article under
-    'Also:'."""
+class StoryReader(HTMLParser):
+    """Reads an article page: its headline (the first <h1>), then the headline of each article listed under
+    'The same story elsewhere' (the list in the section #also)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.stories: list[list[str]] = []
-        self.heading = False
-        self.also = False
+        self.titles: list[str] = []
+        self.depth = 0  # inside <section id="also">, how many sections deep
+        self.reading = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
-        if tag == "article" and "entry" in (attributes.get("class") or "").split():
-            self.stories.append([""])
-        elif self.stories and tag in ("h2", "h3"):
-            self.heading = True
-        elif self.stories and tag == "p" and attributes.get("class") == "also":
-            self.also = True
-        elif self.also and tag in ("a", "span"):
-            self.stories[-1].append(attributes.get("title") or "")
+        if tag == "section" and (self.depth or attributes.get("id") == "also"):
+            self.depth += 1
+        elif (tag == "h1" and not self.titles) or (self.depth and tag == "li"):
+            self.titles.append("")
+            self.reading = True
+        elif self.reading and tag == "span":
+            self.reading = False
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("h2", "h3"):
-            self.heading = False
-        elif tag == "p":
-            self.also = False
+        if tag == "section" and self.depth:
+            self.depth -= 1
+        elif tag in ("h1", "li"):
+            self.reading = False
 
     def handle_data(self, data: str) -> None:
-        if self.heading:
-            self.stories[-1][0] += data
+        if self.reading:
+            self.titles[-1] += data
 
 
 def pair_scores(truth: list[str], stories: list[list[str]], titles: list[str]) -> tuple[float, float, float]:
@@ -129,7 +134,7 @@ def pair_scores(truth: list[str], stories: list[list[str]], titles: list[str]) -
     built = [0] * len(titles)
     found = [index[" ".join(title.split())] for story in stories for title in story]
     if sorted(found) != list(range(len(titles))):
-        raise SystemExit("the edition page does not show every article exactly once")
+        raise SystemExit("the article pages do not put every article in exactly one story")
     for number, story in enumerate(stories):
         for title in story:
             built[index[" ".join(title.split())]] = number

@@ -102,8 +102,8 @@ def site_page_groups(site: Site) -> Iterator[PageGroup]:
     for kind, terms in (("topics", site.topics), ("tags", by_use)):
         yield alone(Page(f"{kind}/index.html", "terms.html", kind.title(), {"terms": terms, "kind": kind},
                          site_feeds))
-    for window, related in _article_runs(site):
-        yield made_from(config, _article_pages, window, related, site_feeds)
+    for window, related, also in _article_runs(site):
+        yield made_from(config, _article_pages, window, related, also, site_feeds)
     yield from map(alone, _edition_pages(site, site_feeds))
     yield alone(Page("archive/index.html", "archive.html", "Archive", {"editions": site.editions},
                      site_feeds))
@@ -208,12 +208,13 @@ def listing_path_or_none(folder: str, page: int) -> str | None:
     return urls.listing_path(folder, page) if page >= 1 else None
 
 
-ArticleRun = tuple[tuple[Article | None, ...], tuple[tuple[Article, ...], ...]]
+Articles = tuple[Article, ...]
+ArticleRun = tuple[tuple[Article | None, ...], tuple[Articles, ...], tuple[Articles, ...]]
 
 
 def _article_runs(site: Site) -> Iterator[ArticleRun]:
     """The article pages in runs: each run's articles between their newer and older neighbours (None at the
-    ends of the site), and each article's related articles.
+    ends of the site), each article's related articles, and the other articles of its story.
 
     A run ends after an article whose slug's hash is a multiple of ARTICLE_RUN: runs average that many
     articles, and an article added, edited or removed changes its own run (and a neighbour's), never where
@@ -227,19 +228,23 @@ def _article_runs(site: Site) -> Iterator[ArticleRun]:
         if end > start:
             window = (articles[start - 1] if start else None, *articles[start:end],
                       articles[end] if end < len(articles) else None)
-            yield window, tuple(site.related[article.slug] for article in articles[start:end])
+            run = articles[start:end]
+            yield (window, tuple(site.related[article.slug] for article in run),
+                   tuple(tuple(other for other in site.stories[article.slug].articles if other is not article)
+                         for article in run))
         start = end
 
 
 def _article_pages(config: Config, window: tuple[Article | None, ...],
-                   related: tuple[tuple[Article, ...], ...],
+                   related: tuple[tuple[Article, ...], ...], also: tuple[tuple[Article, ...], ...],
                    site_feeds: tuple[FeedLink, ...]) -> Iterator[Page]:
-    """The pages of a run of articles (see _article_runs), each with its neighbours and related articles."""
+    """The pages of a run of articles (see _article_runs), each with its neighbours, related articles and
+    the other reports of its story."""
     names = tuple((topic.id, topic.name) for topic in config.topics)
     for index in range(1, len(window) - 1):
         article = window[index]
-        context = {"article": article, "related": related[index - 1], "newer": window[index - 1],
-                   "older": window[index + 1]}
+        context = {"article": article, "related": related[index - 1], "also": also[index - 1],
+                   "newer": window[index - 1], "older": window[index + 1]}
         yield Page(urls.article_path(article.slug), "article.html", article.title, context,
                    _topic_feeds(config.title, names, tuple(article.topics), site_feeds))
 

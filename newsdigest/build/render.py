@@ -23,13 +23,21 @@ from markupsafe import Markup
 
 from ..config import Config
 from ..content import Article, relative_name, tag_slug
-from ..dates import iso_moment, local_moment, long_date, month_name, reader_moment, weekday_name
+from ..dates import (
+    iso_moment,
+    local_moment,
+    long_date,
+    moment_on_page,
+    month_name,
+    reader_moment,
+    weekday_name,
+)
 from ..errors import SiteError
 from ..files import files_inside, input_roots, leads_outside
 from . import urls
 from .feeds import FEED_FORMATS
 from .pages import Page
-from .stories import Story
+from .stories import Story, named_once
 from .structured import news_article
 
 # The default templates and static files ship inside the package; a site's own folders override them by name.
@@ -38,6 +46,8 @@ DEFAULT_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 # goes.
 ENTRY_PAGE = "<entry>"
 ENTRY_TEMPLATE = "partials/entry.html"
+# An entry names this many of its story's other reports; the article's page lists them all.
+ALSO_NAMED = 5
 ROOT_MARKER = "\x00root\x00"
 # Entries remembered by a process at most, then forgotten together: a large site's latest listing names each
 # article once, and a worker would hold entries never used again. The bound is above a site of 10,000
@@ -110,6 +120,7 @@ def make_environment(config: Config) -> Environment:
     env.templates_rendered_by = {"entry": ENTRY_TEMPLATE}
     env.filters.update(local=lambda moment: local_moment(moment, config.zone), longdate=long_date,
                        isodate=iso_moment, when=lambda moment: reader_moment(moment, config.zone),
+                       when_on=lambda moment, day: moment_on_page(moment, config.zone, day),
                        weekday=weekday_name, with_dateline=_with_dateline)
     return env
 
@@ -177,23 +188,26 @@ def _edition_url(context: Any, day: date) -> str:
 
 @pass_context
 def _list_entry(context: Any, article: Article | Story, heading_level: int = 2, topic: str = "",
-                also: tuple[Article, ...] = ()) -> Markup:
+                also: tuple[Article, ...] = (), day: date | None = None) -> Markup:
     """An article's entry in a list, rendered once per build and re-rooted for each page that lists it.
 
     An article is listed on the front, topic, tag and edition pages alike, so rendering its entry once,
     with links from the site root, and prefixing them for each page saves most of a list page's cost. In a
     list of one topic (`topic`), the entry does not name that topic again; `also` are the other articles of
-    its story. Given a story (as lists are given them), the entry is its lead's, with the others.
+    its story. Given a story (as lists are given them), the entry is its lead's, with the others. On a page
+    of one day's news (`day`), times are given briefly, as that day's reader reads them.
     """
     if isinstance(article, Story):
         article, also = article.lead, article.also
     cache = context.environment.entry_cache
-    key = (article.slug, heading_level, topic, tuple(other.slug for other in also))
+    key = (article.slug, heading_level, topic, tuple(other.slug for other in also), day)
     snippet = cache.get(key)
     if snippet is None:
         if len(cache) >= ENTRY_MEMO:
             cache.clear()
+        others = named_once(also)[:ALSO_NAMED]
         snippet = cache[key] = context.environment.get_template(ENTRY_TEMPLATE).render(
-            article=article, heading_level=heading_level, topic=topic, also=also, page_path=ENTRY_PAGE,
-            topic_names=context["topic_names"], config=context["config"]).strip()
+            article=article, heading_level=heading_level, topic=topic, also=also, others=others,
+            more=len(also) - len(others), day=day, page_path=ENTRY_PAGE, topic_names=context["topic_names"],
+            config=context["config"]).strip()
     return Markup(snippet.replace(ROOT_MARKER, "../" * context["page_path"].count("/")))

@@ -43,6 +43,18 @@ class Story:
         return len({article.publisher_name or article.slug for article in self.articles})
 
 
+def named_once(articles: Iterable[Article]) -> tuple[Article, ...]:
+    """The articles with a publisher named once (its first), and those with none."""
+    seen: set[str] = set()
+    kept = []
+    for article in articles:
+        name = article.publisher_name
+        if not name or name not in seen:
+            seen.add(name)
+            kept.append(article)
+    return tuple(kept)
+
+
 def best_first(articles: Iterable[Article]) -> tuple[Article, ...]:
     """The best-written first: the longest text, then the earliest; headlines alone last."""
     return tuple(sorted(articles, key=lambda a: (not a.has_page, -a.word_count, a.date, a.slug)))
