@@ -250,7 +250,6 @@ def test_what_a_reader_can_open_and_read_at_a_glance(browser, sample_output, wid
     assert watched.problems == []
 
 
-HEADLINE_SET = ROOT / "bench" / "stories" / "headlines-2014-03-10.tsv"
 VISIBLE_HEADLINES = """(height) => [...document.querySelectorAll('article.entry :is(h2, h3)')].filter(e => {
     const box = e.getBoundingClientRect();
     return box.width > 0 && box.top >= 0 && box.bottom <= height;
@@ -259,26 +258,16 @@ VISIBLE_HEADLINES = """(height) => [...document.querySelectorAll('article.entry 
 
 @pytest.fixture(scope="module")
 def digest_output(tmp_path_factory) -> Path:
-    """A day of real headlines (bench/stories/) in three topics, each with two sentences of text: stories
-    of up to thirty reports, built through the command line."""
-    import csv
-    import json
+    """A day of real headlines (bench/stories/) in three topics, each with two short paragraphs: stories of
+    up to thirty reports, built through the command line."""
+    import sys
 
     from conftest import run_cli
+    sys.path.insert(0, str(ROOT / "bench" / "stories"))
+    from headlines import write_site
+
     site = tmp_path_factory.mktemp("digest") / "site"
-    (site / "content").mkdir(parents=True)
-    topics = ("markets", "companies", "central-banks")
-    sections = "".join(f'\n[[topics]]\nid = "{t}"\nname = "{t.title()}"\n' for t in topics)
-    (site / "site.toml").write_text(f'title = "Digest"\nbase_url = "https://example.org/digest/"\n{sections}')
-    rows = list(csv.DictReader(HEADLINE_SET.open(encoding="utf-8"), delimiter="\t"))
-    for number, row in enumerate(rows):
-        moment = f"2014-03-10T{8 + number // 20:02d}:{number % 20 * 3:02d}:00Z"
-        front = {"title": row["title"], "date": moment, "source": row["publisher"],
-                 "topics": [topics[number % 3]]}
-        (site / "content" / f"h{number:03d}.md").write_text(
-            "---\n" + "".join(f"{key}: {json.dumps(value)}\n" for key, value in front.items()) + "---\n"
-            + f"{row['title']}. {row['publisher']} reported it on Monday.\n\nA second paragraph.\n",
-            encoding="utf-8")
+    write_site(site, text=True)
     assert run_cli("build", "--site", str(site)).returncode == 0
     return site / "output"
 

@@ -21,7 +21,6 @@ merge, and the count must be 0.
 from __future__ import annotations
 
 import argparse
-import csv
 import itertools
 import subprocess
 import sys
@@ -30,17 +29,20 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SET = Path(__file__).resolve().parent / "headlines-2014-03-10.tsv"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import headlines  # noqa: E402
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--similarity", type=float, help="story_similarity for the headlines' site")
     arguments = parser.parse_args()
-    rows = list(csv.DictReader(SET.open(encoding="utf-8"), delimiter="\t"))
+    rows = headlines.rows()
     with tempfile.TemporaryDirectory() as work:
         site = Path(work) / "headlines"
-        write_site(site, rows, arguments.similarity)
+        similarity = arguments.similarity
+        headlines.write_site(site, "" if similarity is None else f"story_similarity = {similarity}\n")
         groups = built_stories(site)
         truth, titles = [row["event"] for row in rows], [row["title"] for row in rows]
         precision, recall, f1 = pair_scores(truth, groups, titles)
@@ -58,25 +60,6 @@ def main() -> int:
         print(f"the sample: {len(list((sample / 'content').glob('*.md')))} articles of as many events; "
               f"stories of more than one article: {merged}")
     return 0
-
-
-def write_site(site: Path, rows: list[dict[str, str]], similarity: float | None) -> None:
-    content = site / "content"
-    content.mkdir(parents=True)
-    settings = 'title = "Headlines"\nbase_url = "https://example.org/"\n'
-    if similarity is not None:
-        settings += f"story_similarity = {similarity}\n"
-    (site / "site.toml").write_text(settings, encoding="utf-8")
-    for number, row in enumerate(rows):
-        # In the set's order, a minute apart: the order Google News listed them in.
-        moment = f"2014-03-10T{10 + number // 60:02d}:{number % 60:02d}:00+00:00"
-        (content / f"h{int(row['id']):03d}.md").write_text(
-            "---\n" + f"title: {quoted(row['title'])}\ndate: {moment}\nsource: {quoted(row['publisher'])}\n"
-            + f"source_url: https://example.org/{row['id']}\n---\n", encoding="utf-8")
-
-
-def quoted(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def build(site: Path) -> None:

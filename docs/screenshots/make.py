@@ -1,11 +1,13 @@
-"""Screenshots of the sample digest as a reader sees it, for the README and for judging the design.
+"""Screenshots of digests as a reader sees them, for the README and for judging the design.
 
     python docs/screenshots/make.py
 
-Builds the repository's sample digest (content/ and site.toml) into a temporary folder and opens it from disk
-(file://, as a reader who saved it would) in Debian's Chromium driven by Playwright, at a desktop's 1280×900
-and a phone's 390×844: the front page, the newest edition, a topic and an article, each its first screen.
-The files are written beside this script as PAGE-WIDTH.png.
+Builds two digests into a temporary folder: the repository's sample (content/ and site.toml), and a day of
+134 real headlines from several publishers in three topics, whose reports of one event are stories of up
+to thirty (bench/stories/headlines.py). Each is opened from disk (file://, as a reader who saved it would)
+in Debian's Chromium driven by Playwright, at a desktop's 1280×900 and a phone's 390×844: the front page,
+the newest edition, a topic and the lead article, each its first screen. The files are written beside this
+script as PAGE-WIDTH.png (the sample) and digest-PAGE-WIDTH.png.
 """
 
 from __future__ import annotations
@@ -19,6 +21,10 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "bench" / "stories"))
+
+import headlines  # noqa: E402
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update"]
@@ -37,17 +43,21 @@ def pages_of(output: Path) -> dict[str, str]:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as temporary:
-        output = Path(temporary) / "output"
-        subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--site", str(ROOT), "--output",
-                        str(output)], check=True, capture_output=True)
+        digest = Path(temporary) / "digest"
+        headlines.write_site(digest, text=True)
+        outputs = {"": Path(temporary) / "sample", "digest-": digest / "output"}
+        for site, output in ((ROOT, outputs[""]), (digest, outputs["digest-"])):
+            subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--site", str(site), "--output",
+                            str(output)], check=True, capture_output=True)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             for width, (screen_width, screen_height) in SCREENS.items():
                 page = browser.new_page(viewport={"width": screen_width, "height": screen_height})
-                for name, path in pages_of(output).items():
-                    page.goto((output / path).resolve().as_uri())
-                    page.screenshot(path=str(HERE / f"{name}-{width}.png"))
-                    print(f"{name}-{width}.png  {path}")
+                for prefix, output in outputs.items():
+                    for name, path in pages_of(output).items():
+                        page.goto((output / path).resolve().as_uri())
+                        page.screenshot(path=str(HERE / f"{prefix}{name}-{width}.png"))
+                        print(f"{prefix}{name}-{width}.png  {path}")
                 page.close()
             browser.close()
 
