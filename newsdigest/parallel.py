@@ -53,12 +53,23 @@ def run_indexed(task: Callable[[int], T], count: int, workers: int | None = None
     gc.freeze()
     try:
         chunks = _chunks(count, max(8, count // (workers * chunks_per_worker)), workers)
-        with multiprocessing.get_context("fork").Pool(workers, initializer=leave_interrupts_to_the_parent,
-                                                      maxtasksperchild=_tasks_per_worker()) as pool:
+        with _pool(workers) as pool:
             yield from pool.imap_unordered(_run_chunk, chunks)
     finally:
         _task = None
         gc.unfreeze()
+
+
+def _pool(workers: int) -> multiprocessing.pool.Pool:
+    """A pool of forked workers that never see a Ctrl-C: SIGINT is blocked while the pool is made, so the
+    workers forked then, and those its own threads fork later to replace them (a thread keeps the mask it
+    was started with), begin with it blocked until they ignore it."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        return multiprocessing.get_context("fork").Pool(workers, initializer=leave_interrupts_to_the_parent,
+                                                        maxtasksperchild=_tasks_per_worker())
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def _chunks(count: int, size: int, workers: int) -> list[range]:
@@ -102,6 +113,7 @@ def leave_interrupts_to_the_parent() -> None:
     """In a forked worker: ignore Ctrl-C, which the terminal sends to the whole process group. The parent
     stops the work and its workers and says so once; each worker would otherwise print its own traceback."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _run_chunk(indices: range) -> list:
