@@ -55,10 +55,10 @@ def test_the_sample_site_rules_classify_the_sample():
     assert topics == ["rare-earths", "india-china-relations"]
     assert "south-asia-politics" not in topics
     assert names(assign_tags(extracted.title, body, config)) == [
-        "export-controls",
-        "supply-chains",
-        "autos",
-        "trade",
+        "Export controls",
+        "Supply chains",
+        "Autos",
+        "Trade",
     ]
 
 
