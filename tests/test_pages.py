@@ -34,25 +34,30 @@ def article(number: int, topics=("trade",), tags=("Ports",)) -> Article:
 
 def runs_of(articles: list[Article]) -> list[tuple[str, ...]]:
     site = build_site(articles, CONFIG, NOW)
-    return [tuple(a.slug for a in window[1:-1]) for window, _, _ in pages._article_runs(site)]
+    return [tuple(a.slug for a in run.articles) for run in pages._article_runs(site)]
 
 
-@given(st.sets(st.integers(0, 400), max_size=120), st.integers(0, 400))
+@given(st.sets(st.integers(0, 400), max_size=120), st.integers(0, 400), st.data())
 @settings(max_examples=60, deadline=None)
-def test_runs_hold_every_article_once_and_an_added_one_changes_its_own_run_alone(numbers, added):
-    articles = [article(n) for n in sorted(numbers - {added})]
+def test_runs_hold_every_article_once_and_an_added_one_changes_its_own_run_alone(numbers, added, data):
+    topics = {n: data.draw(st.lists(st.sampled_from(["trade", "rare-earths"]), max_size=2, unique=True))
+              for n in numbers | {added}}
+    articles = [article(n, topics[n]) for n in sorted(numbers - {added})]
     site = build_site(articles, CONFIG, NOW)
     with patch.object(pages, "ARTICLE_RUN", 4):
         runs = list(pages._article_runs(site))
-        before, after = runs_of(articles), runs_of(articles + [article(added)])
-    assert [a for window, _, _ in runs for a in window[1:-1]] == list(site.openable)
-    for window, related, also in runs:
-        first, last = site.openable.index(window[1]), site.openable.index(window[-2])
-        assert window[0] == (site.openable[first - 1] if first else None)
-        assert window[-1] == (site.openable[last + 1] if last + 1 < len(site.openable) else None)
-        assert related == tuple(site.related[a.slug] for a in window[1:-1])
-        assert all(a not in others and set(others) | {a} == set(site.stories[a.slug].articles)
-                   for a, others in zip(window[1:-1], also)), "each page names the rest of its story"
+        before, after = runs_of(articles), runs_of(articles + [article(added, topics[added])])
+    assert [a for run in runs for a in run.articles] == list(site.openable)
+    for run in runs:
+        for a, others, (newer, older) in zip(run.articles, run.also, run.neighbours):
+            assert a not in others and set(others) | {a} == set(site.stories[a.slug].articles)
+            # Paging stays in the article's first topic, in the site's order.
+            same = [b for b in site.openable if (b.topics[:1] == a.topics[:1] if not a.topics
+                                                   else a.topics[0] in b.topics)]
+            at = same.index(a)
+            assert newer == (same[at - 1] if at else None) and older == (same[at + 1] if at + 1 < len(same)
+                                                                         else None)
+        assert run.related == tuple(site.related[a.slug] for a in run.articles)
     # Wherever it lands, the new article joins one run (or splits it in two): the others are as they were.
     assert len(set(before) - set(after)) <= 1
     assert len([run for run in after if f"story-{added}" not in run]) >= len(before) - 1

@@ -110,7 +110,20 @@ def test_article_page_shows_everything_about_the_article(sample_output):
     assert [a["href"] for a in story.select(".tags a")][0] == "../tags/export-controls/index.html"
     assert len(story.select(".body p")) == 14
     assert not story.find(class_="dateline"), "the body already opens with the dateline"
-    assert soup.find("nav", class_="neighbours").find("a", rel="next")
+    assert not soup.find("nav", class_="neighbours"), "alone in its topic: nothing to page to"
+
+
+def test_an_article_pages_on_within_its_first_topic(fixture_output):
+    """'second' (rare earths first, then trade) is newer than 'first-story' (rare earths); 'third' (trade
+    alone) is newer still, and not a neighbour of either in rare earths."""
+    first = parse_html(fixture_output / "articles/first-story.html").find("nav", class_="neighbours")
+    assert first["aria-label"] == "More in Rare earths"
+    newer = first.find("a", rel="next")
+    assert newer["href"] == "second.html"
+    assert newer.find(class_="label").get_text() == "Newer in Rare earths →"
+    assert not first.find("a", rel="prev")
+    second = parse_html(fixture_output / "articles/second.html").find("nav", class_="neighbours")
+    assert [a["href"] for a in second.find_all("a")] == ["first-story.html"]
 
 
 def test_latest_news_is_newest_first_and_archive_pages_are_fixed_groups(fixture_output):

@@ -102,8 +102,8 @@ def site_page_groups(site: Site) -> Iterator[PageGroup]:
     for kind, terms in (("topics", site.topics), ("tags", by_use)):
         yield alone(Page(f"{kind}/index.html", "terms.html", kind.title(), {"terms": terms, "kind": kind},
                          site_feeds))
-    for window, related, also in _article_runs(site):
-        yield made_from(config, _article_pages, window, related, also, site_feeds)
+    for run in _article_runs(site):
+        yield made_from(config, _article_pages, run, site_feeds)
     yield from map(alone, _edition_pages(site, site_feeds))
     yield alone(Page("archive/index.html", "archive.html", "Archive", {"editions": site.editions},
                      site_feeds))
@@ -208,43 +208,63 @@ def listing_path_or_none(folder: str, page: int) -> str | None:
     return urls.listing_path(folder, page) if page >= 1 else None
 
 
-Articles = tuple[Article, ...]
-ArticleRun = tuple[tuple[Article | None, ...], tuple[Articles, ...], tuple[Articles, ...]]
+@dataclass(frozen=True)
+class ArticleRun:
+    """A run of article pages (see _article_runs) with, for each article, what its page shows besides it: its
+    related articles, the other articles of its story, and its newer and older neighbours in its first topic
+    (among the articles of no topic, for one of none)."""
+
+    articles: tuple[Article, ...]
+    related: tuple[tuple[Article, ...], ...]
+    also: tuple[tuple[Article, ...], ...]
+    neighbours: tuple[tuple[Article | None, Article | None], ...]
 
 
 def _article_runs(site: Site) -> Iterator[ArticleRun]:
-    """The article pages in runs: each run's articles between their newer and older neighbours (None at the
-    ends of the site), each article's related articles, and the other articles of its story.
+    """The article pages in runs.
 
     A run ends after an article whose slug's hash is a multiple of ARTICLE_RUN: runs average that many
-    articles, and an article added, edited or removed changes its own run (and a neighbour's), never where
-    the others begin, as runs cut by count would."""
+    articles, and an article added, edited or removed changes its own run (and its neighbours' in its topic),
+    never where the others begin, as runs cut by count would."""
     articles = site.openable
+    neighbours = _neighbours_in_first_topic(site)
     ends = [index + 1 for index, article in enumerate(articles)
             if zlib.crc32(article.slug.encode("utf-8")) % ARTICLE_RUN == 0]
     start = 0
     # The site's end closes the last run, unless its oldest article closed it already.
     for end in ends + [len(articles)]:
         if end > start:
-            window = (articles[start - 1] if start else None, *articles[start:end],
-                      articles[end] if end < len(articles) else None)
             run = articles[start:end]
-            yield (window, tuple(site.related[article.slug] for article in run),
-                   tuple(tuple(other for other in site.stories[article.slug].articles if other is not article)
-                         for article in run))
+            yield ArticleRun(
+                run, tuple(site.related[article.slug] for article in run),
+                tuple(tuple(other for other in site.stories[article.slug].articles if other is not article)
+                      for article in run),
+                tuple(neighbours[article.slug] for article in run))
         start = end
 
 
-def _article_pages(config: Config, window: tuple[Article | None, ...],
-                   related: tuple[tuple[Article, ...], ...], also: tuple[tuple[Article, ...], ...],
-                   site_feeds: tuple[FeedLink, ...]) -> Iterator[Page]:
-    """The pages of a run of articles (see _article_runs), each with its neighbours, related articles and
-    the other reports of its story."""
+def _neighbours_in_first_topic(site: Site) -> dict[str, tuple[Article | None, Article | None]]:
+    """Each article's newer and older neighbour among the articles with a page of its first topic (of no
+    topic, for one of none): a reader paging on stays in the news they came for."""
+    members = {term.slug: [a for a in term.articles if a.has_page] for term in site.topics}
+    members[""] = [a for a in site.openable if not a.topics]
+    neighbours: dict[str, tuple[Article | None, Article | None]] = {}
+    for key, listed_articles in members.items():
+        for index, article in enumerate(listed_articles):
+            if (article.topics[0] if article.topics else "") == key:
+                neighbours[article.slug] = (listed_articles[index - 1] if index else None,
+                                            listed_articles[index + 1] if index + 1 < len(listed_articles)
+                                            else None)
+    return neighbours
+
+
+def _article_pages(config: Config, run: ArticleRun, site_feeds: tuple[FeedLink, ...]) -> Iterator[Page]:
+    """The pages of a run of articles (see _article_runs)."""
     names = tuple((topic.id, topic.name) for topic in config.topics)
-    for index in range(1, len(window) - 1):
-        article = window[index]
-        context = {"article": article, "related": related[index - 1], "also": also[index - 1],
-                   "newer": window[index - 1], "older": window[index + 1]}
+    for index, article in enumerate(run.articles):
+        newer, older = run.neighbours[index]
+        context = {"article": article, "related": run.related[index], "also": run.also[index],
+                   "newer": newer, "older": older}
         yield Page(urls.article_path(article.slug), "article.html", article.title, context,
                    _topic_feeds(config.title, names, tuple(article.topics), site_feeds))
 
