@@ -162,3 +162,12 @@ def test_a_report_joining_a_story_updates_the_feeds_of_a_cached_build(tmp_path):
     assert run_cli("build", "--site", str(site)).returncode == 0
     cold = {path.name: path.read_bytes() for path in (site / "cold").glob("*.*")}
     assert cached == cold
+
+
+def test_a_days_stories_do_not_depend_on_the_order_its_reports_came_in():
+    """Reports of three events, in the set's order and reversed within the day: the same stories."""
+    numbers = ["1", "2", "4", "52", "94", "103", "101", "60", "7", "108"]
+    forward = [report(number, minute) for minute, number in enumerate(numbers)]
+    backward = [report(number, minute) for minute, number in enumerate(reversed(numbers))]
+    assert stories_of(forward) == stories_of(backward)
+    assert len(stories_of(forward)) < len(numbers)

@@ -64,9 +64,9 @@ def group_stories(articles: Sequence[Article], config: Config, memo: Mapping[str
                   ) -> tuple[dict[str, Story], dict[str, tuple[str, ...]]]:
     """Each article's story (by slug), and what the next build may reuse.
 
-    Day by day from the oldest, each article joins the story, begun within the last `story_days` days,
-    whose articles its headline and summary are most like on average (TF-IDF cosine, the window's own word
-    weights), if that likeness reaches `story_similarity`; else it starts a story. A day's choices depend
+    Day by day from the oldest, the day's articles are gathered with each other and with the stories begun
+    within the last `story_days` days, by the likeness of their headlines and summaries (see _choose); an
+    article alike to none starts a story. A day's choices depend
     on its window alone (its articles, and the stories the earlier ones were given), so they are remembered
     under a hash of it: new articles make the choices of their own days again, and of the days after them
     within the window. Articles that name a story (`story:`) are that story, whatever their words.
@@ -147,45 +147,74 @@ def _word_counts(articles: list[Article], language: str) -> _Words:
 
 def _choose(window: list[Article], todays: list[Article], label: Mapping[str, str], config: Config,
             words: _Words) -> tuple[str, ...]:
-    """The story of each of the day's articles, in order (see group_stories)."""
+    """The story of each of the day's articles, in order (see group_stories).
+
+    The day's articles, each on its own, and the stories begun within the window (so that a story is a few
+    days' news, not a thread drawn on for months) are gathered: again and again the two groups most alike
+    (the cosine of their articles' summed TF-IDF vectors) become one, while that likeness reaches
+    `story_similarity`. Two earlier stories stay apart (their days are decided), and so does what is named by
+    hand. The outcome does not depend on the order the day's articles are taken in, but for ties; an
+    automatic story is named after its first article."""
+    earlier = [label[article.slug] for article in window]
+    begun = {article.slug for article in window + todays}
+    known = [name for name in dict.fromkeys(earlier) if name in begun]
+    free = [offset for offset, article in enumerate(todays) if not article.story]
+    groups = known + [todays[offset].slug for offset in free]
+    member = {name: index for index, name in enumerate(known)}
+    rows = [(member[name], row) for row, name in enumerate(earlier) if name in member]
+    rows += [(len(known) + index, len(window) + offset) for index, offset in enumerate(free)]
+    into = _grouped_likeness(words, window + todays, rows, len(groups), len(known), config.story_similarity)
+    chosen = {todays[offset].slug: groups[into[len(known) + index]] for index, offset in enumerate(free)}
+    # A name by hand is kept on one line, as the store keeps labels.
+    return tuple(chosen.get(article.slug) or NAMED + " ".join(article.story.split()) for article in todays)
+
+
+def _grouped_likeness(words: _Words, articles: list[Article], rows: list[tuple[int, int]], count: int,
+                      fixed: int, threshold: float) -> list[int]:
+    """Which group each of `count` groups ends in, when the most alike two are joined while their likeness
+    reaches `threshold`; `rows` puts articles (by index) in groups, and the first `fixed` groups never join
+    each other. A group is the sum of its articles' TF-IDF vectors (the words weighted within these
+    articles alone, as scikit-learn's TfidfVectorizer fitted to them weighs them)."""
     import numpy
-
-    candidates = window + todays
-    likeness = _likeness(words, candidates)
-    names = [label[article.slug] for article in window]
-    begun = {article.slug for article in candidates}
-    chosen: list[str] = []
-    for offset, article in enumerate(todays):
-        if article.story:
-            # One line, as the store keeps labels.
-            choice = NAMED + " ".join(article.story.split())
-        else:
-            # Each story of the earlier articles that began within the window (so that a story is a few days'
-            # news, not a thread drawn on for months), with its likeness averaged over them; named ones
-            # aside. An automatic story is named after its first article.
-            known = [name for name in dict.fromkeys(names) if name in begun]
-            number = {name: index for index, name in enumerate(known)}
-            story = numpy.array([number.get(name, -1) for name in names], dtype=int)
-            usable = story >= 0
-            alike = likeness[len(window) + offset, :len(names)][usable]
-            totals = numpy.bincount(story[usable], weights=alike, minlength=len(known))
-            sizes = numpy.bincount(story[usable], minlength=len(known))
-            means = numpy.divide(totals, sizes, out=numpy.zeros(len(known)), where=sizes > 0)
-            best = int(numpy.argmax(means)) if len(known) else -1
-            choice = known[best] if best >= 0 and means[best] >= config.story_similarity else article.slug
-        chosen.append(choice)
-        names.append(choice)
-    return tuple(chosen)
-
-
-def _likeness(words: _Words, articles: list[Article]):
-    """The cosine of every pair's TF-IDF vectors, the words weighted within these articles alone (as
-    scikit-learn's TfidfVectorizer fitted to them weighs them)."""
+    from scipy.sparse import csr_matrix
     from sklearn.feature_extraction.text import TfidfTransformer
 
     counts = words.counts[[words.row[article.slug] for article in articles]]
     vectors = TfidfTransformer(sublinear_tf=True).fit_transform(counts)
-    return (vectors @ vectors.T).toarray()
+    if not count:
+        return []
+    groups, members = zip(*rows)
+    belongs = csr_matrix((numpy.ones(len(rows)), (groups, members)), shape=(count, len(articles)))
+    summed = belongs @ vectors
+    # Dot products of the sums; joining two groups adds their rows and columns, so no vector is kept.
+    dots = (summed @ summed.T).toarray()
+    into = list(range(count))
+    open_ = numpy.ones(count, dtype=bool)
+    apart = numpy.zeros((count, count), dtype=bool)
+    apart[:fixed, :fixed] = True
+    numpy.fill_diagonal(apart, True)
+    while True:
+        norms = numpy.sqrt(numpy.maximum(numpy.diag(dots), 1e-300))
+        likeness = dots / numpy.outer(norms, norms)
+        likeness[apart | ~open_[:, None] | ~open_[None, :]] = -1.0
+        best = int(numpy.argmax(likeness))
+        first, second = divmod(best, count)
+        if likeness[first, second] < threshold:
+            return [_final(into, group) for group in range(count)]
+        first, second = min(first, second), max(first, second)
+        dots[first, :] += dots[second, :]
+        dots[:, first] += dots[:, second]
+        apart[first, :] |= apart[second, :]
+        apart[:, first] |= apart[:, second]
+        apart[first, first] = True
+        open_[second] = False
+        into[second] = first
+
+
+def _final(into: list[int], group: int) -> int:
+    while into[group] != group:
+        group = into[group]
+    return group
 
 
 def listed(articles: Sequence[Article], stories: Mapping[str, Story]) -> tuple[Story, ...]:
