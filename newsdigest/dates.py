@@ -144,13 +144,14 @@ def reader_moment(moment: datetime, zone: tzinfo) -> str:
 
 def moment_on_page(moment: datetime, zone: tzinfo, day: date) -> str:
     """A moment as a page of `day`'s news gives it, briefly: '14:45 UTC' that day, 'Sunday 14:45 UTC' in the
-    week before, else '8 March, 14:45 UTC' in its year (a day given alone: 'Sunday', '8 March'), else in
-    full. Relative to the page's day, not to the clock, so that a page need not change as days pass."""
+    week before, else '8 March, 14:45 UTC' in its year (a day given alone: nothing on its own day, which the
+    page names, then 'Sunday', '8 March'), else in full. Relative to the page's day, not to the clock, so that
+    a page need not change as days pass."""
     local = moment if isinstance(moment, CalendarDay) else local_moment(moment, zone)
     days_before = (day - local.date()).days
     clock = "" if isinstance(moment, CalendarDay) else f"{local:%H:%M} {local.tzname()}"
     if days_before == 0:
-        return clock or weekday_name(local)
+        return clock
     if 0 < days_before < 7:
         return f"{weekday_name(local)} {clock}".strip()
     if local.year == day.year:

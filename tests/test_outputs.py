@@ -81,7 +81,7 @@ def test_a_headline_alone_is_listed_but_not_linked_to_an_empty_page(fixture_site
         "topics: [trade]\n---\n"
     )
     output = built(fixture_site)
-    for page, level in (("latest/index.html", "h2"), ("index.html", "h3"), ("topics/trade/index.html", "h2")):
+    for page, level in (("latest/index.html", "h3"), ("index.html", "h3"), ("topics/trade/index.html", "h3")):
         headings = [h for h in parse_html(output / page).select(f"ol.entries {level}")
                     if h.get_text() == "Only a headline was saved"]
         assert len(headings) == 1 and headings[0].find("a") is None, page

@@ -93,7 +93,7 @@ def test_topic_page_links_its_own_feed_and_lists_its_articles(sample_output):
     soup = parse_html(sample_output / "topics/rare-earths/index.html")
     hrefs = [link["href"] for link in soup.find_all("link", rel="alternate")]
     assert hrefs[:2] == ["feed.xml", "atom.xml"]
-    titles = [a.get_text() for a in soup.select("ol.entries h2 a")]
+    titles = [a.get_text() for a in soup.select("ol.entries h3 a")]
     assert titles == ["India, China signal readiness for talks to resume rare earth magnet trade amid global "
                       "supply chain strain"]
 
@@ -128,24 +128,26 @@ def test_an_article_pages_on_within_its_first_topic(fixture_output):
 
 def test_latest_news_is_newest_first_and_archive_pages_are_fixed_groups(fixture_output):
     first = parse_html(fixture_output / "latest/index.html")
-    assert [a.get_text() for a in first.select("ol.entries h2 a")] == [
+    assert [a.get_text() for a in first.select("ol.entries h3 a")] == [
         "Third, a naive time in the site's zone", "Second, with a time and a zone"]
     assert first.find("a", rel="next")["href"] == "../page/1/index.html"
     assert first.find("a", rel="prev") is None
     oldest = parse_html(fixture_output / "page/1/index.html")
-    assert [a.get_text() for a in oldest.select("ol.entries h2 a")] == [
+    assert [a.get_text() for a in oldest.select("ol.entries h3 a")] == [
         "Second, with a time and a zone", "First story: magnets"]
     assert oldest.h1.get_text() == "Fixture Digest 1 – 2 January 2025", "titled by what it holds"
     assert oldest.title.get_text().startswith("Fixture Digest, 1 – 2 January 2025")
     assert oldest.find("a", rel="prev")["href"] == "../../latest/index.html"
     assert oldest.find("a", rel="next") is None
     newest = first.select("ol.entries > li")[0].find("time")
-    assert (newest["datetime"], newest.get_text()) == (
-        "2025-01-05T09:15:00+05:30",
-        "5 January 2025, 09:15 IST",
-    ), "a time given is shown, in the site's zone"
+    assert (newest["datetime"], newest.get_text()) == ("2025-01-05T09:15:00+05:30", "09:15 IST"), \
+        "a time given is shown, in the site's zone, under its day"
+    days = [(h.time["datetime"], h.get_text()) for h in first.select(".day-head")]
+    assert days == [("2025-01-05", "Sunday 5 January 2025"), ("2025-01-02", "Thursday 2 January 2025")]
     entry = oldest.select("ol.entries > li")[1]
-    assert entry.find("time")["datetime"] == "2025-01-01"
+    heading = entry.find_previous(class_="day-head")
+    assert entry.find("time") is None and heading.time["datetime"] == "2025-01-01", \
+        "a day given alone is said by its heading"
     assert entry.find(class_="summary").get_text() == "A summary written by hand."
     assert [a.get_text() for a in entry.select(".topics a")] == ["Rare earths"]
     assert not (fixture_output / "page/2/index.html").exists(), "only full groups get a page"
@@ -157,7 +159,8 @@ def test_front_page_is_the_newest_days_digest(sample_output):
     # The newest day's stories are headlines alone: the lead is the newest story with text, and the page is
     # headed with its day, not the day of a headline that leads nothing.
     assert lead.h2.a["href"] == "articles/youtuber-anurag-dwivedi-ed-betting-apps.html"
-    assert front.h1.time["datetime"] == lead.find("time")["datetime"][:10] == "2025-12-18"
+    assert front.h1.time["datetime"] == "2025-12-18"
+    assert lead.find("time") is None, "the lead, dated by its day alone, is of the heading's day: said once"
     assert front.h1.get_text() == "Thursday 18 December 2025"
     assert front.find(string="Chaos in Dhaka!") or front.find(string=lambda t: t and "Chaos in Dhaka" in t), \
         "the newer headline is still on the page"
@@ -170,7 +173,7 @@ def test_front_page_is_the_newest_days_digest(sample_output):
     headlines = [h.get_text() for h in front.select(".entry h2, .entry h3")]
     assert len(headlines) == len(set(headlines)), "each story once"
     for entry in front.select(".entry"):
-        assert entry.find("time") and "Northeast Herald" in entry.find(class_="meta").get_text()
+        assert "Northeast Herald" in entry.find(class_="meta").get_text()
     assert front.select_one("main").find("a", string="All the latest news")["href"] == "latest/index.html"
 
 
@@ -183,11 +186,11 @@ def test_no_archive_page_repeats_the_front_page(fixture_site, tmp_path):
         )
     output = tmp_path / "out"
     assert build_site_into(fixture_site, output).errors == []
-    front = [a.get_text() for a in parse_html(output / "latest/index.html").select("ol.entries h2 a")]
+    front = [a.get_text() for a in parse_html(output / "latest/index.html").select("ol.entries h3 a")]
     pages = sorted(output.glob("page/*/index.html"), key=lambda p: int(p.parent.name))
     assert len(pages) == 5
     for page in pages:
-        assert [a.get_text() for a in parse_html(page).select("ol.entries h2 a")] != front
+        assert [a.get_text() for a in parse_html(page).select("ol.entries h3 a")] != front
     newest = parse_html(pages[-1])
     assert newest.find("a", rel="prev")["href"] == "../../latest/index.html"
     assert parse_html(output / "latest/index.html").find("a", rel="next")["href"] == "../page/5/index.html"
@@ -354,7 +357,8 @@ def test_the_front_page_holds_only_the_days_news(sample_output):
     entries = front.select(".sections .entry")
     assert entries
     for entry in entries:
-        assert date.fromisoformat(entry.find("time")["datetime"][:10]) >= day - timedelta(days=3), entry.h3
+        time = entry.find("time")  # none: dated by the heading's day alone
+        assert time is None or date.fromisoformat(time["datetime"][:10]) >= day - timedelta(days=3), entry.h3
     assert not front.find("a", string=lambda t: t and t.startswith("India, China signal readiness"))
     topic = parse_html(sample_output / "topics" / "rare-earths" / "index.html")
     assert topic.find("a", string=lambda t: t and t.startswith("India, China signal readiness"))

@@ -35,3 +35,31 @@ def write_site(site: Path, settings: str = "", text: bool = False) -> None:
         (content / f"h{int(row['id']):03d}.md").write_text(
             "---\n" + "".join(f"{key}: {json.dumps(value)}\n" for key, value in front.items()) + "---\n"
             + body, encoding="utf-8")
+
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "bench-peers" / "make_corpus.py"
+
+
+def write_backlog(site: Path, count: int, days: int = 6) -> None:
+    """`count` articles of the days before the set's, a digest's ordinary week: the benchmark corpus's
+    articles (../shared/bench-peers/make_corpus.py: 500-700 words, tags, a publisher, a summary), dated
+    evenly over the `days` days before 10 March 2014 from 07:00 to 19:00 and filed under the three topics in
+    turn. Each is its own event, so stories among them are the build's doing."""
+    import subprocess
+    import sys
+    import tempfile
+
+    import frontmatter
+
+    if not CORPUS.exists():
+        raise SystemExit(f"the corpus generator {CORPUS} is missing: see ../shared/README.md")
+    with tempfile.TemporaryDirectory() as temporary:
+        subprocess.run([sys.executable, str(CORPUS), "--n", str(count), "--format", "neutral", "--out",
+                        temporary], check=True, capture_output=True)
+        for number, path in enumerate(sorted((Path(temporary) / "content").glob("*.md"))):
+            post = frontmatter.load(path)
+            day, slot = divmod(number * days * 720 // count, 720)
+            post["date"] = f"2014-03-{10 - days + day:02d}T{7 + slot // 60:02d}:{slot % 60:02d}:00Z"
+            post["topics"] = [TOPICS[number % len(TOPICS)]]
+            (site / "content" / f"b{number:04d}.md").write_text(frontmatter.dumps(post) + "\n",
+                                                                encoding="utf-8")

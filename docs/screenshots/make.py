@@ -2,12 +2,13 @@
 
     python docs/screenshots/make.py
 
-Builds two digests into a temporary folder: the repository's sample (content/ and site.toml), and a day of
-134 real headlines from several publishers in three topics, whose reports of one event are stories of up
-to thirty (bench/stories/headlines.py). Each is opened from disk (file://, as a reader who saved it would)
-in Debian's Chromium driven by Playwright, at a desktop's 1280×900 and a phone's 390×844: the front page,
-the newest edition, a topic and the lead article, each its first screen. The files are written beside this
-script as PAGE-WIDTH.png (the sample) and digest-PAGE-WIDTH.png.
+Builds two digests into a temporary folder: the repository's sample (content/ and site.toml), and a digest
+of 434 articles in three topics: a day of 134 real headlines from several publishers, whose reports of one
+event are stories of up to thirty, after a week of 300 articles from the benchmark corpus
+(bench/stories/headlines.py; it needs ../shared/bench-peers/). Each is opened from disk (file://, as a
+reader who saved it would) in Debian's Chromium driven by Playwright, at a desktop's 1280×900 and a phone's
+390×844: the front page, the newest edition, a topic and the lead article, each its first screen. The files
+are written beside this script as PAGE-WIDTH.png (the sample) and digest-PAGE-WIDTH.png.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update"]
 SCREENS = {1280: (1280, 900), 390: (390, 844)}
+BACKLOG = 300
 
 
 def pages_of(output: Path) -> dict[str, str]:
@@ -45,6 +47,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as temporary:
         digest = Path(temporary) / "digest"
         headlines.write_site(digest, text=True)
+        headlines.write_backlog(digest, BACKLOG)
         outputs = {"": Path(temporary) / "sample", "digest-": digest / "output"}
         for site, output in ((ROOT, outputs[""]), (digest, outputs["digest-"])):
             subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--site", str(site), "--output",

@@ -25,6 +25,7 @@ from ..config import Config
 from ..content import Article, relative_name, tag_slug
 from ..dates import (
     iso_moment,
+    local_day,
     local_moment,
     long_date,
     moment_on_page,
@@ -121,8 +122,22 @@ def make_environment(config: Config) -> Environment:
     env.filters.update(local=lambda moment: local_moment(moment, config.zone), longdate=long_date,
                        isodate=iso_moment, when=lambda moment: reader_moment(moment, config.zone),
                        when_on=lambda moment, day: moment_on_page(moment, config.zone, day),
-                       weekday=weekday_name, with_dateline=_with_dateline)
+                       weekday=weekday_name, with_dateline=_with_dateline,
+                       by_day=lambda stories: _by_day(stories, config))
     return env
+
+
+def _by_day(stories: list[Story], config: Config) -> list[tuple[date, list[Story]]]:
+    """A list's stories under the days they are of (their leads' days in the site's zone), in the list's
+    order: a day's heading once, then its stories' times alone."""
+    days: list[tuple[date, list[Story]]] = []
+    for story in stories:
+        day = local_day(story.lead.date, config.zone)
+        if days and days[-1][0] == day:
+            days[-1][1].append(story)
+        else:
+            days.append((day, [story]))
+    return days
 
 
 def _with_dateline(body_html: str, dateline: str) -> Markup:
