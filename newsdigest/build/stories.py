@@ -75,8 +75,8 @@ def group_stories(articles: Sequence[Article], config: Config, memo: Mapping[str
     for article in sorted(articles, key=lambda a: (a.date, a.slug)):
         by_day[local_day(article.date, config.zone)].append(article)
     days = sorted(by_day)
-    # An article's digest hashes its file and parse settings: its headline, summary and story among them.
-    texts = {day: _digest(f"{a.slug}\0{a.story}\0{a.digest or _text(a)}" for a in by_day[day])
+    # What a day's choices read of its articles: an edit elsewhere in one (its body, its tags) changes none.
+    texts = {day: _digest(f"{a.slug}\0{a.date.isoformat()}\0{a.story}\0{_text(a)}" for a in by_day[day])
              for day in days}
     settings = f"{config.story_days}\0{config.story_similarity}\0{config.language}"
     label: dict[str, str] = {}
