@@ -5,6 +5,7 @@ import pytest
 from newsdigest.build.fingerprint import Fingerprints, digest, template_digests, template_references
 from newsdigest.build.render import make_environment
 from newsdigest.build.site import Term
+from newsdigest.build.stories import Story
 from newsdigest.config import Config
 from newsdigest.content import Article
 from newsdigest.errors import SiteError
@@ -75,6 +76,20 @@ def test_a_term_is_covered_with_all_its_articles_and_remembered_only_while_it_is
     retitled = Term("tags", "t", "T", "", articles[:39] + (article("a39", "changed"),))
     assert fingerprint("page", retitled) != first, "an article's change deep in a long term is seen"
     assert Fingerprints()("page", retitled) == fingerprint("page", retitled)
+
+
+def test_a_list_of_stories_is_covered_with_every_article_of_each_in_order():
+    def article(slug: str) -> Article:
+        return Article(slug=slug, title=slug, date=datetime(2025, 1, 1, tzinfo=UTC), body_html="",
+                       summary="", source_path=slug, digest=f"d-{slug}")
+    a, b, c, d = map(article, "abcd")
+    fingerprint = Fingerprints()
+    first = fingerprint("page", (Story((a, b)), Story((c,))))
+    assert first == Fingerprints()("page", (Story((a, b)), Story((c,)))), "the same stories"
+    assert first != fingerprint("page", (Story((a, b, d)), Story((c,)))), "a report joins"
+    assert first != fingerprint("page", (Story((b, a)), Story((c,)))), "another lead"
+    assert first != fingerprint("page", (Story((a,)), Story((b, c)))), "regrouped"
+    assert fingerprint("page", Story((a, b))) != fingerprint("page", Story((a,))), "a story alone"
 
 
 def test_a_template_of_any_name_that_a_page_includes_is_part_of_its_digest(tmp_path):

@@ -15,10 +15,11 @@ from jinja2 import Environment, TemplateSyntaxError, meta, nodes
 
 from ..content import Article
 from ..errors import SiteError, not_utf8
+from .stories import Story
 
 _SCALARS = frozenset({type(None), bool, int, float})
 _INLINE = frozenset({str, Article})
-_ARTICLE_ONLY, _STRING_ONLY = {Article}, {str}
+_ARTICLE_ONLY, _STRING_ONLY, _STORY_ONLY = {Article}, {str}, {Story}
 _DIGEST = attrgetter("digest")
 
 
@@ -127,6 +128,8 @@ class Fingerprints:
             out.append(value)
         elif kind is Article:
             out.append(value.digest)
+        elif kind is Story:
+            self._flatten_items((value,), out)
         elif kind is dict:
             # A mapping is its keys and values in turn, between braces, the keys in order.
             out.append("{")
@@ -155,6 +158,13 @@ class Fingerprints:
         kinds = set(map(type, items))
         if kinds == _ARTICLE_ONLY:
             out.extend(map(_DIGEST, items))
+        elif kinds == _STORY_ONLY:
+            # A story is its articles in order: lists make their own of a story (led by what they hold), so
+            # there is no one object to remember a digest by.
+            for story in items:
+                out.append("(")
+                out.extend(map(_DIGEST, story.articles))
+                out.append(")")
         elif kinds == _STRING_ONLY:
             out.extend(items)
         else:

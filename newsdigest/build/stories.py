@@ -227,6 +227,10 @@ def listed(articles: Sequence[Article], stories: Mapping[str, Story]) -> tuple[S
         story = stories[article.slug]
         if id(story) not in seen:
             seen.add(id(story))
-            shown = story.lead if story.lead.slug in present else article
-            entries.append(Story((shown, *(a for a in story.articles if a is not shown))))
+            # The story itself where the list has its lead (most lists): one object for every list that shows
+            # it, whose fingerprint is then worked out once.
+            if story.lead.slug in present:
+                entries.append(story)
+            else:
+                entries.append(Story((article, *(a for a in story.articles if a is not article))))
     return tuple(entries)
