@@ -141,7 +141,7 @@ class Config:
                               "one event from several publishers are one entry, the best-written shown, the "
                               "others linked (0: the same day only)", counted(0))
     story_similarity: float = setting(
-        0.2, "how alike (0 to 1: TF-IDF cosine of headlines and summaries, each group's summed) two groups "
+        0.15, "how alike (0 to 1: TF-IDF cosine of headlines and leads, each group's summed) two groups "
         "of a day's articles and its recent stories must be to become one story; higher keeps more stories "
         "apart, 1 groups none but by `story:`", _fraction)
     words_per_minute: int = setting(230, "for the reading time", counted(1))

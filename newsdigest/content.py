@@ -31,8 +31,10 @@ from .markup import (
 from .text import INVISIBLE_CHARACTERS, without_control_characters
 
 # Raised whenever the same bytes come to parse into another article, so that cached articles are parsed again
-# (2: tags that slugify alike kept once; 3: search words whole across soft hyphens; 4: story).
-PARSER_REVISION = 4
+# (2: tags that slugify alike kept once; 3: search words whole across soft hyphens; 4: story; 5: lead).
+PARSER_REVISION = 5
+# How much of a body's opening stories compare: a news lead, a paragraph or two.
+LEAD_WORDS = 80
 FILE_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 # Identity of an article in feeds: derived from its slug only, so a new base_url or title keeps it.
 _WORD = re.compile(r"\w+")
@@ -93,6 +95,8 @@ class Article:
     reading_minutes: int = 1
     # Scraped bodies often open with their dateline; the page then need not show it twice.
     dateline_in_body: bool = False
+    # The body's first LEAD_WORDS words as plain text: what stories compare beside the headline.
+    lead: str = ""
     # Each distinct word of the body once, lowercased, but numbers and words of one or two letters, which
     # would make the offline search index much larger for little use: what search finds the article by.
     search_words: str = ""
@@ -228,6 +232,7 @@ def parse_article(path: Path, data: bytes, config: Config, digest: str = "") -> 
         word_count=words,
         reading_minutes=reading_minutes(words, config.words_per_minute),
         dateline_in_body=bool(dateline) and first_paragraph(body_html).startswith(dateline),
+        lead=" ".join(text.split()[:LEAD_WORDS]),
         search_words=" ".join(index_words(text)),
         digest=digest,
         extra=fields.extra(),

@@ -171,3 +171,29 @@ def test_a_days_stories_do_not_depend_on_the_order_its_reports_came_in():
     backward = [report(number, minute) for minute, number in enumerate(reversed(numbers))]
     assert stories_of(forward) == stories_of(backward)
     assert len(stories_of(forward)) < len(numbers)
+
+
+def _reported(slug: str, title: str, lead: str, minute: int) -> Article:
+    return Article(slug=slug, title=title, summary="", lead=lead, body_html="", word_count=len(lead.split()),
+                   date=datetime(2019, 11, 18, 12, minute, tzinfo=UTC), source_path=f"content/{slug}.md")
+
+
+def test_reports_are_compared_by_their_leads_and_one_subject_is_not_one_event():
+    """Headlines that share no word are one story when their leads tell one event; two NASA stories of a day,
+    sharing the agency and a moon, are two."""
+    articles = [
+        _reported("inquiry", "Regulator opens inquiry into office-sharing firm",
+                  "The New York attorney general is investigating WeWork and its former chief executive Adam "
+                  "Neumann, two people familiar with the matter said, adding to the company's troubles.", 1),
+        _reported("probe", "WeWork faces a state probe",
+                  "WeWork is being investigated by the New York attorney general, according to people "
+                  "familiar with the matter; questions include Adam Neumann's dealings with the company.", 2),
+        _reported("plumes", "Water plumes confirmed above Europa",
+                  "NASA scientists say they have confirmed water vapour above the surface of Jupiter's moon "
+                  "Europa, measured by telescope from Hawaii.", 3),
+        _reported("landers", "Firms to bid for the next moon landing",
+                  "NASA added five companies to the list of firms that may bid to deliver cargo to the "
+                  "surface of the moon, among them SpaceX and Blue Origin.", 4),
+    ]
+    assert stories_of(articles) == {frozenset({"inquiry", "probe"}), frozenset({"plumes"}),
+                                    frozenset({"landers"})}

@@ -119,7 +119,8 @@ def _digest(parts: Iterable[str]) -> str:
 
 
 def _text(article: Article) -> str:
-    return f"{article.title}\n{article.summary}"
+    """What stories compare of an article: its headline and lead, or its summary where it has no text."""
+    return f"{article.title}\n{article.lead or article.summary}"
 
 
 @dataclass(frozen=True)
@@ -131,12 +132,15 @@ class _Words:
 
 
 def _word_counts(articles: list[Article], language: str) -> _Words:
-    """The articles' words counted (scikit-learn), English function words left out on an English site."""
+    """The articles' words and pairs of words counted (scikit-learn), English function words left out on an
+    English site. A pair a report shares with another ('attorney general', 'doubles down') says more of one
+    event than its words apart, which reports of one place or company share across events."""
     # Imported here: scikit-learn takes a second to import, and a build whose stories are remembered needs
     # none of it.
     from sklearn.feature_extraction.text import CountVectorizer
 
-    vectorizer = CountVectorizer(stop_words="english" if language.startswith("en") else None)
+    vectorizer = CountVectorizer(stop_words="english" if language.startswith("en") else None,
+                                 ngram_range=(1, 2))
     try:
         counts = vectorizer.fit_transform([_text(article) for article in articles])
     except ValueError:  # no word at all (numbers, or function words alone): one column of none
