@@ -45,7 +45,7 @@ FIELDS: tuple[FrontMatterField, ...] = (
       "the front page, and has no page or feed item; search finds it"),
     F("story", False, "a name shared by the articles that report one event: they are one story whatever "
       "their words, and no other article joins them (give an article a name of its own to keep it out of a "
-      "story it was put in); without it, articles whose headline and summary are alike are one story, which "
+      "story it was put in); without it, articles whose headline and lead are alike are one story, which "
       "takes articles for `story_days` days after its first"),
     F("updated", False, "when the article was last changed, in the same forms as `date`"),
     F("draft", False, "`true` keeps the article out of the site unless `--drafts` is given"),
