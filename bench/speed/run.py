@@ -13,7 +13,9 @@ articles of a larger corpus are the same articles), then times, each as a fresh 
   ingest one       `build.py ingest` of one real page into the site, with ingest's index to build, then built;
 with the peak memory of the build's processes together (PSS, summed over the process and its forked
 workers, sampled every 20 ms or, for large processes, at most a twentieth of a core: pages the workers share
-with the parent count once), the processor time of the build and its workers, and the output's size. The
+with the parent count once), the processor time of the build and its workers, and the output's size: its
+files' apparent size (what GitHub Pages counts against its 1 GB), and the size of the folder as a gzipped tar
+(about what a Pages deploy uploads: upload-pages-artifact tars the folder, then it travels compressed). The
 tools take turns a round at a time (a cold build and its rebuilds), so a slow spell falls on them alike.
 It also checks that a rebuild writes only files whose bytes change. Hugo (`hugo` on PATH) and Pelican
 (`pelican` on PATH, or --pelican) are timed cold and rebuilding with nothing changed, from the peers'
@@ -34,6 +36,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -69,6 +72,7 @@ class Row:
     size: int
     times: dict[str, list[Run]] = field(default_factory=dict)
     output_mb: float = 0.0
+    packed_mb: float = 0.0
     files: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -178,9 +182,28 @@ def make_corpus(size: int, fmt: str, out: Path) -> None:
                    check=True, capture_output=True)
 
 
-def folder_size(folder: Path) -> tuple[float, int]:
+def folder_size(folder: Path) -> tuple[float, float, int]:
+    """The folder's files' apparent size and its size as a gzipped tar, in MB, and how many files it holds."""
     files = [p for p in folder.rglob("*") if p.is_file()]
-    return sum(p.stat().st_size for p in files) / 1024 / 1024, len(files)
+    return sum(p.stat().st_size for p in files) / 1024 / 1024, packed_size(folder) / 1024 / 1024, len(files)
+
+
+class _Counter:
+    """A file that keeps only how many bytes were written to it."""
+
+    def __init__(self) -> None:
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        return len(data)
+
+
+def packed_size(folder: Path) -> int:
+    counter = _Counter()
+    with tarfile.open(fileobj=counter, mode="w:gz", compresslevel=6) as packed:
+        packed.add(folder, arcname=".")
+    return counter.size
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
@@ -240,7 +263,7 @@ def bench_newsdigest(size: int, work: Path, runs: int, root: Path = ROOT, tool: 
             (site / "content" / name).unlink()
         yield row
     timed(build)
-    row.output_mb, row.files = folder_size(site / "output")
+    row.output_mb, row.packed_mb, row.files = folder_size(site / "output")
     row.notes.append(f"peak memory by run: {row.peaks_by_kind()}")
     row.notes += ingest_one_page(site, root)
     return row
@@ -284,7 +307,7 @@ def bench_hugo(size: int, work: Path, runs: int) -> Rounds:
         row.times.setdefault("cold", []).append(timed(command, before=partial(set_aside, work, out)))
         row.times.setdefault("no-op", []).append(timed(command))
         yield row
-    row.output_mb, row.files = folder_size(out)
+    row.output_mb, row.packed_mb, row.files = folder_size(out)
     return row
 
 
@@ -307,7 +330,7 @@ def bench_pelican(size: int, work: Path, runs: int, pelican: str | None) -> Roun
         timed(cached, env={"PELICAN_CACHE_PATH": str(cache)})
         row.times.setdefault("no-op", []).append(timed(cached, env={"PELICAN_CACHE_PATH": str(cache)}))
         yield row
-    row.output_mb, row.files = folder_size(out)
+    row.output_mb, row.packed_mb, row.files = folder_size(out)
     return row
 
 
@@ -345,7 +368,7 @@ def table_line(row: Row) -> str:
         f"{seconds(row.median('no-op'))} | "
         f"{seconds(row.median('edit one'))} | {seconds(row.median('add 20 newest'))} | "
         f"{seconds(row.median('add 20 anywhere'))} | {row.peak():.0f} MB | "
-        f"{row.output_mb:.0f} MB, {row.files:,} files |"
+        f"{row.output_mb:.0f} MB ({row.packed_mb:.0f} MB as tar.gz), {row.files:,} files |"
     )
 
 
