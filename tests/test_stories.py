@@ -197,3 +197,16 @@ def test_reports_are_compared_by_their_leads_and_one_subject_is_not_one_event():
     ]
     assert stories_of(articles) == {frozenset({"inquiry", "probe"}), frozenset({"plumes"}),
                                     frozenset({"landers"})}
+
+
+def test_choices_an_earlier_way_of_grouping_made_are_not_reused(monkeypatch):
+    import newsdigest.build.stories as stories
+    articles = [report("94", 1), report("103", 2), report("52", 3)]
+    monkeypatch.setattr(stories, "GROUPING_REVISION", stories.GROUPING_REVISION - 1)
+    _, earlier = group_stories(articles, CONFIG, {})
+    monkeypatch.undo()
+    # What the earlier way chose, made absurd: were it reused, every report would be a story of its own.
+    absurd = {key: tuple(f"apart-{n}" for n, _ in enumerate(chosen)) for key, chosen in earlier.items()}
+    assert stories_of(articles) == {frozenset({"h94", "h103"}), frozenset({"h52"})}
+    reused, _ = group_stories(articles, CONFIG, absurd)
+    assert {frozenset(a.slug for a in s.articles) for s in reused.values()} == stories_of(articles)

@@ -16,6 +16,9 @@ from ..dates import local_day
 
 # A story named by hand is labelled apart from any slug.
 NAMED = "="
+# Raised whenever the same articles and settings come to be grouped otherwise, so that no build reuses choices
+# an earlier way made (2: joined most alike first, by headline and lead, words and pairs of words).
+GROUPING_REVISION = 2
 
 
 @dataclass(frozen=True)
@@ -65,9 +68,9 @@ def group_stories(articles: Sequence[Article], config: Config, memo: Mapping[str
     """Each article's story (by slug), and what the next build may reuse.
 
     Day by day from the oldest, the day's articles are gathered with each other and with the stories begun
-    within the last `story_days` days, by the likeness of their headlines and summaries (see _choose); an
-    article alike to none starts a story. A day's choices depend
-    on its window alone (its articles, and the stories the earlier ones were given), so they are remembered
+    within the last `story_days` days, by the likeness of their headlines and leads (see _choose); an
+    article alike to none starts a story. A day's choices depend on its window alone (its articles, and the
+    stories the earlier ones were given), so they are remembered
     under a hash of it: new articles make the choices of their own days again, and of the days after them
     within the window. Articles that name a story (`story:`) are that story, whatever their words.
     """
@@ -78,7 +81,7 @@ def group_stories(articles: Sequence[Article], config: Config, memo: Mapping[str
     # What a day's choices read of its articles: an edit elsewhere in one (its body, its tags) changes none.
     texts = {day: _digest(f"{a.slug}\0{a.date.isoformat()}\0{a.story}\0{_text(a)}" for a in by_day[day])
              for day in days}
-    settings = f"{config.story_days}\0{config.story_similarity}\0{config.language}"
+    settings = f"{GROUPING_REVISION}\0{config.story_days}\0{config.story_similarity}\0{config.language}"
     label: dict[str, str] = {}
     labels: dict[date, str] = {}
     reusable: dict[str, tuple[str, ...]] = {}
