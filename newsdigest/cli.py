@@ -161,6 +161,7 @@ def run_build(args: argparse.Namespace) -> int:
     if result.errors:
         print(f"{len(result.errors)} file(s) were left out because of errors; fix them and build again.",
               file=sys.stderr)
+    _warn_of_size(result.output_bytes, config.size_warning_mb, output)
     if args.command == "pack":
         from newsdigest.pack import pack_site
 
@@ -168,6 +169,15 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"Packed the site into {archive} ({archive.stat().st_size / 1024:.0f} KB): unzip it and open "
               "index.html.")
     return 1 if result.errors else 0
+
+
+def _warn_of_size(output_bytes: int, warning_mb: int, output: Path) -> None:
+    """Once, after a build that leaves the output past `size_warning_mb`: before a host refuses it."""
+    megabytes = output_bytes / 1024 / 1024
+    if warning_mb and megabytes > warning_mb:
+        print(f"warning: {output} now holds {megabytes:,.0f} MB, past size_warning_mb ({warning_mb:,} MB): "
+              "GitHub Pages refuses sites over 1 GB. To stay under it, see 'A large site' in the README "
+              "(settings that shrink the site, or another host).", file=sys.stderr)
 
 
 def _report(result) -> None:

@@ -147,6 +147,9 @@ class Config:
     words_per_minute: int = setting(230, "for the reading time", counted(1))
     content_dir: str = setting("content", "the articles' folder, relative to site.toml")
     output_dir: str = setting("output", "where the site is written, relative to site.toml")
+    size_warning_mb: int = setting(900, "warn after a build when the output passes this many MB (1 MB = "
+                                   "1,048,576 bytes): GitHub Pages refuses sites over 1 GB (0: never)",
+                                   counted(0))
     templates_dir: str = setting("templates", "your own templates, each replacing the default of the same "
                                  "name")
     static_dir: str = setting("static", "your own static files, copied into `output/static/`")

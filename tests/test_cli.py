@@ -302,3 +302,25 @@ def test_each_command_s_help_starts_with_what_it_does_and_the_docs_list_every_op
         assert f"build.py {command}" in block or command == "build"
         options = set(re.findall(r"(--[a-z-]+)", result.stdout)) - {"--help"}
         assert options <= set(re.findall(r"(--[a-z-]+)", block)), (command, options)
+
+
+def test_a_build_says_once_when_the_output_passes_size_warning_mb(tmp_path):
+    """GitHub Pages refuses sites over 1 GB: a build that leaves the output past the setting says so, once,
+    with the size the output really has; one that brings it back under says nothing."""
+    site = tmp_path / "site"
+    shutil.copytree(SAMPLE_SITE, site)
+    toml = site / "site.toml"
+    # A top-level setting, so before the file's first table.
+    toml.write_text("size_warning_mb = 1\n" + toml.read_text(encoding="utf-8"), encoding="utf-8")
+    (site / "static").mkdir(exist_ok=True)
+    (site / "static" / "large.bin").write_bytes(random.Random(1).randbytes(1_200_000))
+    built = run_cli("build", cwd=site)
+    assert built.returncode == 0, built.stderr
+    warnings = [line for line in built.stderr.splitlines() if "size_warning_mb" in line]
+    assert len(warnings) == 1 and "GitHub Pages refuses sites over 1 GB" in warnings[0], built.stderr
+    actual = sum(p.stat().st_size for p in (site / "output").rglob("*") if p.is_file()) / 1024 / 1024
+    said = float(re.search(r"holds ([\d.,]+) MB", warnings[0]).group(1))
+    assert abs(said - actual) <= 0.5, (said, actual)
+    (site / "static" / "large.bin").unlink()
+    smaller = run_cli("build", cwd=site)
+    assert smaller.returncode == 0 and "size_warning_mb" not in smaller.stderr, smaller.stderr

@@ -66,6 +66,8 @@ class BuildResult:
     done: bool = False
     up_to_date: bool = False
     note: str = ""
+    # The size of the files the builds made in the output folder, after this one (0 when it committed none).
+    output_bytes: int = 0
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,7 @@ def _build(config: Config, options: BuildOptions, progress: Progress | None, env
                              _next_publication(loaded.articles, now), scan.scanned_ns)
     result.articles = len(site.articles)
     result.written, result.unchanged, result.done = len(changed), len(jobs) - len(changed), True
+    result.output_bytes = state.output_bytes()
     return result
 
 

@@ -105,6 +105,10 @@ class BuildState:
         for table, memo in (("related", reusable_related(site)), ("stories", site.reusable_stories)):
             self._store.store_memo(table, memo, self._memos[table])
 
+    def output_bytes(self) -> int:
+        """The size of the files the builds made in the output folder (the apparent size a host counts)."""
+        return self._store.output_bytes(self.output)
+
     def missing(self, paths: Iterable[str]) -> set[str]:
         """Which of these files, each made by the last build, are no longer in the output folder."""
         return missing_files(self.output, paths, self._store)
@@ -117,8 +121,15 @@ class BuildState:
         scanned the content (see unchanged)."""
         if new_output:
             record_new_output(self.output, (job.path for job in plan.jobs), self._store, committed_ns)
-        self._store.update_fingerprints(self.output, {job.path: job.fingerprint for job in done}, stale)
+        self._store.update_fingerprints(
+            self.output, {job.path: (job.fingerprint, _size(self.output / job.path)) for job in done}, stale)
         self._store.store_page_outlines(self.output, plan.outlines, self._outlines)
         self._store.store_inputs(self.output, InputsRecord(signature, due, scanned_ns))
         self._store.commit()
 
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # gone already (removed by hand while the build ran): found missing next time
+        return 0

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple, TypeVar
 from .. import __version__
 from .jobs import GroupOutline
 
-SCHEMA = 14
+SCHEMA = 15
 # The site model's memos, each a table: related lists (site._related), story choices (stories.group_stories).
 MEMOS = ("related", "stories")
 CACHE_FILE = "cache.sqlite"
@@ -137,7 +137,7 @@ class BuildCache:
         # Small rows read by output folder, so stored in the order of their keys (without a rowid): a rebuild
         # reads them in place, rather than finding each through the key's index.
         db.execute("CREATE TABLE IF NOT EXISTS outputs (folder TEXT, path TEXT, fingerprint TEXT, "
-                   "PRIMARY KEY (folder, path)) WITHOUT ROWID")
+                   "size INTEGER, PRIMARY KEY (folder, path)) WITHOUT ROWID")
         db.execute("CREATE TABLE IF NOT EXISTS page_groups (folder TEXT, key TEXT, pages TEXT, "
                    "PRIMARY KEY (folder, key))")
         db.execute("CREATE TABLE IF NOT EXISTS output_folders (output TEXT, folder TEXT, mtime_ns INTEGER, "
@@ -220,12 +220,19 @@ class BuildCache:
         """What each file in an output folder was last made from."""
         return dict(self.db.execute("SELECT path, fingerprint FROM outputs WHERE folder = ?", (str(folder),)))
 
-    def update_fingerprints(self, folder: Path, changed: dict[str, str], removed: Iterable[str]) -> None:
-        self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)",
-                            ((str(folder), p, f) for p, f in changed.items()))
+    def update_fingerprints(self, folder: Path, changed: dict[str, tuple[str, int]], removed: Iterable[str]
+                            ) -> None:
+        """The fingerprint and size in bytes of each file made, by path; the files removed forgotten."""
+        self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
+                            ((str(folder), p, f, size) for p, (f, size) in changed.items()))
         self.db.executemany(
             "DELETE FROM outputs WHERE folder = ? AND path = ?", ((str(folder), p) for p in removed)
         )
+
+    def output_bytes(self, folder: Path) -> int:
+        """The size of the files the builds made in an output folder, as they left them."""
+        rows = self.db.execute("SELECT TOTAL(size) FROM outputs WHERE folder = ?", (str(folder),))
+        return int(rows.fetchone()[0])
 
     def page_outlines(self, folder: Path) -> dict[str, GroupOutline]:
         """The outline of each page group the last build into an output folder planned, by the group's key
