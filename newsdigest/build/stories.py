@@ -17,8 +17,12 @@ from ..dates import local_day
 # A story named by hand is labelled apart from any slug.
 NAMED = "="
 # Raised whenever the same articles and settings come to be grouped otherwise, so that no build reuses choices
-# an earlier way made (2: joined most alike first, by headline and lead, words and pairs of words).
-GROUPING_REVISION = 2
+# an earlier way made (2: joined most alike first, by headline and lead, words and pairs of words; 3: and
+# by headlines that share something).
+GROUPING_REVISION = 3
+# How alike two groups' headlines must be, whatever their leads: reports of one event name something of it
+# alike (a name, a place, a figure), while leads of different events can share a reporter's stock phrases.
+HEADLINE_LIKENESS = 0.1
 
 
 @dataclass(frozen=True)
@@ -128,10 +132,12 @@ def _text(article: Article) -> str:
 
 @dataclass(frozen=True)
 class _Words:
-    """How often each word occurs in each article's headline and summary (a row by slug)."""
+    """How often each word and pair of words occurs in each article's headline and lead (`counts`), and in
+    its headline alone (`headlines`): a row by slug."""
 
     row: dict[str, int]
     counts: Any
+    headlines: Any
 
 
 def _word_counts(articles: list[Article], language: str) -> _Words:
@@ -142,14 +148,17 @@ def _word_counts(articles: list[Article], language: str) -> _Words:
     # none of it.
     from sklearn.feature_extraction.text import CountVectorizer
 
-    vectorizer = CountVectorizer(stop_words="english" if language.startswith("en") else None,
-                                 ngram_range=(1, 2))
-    try:
-        counts = vectorizer.fit_transform([_text(article) for article in articles])
-    except ValueError:  # no word at all (numbers, or function words alone): one column of none
-        from scipy.sparse import csr_matrix
-        counts = csr_matrix((len(articles), 1))
-    return _Words({article.slug: row for row, article in enumerate(articles)}, counts.tocsr())
+    def counted(texts: list[str]):
+        vectorizer = CountVectorizer(stop_words="english" if language.startswith("en") else None,
+                                     ngram_range=(1, 2))
+        try:
+            return vectorizer.fit_transform(texts).tocsr()
+        except ValueError:  # no word at all (numbers, or function words alone): one column of none
+            from scipy.sparse import csr_matrix
+            return csr_matrix((len(texts), 1))
+
+    return _Words({article.slug: row for row, article in enumerate(articles)},
+                  counted([_text(article) for article in articles]), counted([a.title for a in articles]))
 
 
 def _choose(window: list[Article], todays: list[Article], label: Mapping[str, str], config: Config,
@@ -170,52 +179,65 @@ def _choose(window: list[Article], todays: list[Article], label: Mapping[str, st
     member = {name: index for index, name in enumerate(known)}
     rows = [(member[name], row) for row, name in enumerate(earlier) if name in member]
     rows += [(len(known) + index, len(window) + offset) for index, offset in enumerate(free)]
-    into = _grouped_likeness(words, window + todays, rows, len(groups), len(known), config.story_similarity)
+    into = _grouped(words, window + todays, rows, len(groups), len(known), config.story_similarity)
     chosen = {todays[offset].slug: groups[into[len(known) + index]] for index, offset in enumerate(free)}
     # A name by hand is kept on one line, as the store keeps labels.
     return tuple(chosen.get(article.slug) or NAMED + " ".join(article.story.split()) for article in todays)
 
 
-def _grouped_likeness(words: _Words, articles: list[Article], rows: list[tuple[int, int]], count: int,
-                      fixed: int, threshold: float) -> list[int]:
+def _grouped(words: _Words, articles: list[Article], rows: list[tuple[int, int]], count: int, fixed: int,
+             threshold: float) -> list[int]:
     """Which group each of `count` groups ends in, when the most alike two are joined while their likeness
-    reaches `threshold`; `rows` puts articles (by index) in groups, and the first `fixed` groups never join
-    each other. A group is the sum of its articles' TF-IDF vectors (the words weighted within these
-    articles alone, as scikit-learn's TfidfVectorizer fitted to them weighs them)."""
+    reaches `threshold` and their headlines' HEADLINE_LIKENESS; `rows` puts articles (by index) in groups,
+    and the first `fixed` groups never join each other."""
     import numpy
     from scipy.sparse import csr_matrix
-    from sklearn.feature_extraction.text import TfidfTransformer
 
-    counts = words.counts[[words.row[article.slug] for article in articles]]
-    vectors = TfidfTransformer(sublinear_tf=True).fit_transform(counts)
     if not count:
         return []
     groups, members = zip(*rows)
     belongs = csr_matrix((numpy.ones(len(rows)), (groups, members)), shape=(count, len(articles)))
-    summed = belongs @ vectors
-    # Dot products of the sums; joining two groups adds their rows and columns, so no vector is kept.
-    dots = (summed @ summed.T).toarray()
+    picked = [words.row[article.slug] for article in articles]
+    texts = _summed_dots(words.counts[picked], belongs)
+    headlines = _summed_dots(words.headlines[picked], belongs)
     into = list(range(count))
     open_ = numpy.ones(count, dtype=bool)
     apart = numpy.zeros((count, count), dtype=bool)
     apart[:fixed, :fixed] = True
     numpy.fill_diagonal(apart, True)
     while True:
-        norms = numpy.sqrt(numpy.maximum(numpy.diag(dots), 1e-300))
-        likeness = dots / numpy.outer(norms, norms)
-        likeness[apart | ~open_[:, None] | ~open_[None, :]] = -1.0
+        likeness = _cosines(texts)
+        likeness[apart | ~open_[:, None] | ~open_[None, :] | (_cosines(headlines) < HEADLINE_LIKENESS)] = -1.0
         best = int(numpy.argmax(likeness))
         first, second = divmod(best, count)
         if likeness[first, second] < threshold:
             return [_final(into, group) for group in range(count)]
         first, second = min(first, second), max(first, second)
-        dots[first, :] += dots[second, :]
-        dots[:, first] += dots[:, second]
+        for dots in (texts, headlines):
+            dots[first, :] += dots[second, :]
+            dots[:, first] += dots[:, second]
         apart[first, :] |= apart[second, :]
         apart[:, first] |= apart[:, second]
         apart[first, first] = True
         open_[second] = False
         into[second] = first
+
+
+def _summed_dots(counts: Any, belongs: Any) -> Any:
+    """The dot products of each two groups' summed TF-IDF vectors, the words weighted within these articles
+    alone (as scikit-learn's TfidfVectorizer fitted to them weighs them). Joining two groups adds their rows
+    and columns, so no vector need be kept."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    summed = belongs @ TfidfTransformer(sublinear_tf=True).fit_transform(counts)
+    return (summed @ summed.T).toarray()
+
+
+def _cosines(dots: Any) -> Any:
+    import numpy
+
+    norms = numpy.sqrt(numpy.maximum(numpy.diag(dots), 1e-300))
+    return dots / numpy.outer(norms, norms)
 
 
 def _final(into: list[int], group: int) -> int:
