@@ -74,9 +74,9 @@ def group_stories(articles: Sequence[Article], config: Config, memo: Mapping[str
     Day by day from the oldest, the day's articles are gathered with each other and with the stories begun
     within the last `story_days` days, by the likeness of their headlines and leads (see _choose); an
     article alike to none starts a story. A day's choices depend on its window alone (its articles, and the
-    stories the earlier ones were given), so they are remembered
-    under a hash of it: new articles make the choices of their own days again, and of the days after them
-    within the window. Articles that name a story (`story:`) are that story, whatever their words.
+    stories the earlier ones were given), so they are remembered under a hash of it: new articles make the
+    choices of their own days again, and of the days after them within the window. Articles that name a
+    story (`story:`) are that story, whatever their words.
     """
     by_day: dict[date, list[Article]] = defaultdict(list)
     for article in sorted(articles, key=lambda a: (a.date, a.slug)):
@@ -168,9 +168,9 @@ def _choose(window: list[Article], todays: list[Article], label: Mapping[str, st
     The day's articles, each on its own, and the stories begun within the window (so that a story is a few
     days' news, not a thread drawn on for months) are gathered: again and again the two groups most alike
     (the cosine of their articles' summed TF-IDF vectors) become one, while that likeness reaches
-    `story_similarity`. Two earlier stories stay apart (their days are decided), and so does what is named by
-    hand. The outcome does not depend on the order the day's articles are taken in, but for ties; an
-    automatic story is named after its first article."""
+    `story_similarity` and their headlines alone are alike HEADLINE_LIKENESS. Two earlier stories stay apart
+    (their days are decided), and so does what is named by hand. The outcome does not depend on the order the
+    day's articles are taken in, but for ties; an automatic story is named after its first article."""
     earlier = [label[article.slug] for article in window]
     begun = {article.slug for article in window + todays}
     known = [name for name in dict.fromkeys(earlier) if name in begun]
