@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 SET = Path(__file__).resolve().parent / "headlines-2014-03-10.tsv"
@@ -45,10 +48,6 @@ def write_backlog(site: Path, count: int, days: int = 6) -> None:
     articles (../shared/bench-peers/make_corpus.py: 500-700 words, tags, a publisher, a summary), dated
     evenly over the `days` days before 10 March 2014 from 07:00 to 19:00 and filed under the three topics in
     turn. Each is its own event, so stories among them are the build's doing."""
-    import subprocess
-    import sys
-    import tempfile
-
     import frontmatter
 
     if not CORPUS.exists():
