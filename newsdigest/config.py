@@ -130,8 +130,15 @@ class Config:
     timezone: str = setting("UTC", "an IANA time zone: dates without a zone are in it, and daily editions "
                             "are its days", _zone_name)
     author: str = setting("", "the feeds' author (the title when empty)")
-    per_page: int = setting(20, "articles on each page of the front, topic and tag pages", counted(1))
-    feed_items: int = setting(20, "newest articles in each feed, with full content", counted(1))
+    per_page: int = setting(20, "stories on the first page of each list (the latest news, each topic and "
+                            "tag), each with its summary", counted(1))
+    archive_per_page: int = setting(50, "stories on each of a list's older pages, a line each: headline, "
+                                    "time, publisher and the story's other publishers", counted(1))
+    feed_items: int = setting(20, "newest stories in each feed, with full content (a tag's feed: see "
+                              "`full_tag_feeds`)", counted(1))
+    full_tag_feeds: bool = setting(False, "tag feeds carry each article's whole text, as the site's and the "
+                                   "topics' feeds do; false: its headline, summary and link (a site's many "
+                                   "tags' feeds would each repeat the newest articles' text)")
     related_items: int = setting(5, "related articles under each article (0: none)", counted(0))
     section_items: int = setting(6, "stories in each topic's section of the front page", counted(1))
     fresh_days: int = setting(3, "how many days before the lead story's day a story may still be in the "

@@ -75,6 +75,33 @@ def test_topic_and_tag_feeds_hold_their_own_articles(fixture_output):
     assert [e.title for e in magnets.entries] == ["Second, with a time and a zone", "First story: magnets"]
 
 
+def test_tag_feeds_give_summaries_and_topic_feeds_the_text_unless_full_tag_feeds(tmp_path, fixture_site):
+    import json
+
+    from conftest import build_site_into
+
+    def items(output: Path, folder: str) -> dict:
+        rss, atom = (feedparser.parse((output / folder / name).read_bytes())
+                     for name in ("feed.xml", "atom.xml"))
+        document = json.loads((output / folder / "feed.json").read_text(encoding="utf-8"))
+        second = [next(e for e in feed.entries if e.title.startswith("Second")) for feed in (rss, atom)]
+        item = next(i for i in document["items"] if i["title"].startswith("Second"))
+        return {"rss": "content" in second[0], "atom": "content" in second[1], "json": "content_html" in item,
+                "summaries": [second[0].summary, second[1].summary, item.get("summary")]}
+
+    summary = "Mumbai: the first paragraph serves as the summary."
+    build_site_into(fixture_site, tmp_path / "out")
+    assert items(tmp_path / "out", "topics/trade") == {"rss": True, "atom": True, "json": True,
+                                                       "summaries": [summary] * 3}
+    brief = items(tmp_path / "out", "tags/magnets")
+    assert brief == {"rss": False, "atom": False, "json": False, "summaries": [summary] * 3}
+    settings = fixture_site / "site.toml"
+    settings.write_text("full_tag_feeds = true\n" + settings.read_text())
+    build_site_into(fixture_site, tmp_path / "full")
+    full = items(tmp_path / "full", "tags/magnets")
+    assert (full["rss"], full["atom"], full["json"]) == (True, True, True)
+
+
 def test_rss_follows_the_spec(fixture_output, sample_output):
     for output, base in ((fixture_output, BASE), (sample_output, "https://example.github.io/newsdigest/")):
         for path in sorted(output.rglob("feed.xml")):

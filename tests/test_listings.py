@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,10 +20,12 @@ from hypothesis import strategies as st
 
 from newsdigest.content import tag_slug
 
-PER_PAGE, FEED_ITEMS = 2, 3
+# Archive pages hold another number than the first page, so that the newest of them is often part full.
+PER_PAGE, ARCHIVE_PER_PAGE, FEED_ITEMS = 2, 3, 3
 SITE_TOML = f"""title = "Listings"
 base_url = "https://user.github.io/repo/"
 per_page = {PER_PAGE}
+archive_per_page = {ARCHIVE_PER_PAGE}
 feed_items = {FEED_ITEMS}
 
 [[topics]]
@@ -69,19 +70,23 @@ def newest_first(slugs: set[str], by_slug: dict[str, dict]) -> list[str]:
 
 
 def listed(page: Path) -> list[str]:
-    """The articles a listing page shows, by slug, in order."""
-    return [Path(link["href"]).stem for link in parse_html(page).select("main article.entry a[href$='.html']")
-            if "articles/" in link["href"]]
+    """The articles a listing page shows, by slug, in order: its entries' headlines, and an archive page's
+    one-line entries."""
+    entries = parse_html(page).select("main article.entry a[href$='.html'], main li.brief > a[href$='.html']")
+    return [Path(link["href"]).stem for link in entries if "articles/" in link["href"]]
 
 
 def check_listing(output: Path, first: str, archive_folder: str, expected: list[str]) -> None:
-    """The first page shows the newest; the archive pages hold the older ones in fixed groups, each once."""
+    """The first page shows the newest; the archive pages hold the older ones in fixed groups counted from the
+    oldest, each once, newest first."""
     shown = listed(output / first)
     assert shown == expected[:PER_PAGE], first
-    pages = (output / archive_folder).glob("page/*/index.html")
-    archived = Counter(slug for page in pages for slug in listed(page))
-    assert set(archived.values()) <= {1}, f"{archive_folder}: listed more than once: {archived}"
-    assert set(shown) | set(archived) == set(expected), first
+    pages = sorted((output / archive_folder).glob("page/*/index.html"), key=lambda p: -int(p.parent.name))
+    in_order = [slug for page in pages for slug in listed(page)]
+    assert len(set(in_order)) == len(in_order), f"{archive_folder}: listed more than once: {in_order}"
+    assert set(shown) | set(in_order) == set(expected), first
+    assert in_order == expected[len(expected) - len(in_order):], "the oldest, newest first"
+    assert all(len(listed(page)) == ARCHIVE_PER_PAGE for page in pages[1:]), "only the newest is part full"
 
 
 def check_feed(output: Path, folder: str, expected: list[str]) -> None:

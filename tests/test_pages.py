@@ -21,7 +21,9 @@ from newsdigest.build.site import build_site
 from newsdigest.config import Config, Topic
 from newsdigest.content import Article
 
-CONFIG = Config(topics=(Topic("rare-earths", "Rare earths"), Topic("trade", "Trade")), related_items=2)
+# Archive pages of as many as the first page: the geometry these tests count pages by.
+CONFIG = Config(topics=(Topic("rare-earths", "Rare earths"), Topic("trade", "Trade")), related_items=2,
+                archive_per_page=20)
 
 
 def article(number: int, topics=("trade",), tags=("Ports",)) -> Article:

@@ -44,10 +44,12 @@ class Feed:
     articles: tuple[Article, ...]
     updated: datetime
     also: tuple[tuple[Article, ...], ...]
+    # Whether items carry the text, or their headline, summary and link alone.
+    full: bool = True
 
 
 def _feed(folder: str, title: str, description: str, articles: Sequence[Article], site: Site,
-          updated: datetime | None = None) -> Feed:
+          updated: datetime | None = None, full: bool = True) -> Feed:
     """The feed of a listing's newest stories with a page (a headline alone is no item: a reader gets
     articles it can open), dated by its newest change unless `updated` is given."""
     limit = site.config.feed_items
@@ -57,7 +59,7 @@ def _feed(folder: str, title: str, description: str, articles: Sequence[Article]
     items = tuple(story.lead for story in stories)
     # A feed with no items yet is dated by the site's newest change, never by the clock.
     updated = updated or (newest_change(items) if items else newest_change(site.openable))
-    return Feed(folder, title, description, items, updated, tuple(story.also for story in stories))
+    return Feed(folder, title, description, items, updated, tuple(story.also for story in stories), full)
 
 
 def site_feeds(site: Site) -> Iterator[Feed]:
@@ -68,7 +70,7 @@ def site_feeds(site: Site) -> Iterator[Feed]:
     for term in site.topics + site.tags:
         description = term.description or f"{term_title(term)}: articles from {config.title}."
         yield _feed(urls.term_folder(term.kind, term.slug), f"{config.title}: {term_title(term)}",
-                    description, term.articles, site)
+                    description, term.articles, site, full=term.kind == "topics" or config.full_tag_feeds)
 
 
 def _feedgen_bytes(fmt: str, feed: Feed, site: Site, body_of: Callable[[Article], str]) -> bytes:
@@ -94,7 +96,8 @@ def _feedgen_bytes(fmt: str, feed: Feed, site: Site, body_of: Callable[[Article]
     names = site.topic_names()
     for index, article in enumerate(feed.articles):
         topic_names = tuple(names[t] for t in article.topics)
-        entry = _feed_entry(article, body_of(article), config.base_url, topic_names, fmt, feed.also[index])
+        body = body_of(article) if feed.full else None
+        entry = _feed_entry(article, body, config.base_url, topic_names, fmt, feed.also[index])
         generator.add_entry(entry, order="append")
     if fmt == "rss":
         return generator.rss_str(pretty=True)
@@ -113,20 +116,24 @@ def _json_feed_bytes(feed: Feed, site: Site, body_of: Callable[[Article], str]) 
         "description": feed.description,
         "language": config.language,
         "authors": [{"name": config.author or config.title}],
-        "items": [_json_item(article, body_of(article), config.base_url, names, feed.also[index])
+        "items": [_json_item(article, body_of(article) if feed.full else None, config.base_url, names,
+                             feed.also[index])
                   for index, article in enumerate(feed.articles)],
     }
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
 
 
-def _json_item(article: Article, body: str, base_url: str, topic_names: dict[str, str],
+def _json_item(article: Article, body: str | None, base_url: str, topic_names: dict[str, str],
                also: tuple[Article, ...]) -> dict:
+    """An item; without a body (None), its summary stands as its text."""
     link = urls.absolute(base_url, urls.article_path(article.slug))
+    text = ({"content_html": item_html(article, body, link, also, base_url)} if body is not None
+            else {"content_text": article.summary or article.title})
     item = {
         "id": article.guid,
         "url": link,
         "title": article.title,
-        "content_html": item_html(article, body, link, also, base_url),
+        **text,
         "summary": article.summary,
         "date_published": article.date.isoformat(),
         "date_modified": article.last_change.isoformat(),
@@ -141,8 +148,9 @@ def _json_item(article: Article, body: str, base_url: str, topic_names: dict[str
 
 # An article is an item of the site's feed and of those of its topics and tags: its entry is made once.
 @lru_cache(maxsize=1024)
-def _feed_entry(article: Article, body: str, base_url: str, topic_names: tuple[str, ...], fmt: str,
+def _feed_entry(article: Article, body: str | None, base_url: str, topic_names: tuple[str, ...], fmt: str,
                 also: tuple[Article, ...]) -> FeedEntry:
+    """An item; without a body (None), its headline, summary and link alone."""
     from feedgen.entry import FeedEntry
 
     entry = FeedEntry()
@@ -161,7 +169,8 @@ def _feed_entry(article: Article, body: str, base_url: str, topic_names: tuple[s
     if article.summary:
         # Readers take an RSS description as HTML; Atom's summary is declared text. The summary is text.
         entry.summary(html.escape(article.summary, quote=False) if fmt == "rss" else article.summary)
-    entry.content(item_html(article, body, link, also, base_url), type="html")
+    if body is not None:
+        entry.content(item_html(article, body, link, also, base_url), type="html")
     names = list(topic_names) + list(article.tags)
     if names:
         # In one call: feedgen re-maps every category it holds on each call, quadratic in an article's tags.
@@ -223,13 +232,16 @@ def absolute_links(html: str, page_url: str) -> str:
 @dataclass(frozen=True)
 class FeedFormat:
     """A format every feed of the site is written in: its name (what FeedLink.fmt holds), the file a listing's
-    feed has in it, its media type, what a reader is shown it as, and what writes it."""
+    feed has in it, its media type, what a reader is shown it as, what writes it, and whether pages name it in
+    their head for feed readers to find (every reader takes RSS or Atom; naming a third format on each of a
+    large site's pages costs megabytes)."""
 
     name: str
     file: str
     media_type: str
     label: str
     render: Callable[[Feed, Site, Callable[[Article], str]], bytes]
+    discovered: bool = True
 
     def path(self, folder: str) -> str:
         """The feed of a folder's listing ('' the whole site's)."""
@@ -239,7 +251,7 @@ class FeedFormat:
 FEED_FORMATS: tuple[FeedFormat, ...] = (
     FeedFormat("rss", "feed.xml", "application/rss+xml", "RSS", partial(_feedgen_bytes, "rss")),
     FeedFormat("atom", "atom.xml", "application/atom+xml", "Atom", partial(_feedgen_bytes, "atom")),
-    FeedFormat("json", "feed.json", "application/feed+json", "JSON Feed", _json_feed_bytes),
+    FeedFormat("json", "feed.json", "application/feed+json", "JSON Feed", _json_feed_bytes, False),
 )
 _BY_NAME = {feed_format.name: feed_format for feed_format in FEED_FORMATS}
 
@@ -254,7 +266,7 @@ def feed_jobs(inputs: PlanInputs) -> Plan:
     jobs = []
     for feed in site_feeds(inputs.site):
         feed_key = inputs.fingerprint(inputs.key, feed.folder, feed.title, feed.description, feed.articles,
-                                      feed.also, feed.updated)
+                                      feed.also, feed.updated, feed.full)
         jobs += [Job(kind.path(feed.folder), digest(feed_key, kind.name),
                      partial(kind.render, feed, inputs.site, inputs.body_of)) for kind in FEED_FORMATS]
     return Plan(jobs)

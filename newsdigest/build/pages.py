@@ -42,6 +42,10 @@ class FeedLink:
     def label(self) -> str:
         return feed_format(self.fmt).label
 
+    @property
+    def discovered(self) -> bool:
+        return feed_format(self.fmt).discovered
+
 
 @dataclass(frozen=True)
 class Page:
@@ -160,38 +164,38 @@ def lead_story(site: Site) -> Story | None:
 
 def _listing(config: Config, folder: str, title: str, archive_name: str, articles, feeds, extra,
              first_path: str = "") -> Iterator[PageGroup]:
-    """A listing's first page with the newest articles, then archive pages of fixed groups numbered from the
-    oldest, in runs of ARCHIVE_RUN pages; the first page is at `first_path` when given, else the folder's
-    index.
+    """A listing's first page with the newest per_page stories, then archive pages of archive_per_page,
+    numbered from the oldest, in runs of ARCHIVE_RUN pages; the first page is at `first_path` when given,
+    else the folder's index.
 
-    New articles change the front page and the newest archive page only; older pages keep their bytes, so
-    a daily rebuild rewrites a few files, not every page of every listing. A group that is all on the front
-    page (the newest, when the count is a multiple of per_page) is not an archive page: it would be a copy.
+    Every story not on the first page is on an archive page. The archive pages' groups are fixed from the
+    oldest, so new stories change the first page and the newest archive page only (until it is full): a
+    daily rebuild rewrites a few files, not every page of every listing.
     """
-    per_page = config.per_page
+    size = config.archive_per_page
     total = len(articles)
-    archive_pages = total // per_page - (1 if total % per_page == 0 and total else 0)
+    archive_pages = -(-max(0, total - config.per_page) // size)
     first_path = first_path or urls.listing_path(folder)
     yield alone(Page(first_path, "list.html", title, {
-        "articles": tuple(articles[:per_page]), "heading": title,
+        "articles": tuple(articles[:config.per_page]), "heading": title, "brief": False,
         "pagination": {"newer": None, "older": listing_path_or_none(folder, archive_pages), "label": ""},
         **extra}, feeds))
     for first in range(1, archive_pages + 1, ARCHIVE_RUN):
         last = min(first + ARCHIVE_RUN - 1, archive_pages)
-        items = tuple(articles[total - last * per_page: total - (first - 1) * per_page])
+        items = tuple(articles[max(0, total - last * size): total - (first - 1) * size])
         newest_newer = urls.listing_path(folder, last + 1) if last < archive_pages else first_path
         yield made_from(config, _archive_pages, folder, archive_name, feeds, first, items, newest_newer)
 
 
 def _archive_pages(config: Config, folder: str, archive_name: str, feeds: tuple[FeedLink, ...], first: int,
                    items: tuple[Article, ...], newest_newer: str) -> Iterator[Page]:
-    """Archive pages from number `first` on, of `items` (newest first, per_page to a page); the newest of them
-    leads to `newest_newer`."""
-    per_page, zone = config.per_page, config.zone
-    count = len(items) // per_page
+    """Archive pages from number `first` on, of `items` (newest first, archive_per_page to a page counted from
+    the oldest, so the newest page may hold fewer); the newest of them leads to `newest_newer`."""
+    size, zone = config.archive_per_page, config.zone
+    count = -(-len(items) // size)
     for offset in range(count):
         number = first + offset
-        shown = items[(count - 1 - offset) * per_page: (count - offset) * per_page]
+        shown = items[max(0, len(items) - (offset + 1) * size): len(items) - offset * size]
         label = date_range(local_day(shown[-1].date, zone), local_day(shown[0].date, zone))
         pagination = {
             "newer": urls.listing_path(folder, number + 1) if offset < count - 1 else newest_newer,
@@ -201,7 +205,8 @@ def _archive_pages(config: Config, folder: str, archive_name: str, feeds: tuple[
         # Not given the term's count or anything that changes with new articles: old archive pages keep their
         # bytes.
         yield Page(urls.listing_path(folder, number), "list.html", f"{archive_name}, {label}",
-                   {"articles": shown, "heading": archive_name, "pagination": pagination}, feeds)
+                   {"articles": shown, "heading": archive_name, "pagination": pagination, "brief": True},
+                   feeds)
 
 
 def listing_path_or_none(folder: str, page: int) -> str | None:

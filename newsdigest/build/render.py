@@ -203,19 +203,20 @@ def _edition_url(context: Any, day: date) -> str:
 
 @pass_context
 def _list_entry(context: Any, article: Article | Story, heading_level: int = 2, topic: str = "",
-                also: tuple[Article, ...] = (), day: date | None = None) -> Markup:
+                also: tuple[Article, ...] = (), day: date | None = None, brief: bool = False) -> Markup:
     """An article's entry in a list, rendered once per build and re-rooted for each page that lists it.
 
     An article is listed on the front, topic, tag and edition pages alike, so rendering its entry once,
     with links from the site root, and prefixing them for each page saves most of a list page's cost. In a
     list of one topic (`topic`), the entry does not name that topic again; `also` are the other articles of
     its story. Given a story (as lists are given them), the entry is its lead's, with the others. On a page
-    of one day's news (`day`), times are given briefly, as that day's reader reads them.
+    of one day's news (`day`), times are given briefly, as that day's reader reads them. A `brief` entry (an
+    archive page's) is one line: the headline, its time and publisher, and the story's other publishers.
     """
     if isinstance(article, Story):
         article, also = article.lead, article.also
     cache = context.environment.entry_cache
-    key = (article.slug, heading_level, topic, tuple(other.slug for other in also), day)
+    key = (article.slug, heading_level, topic, tuple(other.slug for other in also), day, brief)
     snippet = cache.get(key)
     if snippet is None:
         if len(cache) >= ENTRY_MEMO:
@@ -223,6 +224,6 @@ def _list_entry(context: Any, article: Article | Story, heading_level: int = 2, 
         others = named_once(also)[:ALSO_NAMED]
         snippet = cache[key] = context.environment.get_template(ENTRY_TEMPLATE).render(
             article=article, heading_level=heading_level, topic=topic, also=also, others=others,
-            more=len(also) - len(others), day=day, page_path=ENTRY_PAGE, topic_names=context["topic_names"],
-            config=context["config"]).strip()
+            more=len(also) - len(others), day=day, brief=brief, page_path=ENTRY_PAGE,
+            topic_names=context["topic_names"], config=context["config"]).strip()
     return Markup(snippet.replace(ROOT_MARKER, "../" * context["page_path"].count("/")))

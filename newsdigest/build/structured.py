@@ -14,24 +14,22 @@ from ..dates import iso_moment
 
 def news_article(article: Article, page_url: str, config: Config, topic_names: dict[str, str]) -> Markup:
     """The article as a NewsArticle: headline, dates with their offsets (a day alone where no time was
-    given), dateline, author or wire credit, publisher, and the original it is based on."""
+    given), dateline, author or wire credit, publisher, and the original it is based on. What the page's head
+    says already (its language, its description) and schema.org's defaults (free to read, the page's own
+    subject) are left out: they would repeat on each of a large site's pages."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.title,
         "url": page_url,
-        "mainEntityOfPage": page_url,
         "datePublished": iso_moment(article.date),
         "dateModified": iso_moment(article.last_change),
-        "inLanguage": config.language,
-        "description": article.summary,
         "dateline": article.dateline,
         "articleSection": [topic_names[t] for t in article.topics],
         "keywords": list(article.tags),
         "author": _author(article),
         "publisher": {"@type": "Organization", "name": article.publisher_name or config.title},
         "isBasedOn": article.source_url,
-        "isAccessibleForFree": True,
     }
     present = {key: value for key, value in data.items() if value not in ("", [], None)}
     return Markup(json_in_html(present))
@@ -40,7 +38,7 @@ def news_article(article: Article, page_url: str, config: Config, topic_names: d
 def json_in_html(value: Any) -> str:
     """JSON to place inside an HTML element: '<', '>' and '&' written as JSON escapes, so that no text of it
     ends the script early ('</script>'), opens a comment ('<!--') or reads as a character reference."""
-    text = json.dumps(value, ensure_ascii=False, indent=1)
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
