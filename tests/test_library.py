@@ -211,7 +211,7 @@ def test_an_index_of_the_first_schema_is_started_again(tmp_path):
 def _index_rows(site: Path) -> list[tuple]:
     db = sqlite3.connect(site / ".newsdigest-cache" / LIBRARY_FILE)
     try:
-        files = db.execute("SELECT path, mtime_ns, size, sha256, bands FROM files "
+        files = db.execute("SELECT path, mtime_ns, size, sha256, content, bands FROM files "
                            "JOIN keys ON keys.file = files.id ORDER BY path").fetchall()
         urls = db.execute("SELECT path, url FROM urls JOIN files ON urls.file = files.id ORDER BY path, url")
         return files + urls.fetchall()
@@ -235,7 +235,52 @@ def test_what_ingest_indexes_as_it_writes_equals_an_index_built_from_the_files(t
         (inbox / page.name.removesuffix(".gz")).write_text(hyphenated, encoding="utf-8")
     assert run_cli("ingest", "--site", str(site), "--date", "2025-03-04", str(inbox)).returncode == 0
     written = _index_rows(site)
-    assert len([row for row in written if len(row) == 5]) == len(list(inbox.iterdir()))
+    assert len([row for row in written if len(row) == 6]) == len(list(inbox.iterdir()))
     (site / ".newsdigest-cache" / LIBRARY_FILE).unlink()
     Library.load(load_config(site)).close()
     assert _index_rows(site) == written
+
+
+def test_a_build_keeps_the_index_that_ingest_reads_current(tmp_path, monkeypatch):
+    """The build brings the index up to date as the content changes (in a child of its own: seen here by what
+    it leaves), so that ingest then reads no article but those it compares; files written again with the
+    same bytes (a checkout) are not read as new."""
+    from conftest import NOW
+
+    from newsdigest.build.pipeline import BuildOptions, build
+    from newsdigest.ingest import library as library_module
+
+    site = make_site(tmp_path / "site", {"first": body(1), "second": body(2)})
+    config = load_config(site)
+    read = []
+    made = library_module._record
+    monkeypatch.setattr(library_module, "_record",
+                        lambda file, *rest: read.append(file.relative) or made(file, *rest))
+
+    def build_site() -> None:
+        assert build(config, BuildOptions(output=tmp_path / "out", now=NOW)).errors == []
+
+    def ingest_reads(text: str) -> tuple[list[str], str | None]:
+        read.clear()
+        library = Library.load(config)
+        try:
+            found = library.same_story("x", text)
+            return sorted(read), found.relative if found else None
+        finally:
+            library.close()
+
+    build_site()
+    assert ingest_reads(body(2)) == ([], "content/second.md")
+    write_article(site, "second", body(3))
+    (site / "content" / "first.md").unlink()
+    write_article(site, "third", body(1))
+    build_site()
+    kept = _index_rows(site)
+    assert ingest_reads(body(1)) == ([], "content/third.md")
+    assert ingest_reads(body(2))[1] is None and ingest_reads(body(3))[1] == "content/second.md"
+    (site / ".newsdigest-cache" / LIBRARY_FILE).unlink()
+    assert ingest_reads(body(1))[0] == ["content/second.md", "content/third.md"]
+    assert _index_rows(site) == kept, "the build's index is the one ingest makes from the files"
+    for path in (site / "content").iterdir():
+        path.write_bytes(path.read_bytes())
+    assert ingest_reads(body(3)) == ([], "content/second.md")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import shutil
 import sqlite3
 import sys
@@ -153,7 +154,6 @@ class Scan:
 def _build(config: Config, options: BuildOptions, progress: Progress | None, env: Environment,
            state: BuildState, owned: list[str]) -> BuildResult:
     """The build, stage by stage."""
-    output = state.output
     now = options.now or datetime.now(UTC)
     templates = state.template_digests(env)
     # Scan: the content, static files, templates and settings, without reading the articles.
@@ -162,6 +162,30 @@ def _build(config: Config, options: BuildOptions, progress: Progress | None, env
     if state.unchanged(scan.signature, scan.files, now, owned):
         state.remember_scan(scan.scanned_ns)
         return BuildResult(unchanged=len(owned), done=True, up_to_date=True, note=state.note)
+    # Ingest's index of the content folder is brought up to date in a child meanwhile: the first ingest
+    # after a build then reads only the page it is given.
+    with alongside(partial(_library_kept_current, config, scan.files, os.getpid()),
+                   config.path("cache")) as library_kept:
+        result = _build_scanned(config, options, progress, env, state, owned, scan, templates, now)
+        library_kept()
+    return result
+
+
+def _library_kept_current(config: Config, files: list[ContentFile], build_pid: int) -> None:
+    """In one process, and in a child of the build at a lower priority: the cores are the build's workers',
+    and the child takes what they leave (the build arranges and plans on one core)."""
+    from ..ingest.library import refreshed_index  # ingest's imports are for a build that changed something
+
+    if os.getpid() != build_pid:
+        os.nice(10)
+    refreshed_index(config, files, parallel=False).close()
+
+
+def _build_scanned(config: Config, options: BuildOptions, progress: Progress | None, env: Environment,
+                   state: BuildState, owned: list[str], scan: Scan, templates: dict[str, str], now: datetime
+                   ) -> BuildResult:
+    """The build of what the scan found, once it found a change."""
+    output = state.output
     last_plan = state.last_plan()
     # Load: each article from the cache, parsed again only where its bytes changed.
     if progress:

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 LIBRARY_FILE = "library.sqlite"
-LIBRARY_SCHEMA = 2
+LIBRARY_SCHEMA = 3
 
 
 @dataclass(frozen=True)
 class LibraryRecord:
     """What ingest keeps of one content file to find its story again without reading it: the file's size and
-    time, the sha256 of the input it was ingested from, the addresses it was read from, its MinHash bands."""
+    time, the sha256 of the input it was ingested from, the addresses it was read from, its MinHash bands, and
+    the sha256 of the file's own bytes (a file checked out again has a new time, and the same record)."""
 
     path: str
     mtime_ns: int
@@ -25,6 +26,7 @@ class LibraryRecord:
     sha256: str
     urls: tuple[str, ...]
     bands: tuple[bytes, ...]
+    content: str
 
 
 class LibraryIndex:
@@ -60,7 +62,8 @@ class LibraryIndex:
             PRAGMA synchronous=OFF;
             PRAGMA user_version={LIBRARY_SCHEMA};
             CREATE TABLE IF NOT EXISTS files (
-                id INTEGER PRIMARY KEY, path TEXT UNIQUE, mtime_ns INTEGER, size INTEGER, sha256 TEXT);
+                id INTEGER PRIMARY KEY, path TEXT UNIQUE, mtime_ns INTEGER, size INTEGER, sha256 TEXT,
+                content TEXT);
             CREATE TABLE IF NOT EXISTS keys (file INTEGER PRIMARY KEY, bands BLOB);
             CREATE INDEX IF NOT EXISTS files_sha256 ON files (sha256);
             CREATE TABLE IF NOT EXISTS urls (url TEXT, file INTEGER);
@@ -76,6 +79,16 @@ class LibraryIndex:
         rows = self.db.execute("SELECT path, mtime_ns, size FROM files")
         return {path: (mtime, size) for path, mtime, size in rows}
 
+    def contents(self) -> dict[str, str]:
+        """Each indexed file's sha256 of its bytes when it was indexed."""
+        return dict(self.db.execute("SELECT path, content FROM files"))
+
+    def touch(self, stats: Iterable[tuple[str, int, int]]) -> None:
+        """New times and sizes for files whose bytes are as indexed: (path, mtime_ns, size)."""
+        with self.db:
+            self.db.executemany("UPDATE files SET mtime_ns = ?, size = ? WHERE path = ?",
+                                ((mtime, size, path) for path, mtime, size in stats))
+
     def update(self, records: Iterable[LibraryRecord], removed: Iterable[str]) -> None:
         with self.db:
             for path in removed:
@@ -83,8 +96,9 @@ class LibraryIndex:
             for record in records:
                 self._forget(record.path)
                 keys = _band_keys(record.bands)
-                file = self.db.execute("INSERT INTO files (path, mtime_ns, size, sha256) VALUES (?, ?, ?, ?)",
-                                       (record.path, record.mtime_ns, record.size, record.sha256)).lastrowid
+                file = self.db.execute(
+                    "INSERT INTO files (path, mtime_ns, size, sha256, content) VALUES (?, ?, ?, ?, ?)",
+                    (record.path, record.mtime_ns, record.size, record.sha256, record.content)).lastrowid
                 self.db.execute("INSERT INTO keys VALUES (?, ?)", (file, _packed(keys)))
                 self.db.executemany("INSERT INTO urls VALUES (?, ?)", ((url, file) for url in record.urls))
                 self.db.executemany("INSERT INTO bands VALUES (?, ?, ?)",

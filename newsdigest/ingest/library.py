@@ -5,8 +5,10 @@ read against every one."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import zlib
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -45,10 +47,13 @@ def canonical_url(url: str) -> str:
 # A story's shingles are wanted when it is compared with the library and again when the file is added.
 @lru_cache(maxsize=8)
 def story_shingles(markdown_body: str) -> frozenset:
-    """Five-word shingles of the body's words, lowercased: the same story whatever clutter or markup it came
-    with. Tags, entities and link targets are left out by pattern rather than by rendering the Markdown."""
+    """Five-word shingles of the body's words, lowercased, each as its words joined by spaces: the same story
+    whatever clutter or markup it came with. Tags, entities and link targets are left out by pattern rather
+    than by rendering the Markdown."""
     words = re.findall(r"\w+", _MARKUP.sub(" ", markdown_body).lower())
-    return frozenset(tuple(words[i:i + 5]) for i in range(max(1, len(words) - 4)))
+    if len(words) < 5:
+        return frozenset([" ".join(words)])
+    return frozenset(map(" ".join, zip(*(words[start:] for start in range(5)))))
 
 
 def similarity(a: frozenset, b: frozenset) -> float:
@@ -57,19 +62,27 @@ def similarity(a: frozenset, b: frozenset) -> float:
 
 @lru_cache(maxsize=1)
 def _band_ranges() -> tuple[tuple[int, int], ...]:
-    from datasketch import MinHashLSH  # imports SciPy: only ingest and fetch pay for it
+    from datasketch import MinHashLSH  # imports SciPy: only ingest, fetch and the index's upkeep pay for it
 
     return tuple(MinHashLSH(threshold=CANDIDATE_THRESHOLD, num_perm=MINHASH_PERMUTATIONS).hashranges)
+
+
+@lru_cache(maxsize=1)
+def _empty_minhash():
+    """An empty MinHash to copy (making one draws its permutations again). Its shingles are hashed by CRC-32,
+    in C: datasketch's default, SHA-1 called from Python, took two thirds of an article's cost, which the
+    build pays for every article of a new site. A candidate is compared word for word anyway."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=MINHASH_PERMUTATIONS, hashfunc=zlib.crc32)
 
 
 # A story's bands are wanted when it is compared with the library and again when the file written is indexed.
 @lru_cache(maxsize=8)
 def story_bands(shingles: frozenset) -> tuple[bytes, ...]:
     """The MinHash of the shingles (datasketch), cut into the bands that candidates must share one of."""
-    from datasketch import MinHash
-
-    minhash = MinHash(num_perm=MINHASH_PERMUTATIONS)
-    minhash.update_batch([" ".join(shingle).encode("utf-8") for shingle in shingles])
+    minhash = _empty_minhash().copy()
+    minhash.update_batch(list(map(str.encode, shingles)))
     return tuple(minhash.hashvalues[start:end].tobytes() for start, end in _band_ranges())
 
 
@@ -130,21 +143,10 @@ class Library:
     @classmethod
     def load(cls, config: Config, dry_run: bool = False) -> Library:
         """Every article the build would read (the same scan: subfolders too), the index brought up to date
-        with the files whose size or time changed since it last saw them. A dry run in a site without an
-        index keeps it in memory, creating nothing."""
+        (see refreshed_index). A dry run in a site without an index keeps it in memory, creating nothing."""
         files, _ = scan_content(config)
-        cache = config.path("cache")
-        index = LibraryIndex(None if dry_run and not (cache / LIBRARY_FILE).exists() else cache)
-        indexed = index.stats()
-        changed = [f for f in files if indexed.get(f.relative) != (f.mtime_ns, f.size)]
-        present = {f.relative for f in files}
-        if changed:
-            # datasketch (and SciPy under it) imported before the workers fork, not again by each of them.
-            _band_ranges()
-        records = [record for chunk in run_indexed(lambda i: _record(changed[i]), len(changed),
-                                                   min_items=INDEX_PARALLEL_FROM)
-                   for record in chunk if record is not None]
-        index.update(records, [path for path in indexed if path not in present])
+        in_memory = dry_run and not (config.path("cache") / LIBRARY_FILE).exists()
+        index = refreshed_index(config, files, in_memory)
         return cls(config.path("content"), config.root, index, {os.path.basename(f.path) for f in files})
 
     def close(self) -> None:
@@ -157,7 +159,9 @@ class Library:
         if written:
             status = entry.path.stat()
             relative = relative_name(entry.path, self.site_root)
-            self.index.update([_record_of(entry, relative, status.st_mtime_ns, status.st_size)], [])
+            # Ingest writes the text as UTF-8: these are the file's bytes.
+            content = hashlib.sha256(entry.text.encode("utf-8")).hexdigest()
+            self.index.update([_record_of(entry, relative, status.st_mtime_ns, status.st_size, content)], [])
 
     def same_story(self, sha256: str, body: str) -> Entry | None:
         """The article of the same input bytes, else the most similar one at SAME_STORY_SIMILARITY or more."""
@@ -199,16 +203,51 @@ class Library:
         return relative_name(path, self.root.parent)
 
 
-def _record(file: ContentFile) -> LibraryRecord | None:
+def refreshed_index(config: Config, files: list[ContentFile], in_memory: bool = False,
+                    parallel: bool = True) -> LibraryIndex:
+    """The index of these content files (in the cache folder, or in memory only), brought up to date with
+    those whose size or time changed since it last saw them, and without those gone; on the cores (forked
+    workers) where `parallel`. The build keeps it so after each change, so that ingest finds it current."""
+    index = LibraryIndex(None if in_memory else config.path("cache"))
+    indexed = index.stats()
+    changed = [f for f in files if indexed.get(f.relative) != (f.mtime_ns, f.size)]
+    contents = index.contents()
+    if any(f.relative not in contents for f in changed):
+        # datasketch (and SciPy under it) imported before the workers fork, not again by each of them.
+        _band_ranges()
+
+    def look(number: int) -> LibraryRecord | tuple[str, int, int] | None:
+        """A changed file's new record, or its new time and size alone where its bytes are as indexed (a
+        checkout writes every file again), or None for a file that cannot be read."""
+        file = changed[number]
+        try:
+            data = Path(file.path).read_bytes()
+        except OSError:
+            return None
+        content = hashlib.sha256(data).hexdigest()
+        if contents.get(file.relative) == content:
+            return file.relative, file.mtime_ns, file.size
+        return _record(file, data, content)
+
+    looked = [found for chunk in run_indexed(look, len(changed), workers=None if parallel else 1,
+                                             min_items=INDEX_PARALLEL_FROM)
+              for found in chunk if found is not None]
+    index.touch(found for found in looked if isinstance(found, tuple))
+    present = {f.relative for f in files}
+    index.update([found for found in looked if isinstance(found, LibraryRecord)],
+                 [path for path in indexed if path not in present])
+    return index
+
+
+def _record(file: ContentFile, data: bytes, content: str) -> LibraryRecord | None:
     try:
-        text = Path(file.path).read_text(encoding="utf-8-sig")
-        fields, body = read_front_matter(text)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError):
+        fields, body = read_front_matter(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, yaml.YAMLError, ValueError):
         return None
     origin, urls = _origin(fields)
     entry = Entry(Path(file.path), file.relative, "", str(origin.get("sha256", "")),
                   story_shingles(body), False, urls)
-    return _record_of(entry, file.relative, file.mtime_ns, file.size)
+    return _record_of(entry, file.relative, file.mtime_ns, file.size, content)
 
 
 def _origin(metadata: dict) -> tuple[dict, tuple[str, ...]]:
@@ -220,6 +259,6 @@ def _origin(metadata: dict) -> tuple[dict, tuple[str, ...]]:
     return origin, urls
 
 
-def _record_of(entry: Entry, relative: str, mtime_ns: int, size: int) -> LibraryRecord:
+def _record_of(entry: Entry, relative: str, mtime_ns: int, size: int, content: str) -> LibraryRecord:
     urls = tuple(dict.fromkeys(canonical_url(url) for url in entry.urls))
-    return LibraryRecord(relative, mtime_ns, size, entry.sha256, urls, entry.bands)
+    return LibraryRecord(relative, mtime_ns, size, entry.sha256, urls, entry.bands, content)
