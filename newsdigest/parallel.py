@@ -182,3 +182,78 @@ def _run_in_child(work: Callable[[], object], name: str) -> None:
             target.write(data)
     finally:
         os._exit(0)
+
+
+class Helper:
+    """A forked child that imports modules slow to import as soon as it starts, then runs the calls it is
+    sent: work that needs them finds them ready, their import having taken another core meanwhile. Calls and
+    what they return are pickled; a call that raises raises here. A helper that died (killed, out of memory)
+    makes `call` raise HelperGone, for the caller to do the work itself."""
+
+    def __init__(self, modules: tuple[str, ...]):
+        self._pipe, theirs = multiprocessing.Pipe()
+        self._pid = os.fork()
+        if self._pid == 0:
+            self._pipe.close()
+            _serve(theirs, modules)
+        theirs.close()
+
+    def call(self, function: Callable[..., T], *args: object) -> T:
+        try:
+            self._pipe.send((function, args))
+            done, value = self._pipe.recv()
+        except (EOFError, OSError) as error:
+            raise HelperGone from error
+        if not done:
+            raise value
+        return value
+
+    def close(self) -> None:
+        """Stop the helper, busy or not: an import it has not finished is not waited for."""
+        self._pipe.close()
+        os.kill(self._pid, signal.SIGKILL)
+        os.waitpid(self._pid, 0)
+
+
+class HelperGone(Exception):
+    pass
+
+
+@contextmanager
+def helper(modules: tuple[str, ...], wanted: bool = True) -> Iterator[Helper | None]:
+    """A Helper importing `modules`, where it is `wanted` and there are cores and fork for it (and this
+    process has no other thread, which a fork would leave holding its locks); None otherwise."""
+    if not wanted or worker_count() <= 1 or threading.active_count() > 1 \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        yield None
+        return
+    started = Helper(modules)
+    try:
+        yield started
+    finally:
+        started.close()
+
+
+def _serve(pipe, modules: tuple[str, ...]) -> None:
+    """In the helper: import, then answer each call until the parent closes the pipe."""
+    import importlib
+
+    leave_interrupts_to_the_parent()
+    try:
+        for module in modules:
+            importlib.import_module(module)
+        while True:
+            try:
+                function, args = pipe.recv()
+            except EOFError:
+                break
+            try:
+                outcome = (True, function(*args))
+            except BaseException as error:  # handed to the parent, which raises it
+                outcome = (False, error)
+            try:
+                pipe.send(outcome)
+            except Exception as error:
+                pipe.send((False, RuntimeError(f"{outcome[1]!r} ({error})")))
+    finally:
+        os._exit(0)

@@ -97,3 +97,45 @@ def test_chunks_cover_every_item_once_in_order_and_end_small(count, size, worker
     assert all(len(chunk) <= size for chunk in chunks)
     # What is left when a worker takes one of the last chunks is a quarter of a chunk's work at most.
     assert all(len(chunk) <= max(1, size // 4) for chunk in chunks[-workers:])
+
+
+def _imported(module: str) -> bool:
+    import sys
+
+    return module in sys.modules
+
+
+def test_a_helper_imports_at_once_runs_calls_and_hands_back_their_errors():
+    import signal
+
+    import pytest
+
+    from newsdigest.parallel import Helper, HelperGone
+
+    helper = Helper(("json",))
+    try:
+        assert helper.call(os.getpid) != os.getpid(), "it runs in a child"
+        assert helper.call(_imported, "json") is True
+        with pytest.raises(ZeroDivisionError):
+            helper.call(divmod, 1, 0)
+        assert helper.call(divmod, 7, 2) == (3, 1), "an error leaves it serving"
+        os.kill(helper.call(os.getpid), signal.SIGKILL)
+        with pytest.raises(HelperGone):
+            helper.call(divmod, 7, 2)
+    finally:
+        helper.close()
+
+
+def test_stories_are_worked_out_here_when_the_helper_is_gone():
+    from test_stories import CONFIG, _articles
+
+    from newsdigest.build.stories import IMPORTS, group_stories
+    from newsdigest.parallel import Helper
+
+    articles = _articles([(1, "1"), (1, "2"), (2, "3"), (3, "4")])
+    helper = Helper(IMPORTS)
+    helper.close()
+    gone, _ = group_stories(articles, CONFIG, {}, helper)
+    here, _ = group_stories(articles, CONFIG, {})
+    assert {slug: story.articles for slug, story in gone.items()} == \
+        {slug: story.articles for slug, story in here.items()}

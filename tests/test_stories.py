@@ -6,14 +6,16 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from conftest import NOW, ROOT, SAMPLE_SITE, build_site_into, parse_html, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdigest.build.site import build_site
-from newsdigest.build.stories import group_stories
+from newsdigest.build.stories import IMPORTS, group_stories
 from newsdigest.config import Config
 from newsdigest.content import Article
+from newsdigest.parallel import Helper
 
 # Real headlines of one day, with a reader's judgement of which report one event (bench/stories/).
 HEADLINES = {row["id"]: row for row in csv.DictReader(
@@ -76,23 +78,31 @@ def _articles(days_and_numbers: list[tuple[int, str]]) -> list[Article]:
     return [report(number, minute, day=day) for minute, (day, number) in enumerate(days_and_numbers)]
 
 
+@pytest.fixture(scope="module")
+def story_helper():
+    started = Helper(IMPORTS)
+    yield started
+    started.close()
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(st.integers(1, 6), st.sampled_from(sorted(HEADLINES))), min_size=1, max_size=25,
                 unique_by=lambda pair: pair[1]),
        st.lists(st.tuples(st.integers(1, 6), st.sampled_from(sorted(HEADLINES))), max_size=6),
        st.integers(0, 3))
-def test_stories_remembered_equal_stories_worked_out_anew(before, added, removed):
+def test_stories_remembered_equal_stories_worked_out_anew(story_helper, before, added, removed):
     """A build given the last build's choices groups exactly as a cold one, after any additions and
-    removals."""
+    removals; and so do days worked out by a helper, each with the words of its window alone."""
     first = _articles(before)
     _, memo = group_stories(first, CONFIG, {})
     known = {a.slug for a in first}
     after = first[removed:] + [a for a in _articles(added) if a.slug not in known]
     after = list({a.slug: a for a in after}.values())
-    cached, _ = group_stories(after, CONFIG, memo)
     cold, _ = group_stories(after, CONFIG, {})
-    assert {slug: story.articles for slug, story in cached.items()} == \
-        {slug: story.articles for slug, story in cold.items()}
+    expected = {slug: story.articles for slug, story in cold.items()}
+    for memo_given, helper_given in ((memo, None), (memo, story_helper), ({}, story_helper)):
+        found, _ = group_stories(after, CONFIG, memo_given, helper_given)
+        assert {slug: story.articles for slug, story in found.items()} == expected
 
 
 def test_lists_show_each_story_once():

@@ -24,7 +24,7 @@ from ..content import PARSER_REVISION
 from ..errors import SiteError
 from ..files import ContentFile, input_roots, scan_content
 from ..markup import EXTENSIONS
-from ..parallel import alongside, interrupts_deferred, run_indexed
+from ..parallel import Helper, alongside, helper, interrupts_deferred, run_indexed
 from .fingerprint import digest
 from .jobs import Job, LastPlan, Plan, PlanInputs, config_key, published_body
 from .load import Loaded
@@ -33,6 +33,7 @@ from .render import DEFAULT_TEMPLATES, make_environment, template_links_out
 from .site import Site, build_site
 from .state import BuildState
 from .static import StaticFile, static_files
+from .stories import IMPORTS as STORY_IMPORTS
 from .write import (
     check_output_folder,
     commit_changes,
@@ -149,24 +150,30 @@ class Scan:
     static: dict[str, StaticFile]
     signature: str
     scanned_ns: int
+    # Each template's digest (see fingerprint.template_digests).
+    templates: dict[str, str]
 
 
 def _build(config: Config, options: BuildOptions, progress: Progress | None, env: Environment,
            state: BuildState, owned: list[str]) -> BuildResult:
     """The build, stage by stage."""
     now = options.now or datetime.now(UTC)
-    templates = state.template_digests(env)
     # Scan: the content, static files, templates and settings, without reading the articles.
-    scan = _scan(config, templates, options)
+    scan = _scan(config, state.template_digests(env), options)
     # Unchanged: the last build read the same inputs and its files are all still there.
     if state.unchanged(scan.signature, scan.files, now, owned):
         state.remember_scan(scan.scanned_ns)
         return BuildResult(unchanged=len(owned), done=True, up_to_date=True, note=state.note)
-    # Ingest's index of the content folder is brought up to date in a child meanwhile: the first ingest
-    # after a build then reads only the page it is given.
+    last_plan = state.last_plan()
+    # Beside the build: ingest's index of the content folder brought up to date in a child, so that the
+    # first ingest after a build reads only the page it is given; and, for a rebuild, which works out the
+    # stories of a few new days, a helper importing what that needs while this process loads (a cold build
+    # imports it here, where it is a small part of the work).
     with alongside(partial(_library_kept_current, config, scan.files, os.getpid()),
-                   config.path("cache")) as library_kept:
-        result = _build_scanned(config, options, progress, env, state, owned, scan, templates, now)
+                   config.path("cache")) as library_kept, \
+            helper(STORY_IMPORTS, wanted=bool(last_plan.fingerprints)) as story_helper:
+        result = _build_scanned(config, options, progress, env, state, owned, scan, now, last_plan,
+                                story_helper)
         library_kept()
     return result
 
@@ -182,11 +189,10 @@ def _library_kept_current(config: Config, files: list[ContentFile], build_pid: i
 
 
 def _build_scanned(config: Config, options: BuildOptions, progress: Progress | None, env: Environment,
-                   state: BuildState, owned: list[str], scan: Scan, templates: dict[str, str], now: datetime
-                   ) -> BuildResult:
+                   state: BuildState, owned: list[str], scan: Scan, now: datetime, last_plan: LastPlan,
+                   story_helper: Helper | None) -> BuildResult:
     """The build of what the scan found, once it found a change."""
     output = state.output
-    last_plan = state.last_plan()
     # Load: each article from the cache, parsed again only where its bytes changed.
     if progress:
         progress.start("reading", len(scan.files))
@@ -197,14 +203,13 @@ def _build_scanned(config: Config, options: BuildOptions, progress: Progress | N
     # Arrange: the site model: listings, topics, tags, editions, related articles.
     memos = state.memos()
     site = build_site(loaded.articles, config, now, drafts=options.drafts, reusable_related=memos["related"],
-                      reusable_stories=memos["stories"])
+                      reusable_stories=memos["stories"], helper=story_helper)
     state.remember_memos(site)
     # Plan and render: every output file and its fingerprint; those whose fingerprint changed (or that are
     # missing) are made in a staging folder, which keeps only the files whose bytes changed.
     staging = new_staging(output)
     try:
-        plan, todo, changed = _plan_and_render(site, env, templates, loaded, scan, last_plan, staging, state,
-                                               progress)
+        plan, todo, changed = _plan_and_render(site, env, loaded, scan, last_plan, staging, state, progress)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -233,12 +238,13 @@ def _scan(config: Config, templates: dict[str, str], options: BuildOptions) -> S
     files, skipped = scan_content(config)
     skipped = sorted(skipped + static_skipped + template_links_out(config, roots), key=lambda e: str(e.path))
     return Scan(
-        files, skipped, static, inputs_signature(config, templates, static, options, files), scanned_ns
+        files, skipped, static, inputs_signature(config, templates, static, options, files), scanned_ns,
+        templates
     )
 
 
-def _plan_and_render(site: Site, env: Environment, templates: dict[str, str], loaded: Loaded, scan: Scan,
-                     last: LastPlan, staging: Path, state: BuildState, progress: Progress | None
+def _plan_and_render(site: Site, env: Environment, loaded: Loaded, scan: Scan, last: LastPlan, staging: Path,
+                     state: BuildState, progress: Progress | None
                      ) -> tuple[Plan, list[Job], list[str]]:
     """The plan, the jobs it had to do, and the paths of the files they staged.
 
@@ -247,7 +253,7 @@ def _plan_and_render(site: Site, env: Environment, templates: dict[str, str], lo
     on a core of its own (a cold build, or one remaking many files, renders everything on all cores together
     instead)."""
     previous = last.fingerprints
-    inputs = PlanInputs(site, env, templates, partial(published_body, loaded.body_of, site.config),
+    inputs = PlanInputs(site, env, scan.templates, partial(published_body, loaded.body_of, site.config),
                         loaded.words_of, scan.static, last)
     files = planned(inputs, before_pages=True)
     files_changed = [job for job in files.jobs if previous.get(job.path) != job.fingerprint]

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from ..config import Config
 from ..content import Article, tag_slug
 from ..dates import local_day
-from ..parallel import run_indexed
+from ..parallel import Helper, run_indexed
 from .stories import Story, group_stories, listed
 
 # Related lists are worked out on all cores from this many: a cold build works out every one, a rebuild few;
@@ -87,17 +87,18 @@ def is_published(article: Article, now: datetime) -> bool:
 
 def build_site(articles: Iterable[Article], config: Config, now: datetime, drafts: bool = False,
                reusable_related: Mapping[str, tuple[str, ...]] | None = None,
-               reusable_stories: Mapping[str, tuple[str, ...]] | None = None) -> Site:
+               reusable_stories: Mapping[str, tuple[str, ...]] | None = None, helper: Helper | None = None
+               ) -> Site:
     """Arrange the articles into the site; drafts and future articles only with `drafts`.
 
     `reusable_related` is what reusable_related() gave of the last build's site (see _related);
-    `reusable_stories` its `reusable_stories`.
+    `reusable_stories` its `reusable_stories`; `helper` works out stories (see stories.IMPORTS).
     """
     chosen = [a for a in articles if drafts or is_published(a, now)]
     newest_first = tuple(sorted(chosen, key=lambda a: (a.date, a.slug), reverse=True))
     openable = tuple(a for a in newest_first if a.has_page)
     related = _related(openable, config.related_items, reusable_related or {})
-    stories, reusable = group_stories(newest_first, config, reusable_stories or {})
+    stories, reusable = group_stories(newest_first, config, reusable_stories or {}, helper)
     return Site(
         config=config,
         articles=newest_first,

@@ -13,6 +13,7 @@ from typing import Any
 from ..config import Config
 from ..content import Article
 from ..dates import local_day
+from ..parallel import Helper, HelperGone
 
 # A story named by hand is labelled apart from any slug.
 NAMED = "="
@@ -23,6 +24,10 @@ GROUPING_REVISION = 3
 # How alike two groups' headlines must be, whatever their leads: reports of one event name something of it
 # alike (a name, a place, a figure), while leads of different events can share a reporter's stock phrases.
 HEADLINE_LIKENESS = 0.1
+# What choosing stories imports (scikit-learn takes over a second): a rebuild has a Helper import them while
+# it loads, and sends it the few days it must work out, up to this many; more are worked out here.
+IMPORTS = ("sklearn.feature_extraction.text", "scipy.sparse")
+HELPER_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -67,9 +72,10 @@ def best_first(articles: Iterable[Article]) -> tuple[Article, ...]:
     return tuple(sorted(articles, key=lambda a: (not a.has_page, -a.word_count, a.date, a.slug)))
 
 
-def group_stories(articles: Sequence[Article], config: Config, memo: Mapping[str, tuple[str, ...]]
-                  ) -> tuple[dict[str, Story], dict[str, tuple[str, ...]]]:
-    """Each article's story (by slug), and what the next build may reuse.
+def group_stories(articles: Sequence[Article], config: Config, memo: Mapping[str, tuple[str, ...]],
+                  helper: Helper | None = None) -> tuple[dict[str, Story], dict[str, tuple[str, ...]]]:
+    """Each article's story (by slug), and what the next build may reuse; the days to work out again are
+    sent to `helper` where one is given (see IMPORTS), up to HELPER_DAYS of them.
 
     Day by day from the oldest, the day's articles are gathered with each other and with the stories begun
     within the last `story_days` days, by the likeness of their headlines and leads (see _choose); an
@@ -90,16 +96,25 @@ def group_stories(articles: Sequence[Article], config: Config, memo: Mapping[str
     labels: dict[date, str] = {}
     reusable: dict[str, tuple[str, ...]] = {}
     words: _Words | None = None
+    sent = 0
     for index, day in enumerate(days):
         start = _window_start(days, index, config.story_days)
         earlier = days[start:index]
         key = _digest([settings, *(texts[d] + labels[d] for d in earlier), texts[day]])
         chosen = memo.get(key)
+        window = [a for d in earlier for a in by_day[d]]
+        if chosen is None and helper and sent < HELPER_DAYS:
+            sent += 1
+            known = {article.slug: label[article.slug] for article in window}
+            try:
+                chosen = helper.call(_choose_day, window, by_day[day], known, config)
+            except HelperGone:
+                helper = None
         if chosen is None:
-            # The first day to work out again: the words of every article from its window on are counted
-            # at once (a later day may need working out too).
+            # The first day to work out here: the words of every article from its window on are counted at
+            # once (a later day may need working out too).
             words = words or _word_counts([a for d in days[start:] for a in by_day[d]], config.language)
-            chosen = _choose([a for d in earlier for a in by_day[d]], by_day[day], label, config, words)
+            chosen = _choose(window, by_day[day], label, config, words)
         label.update(zip((a.slug for a in by_day[day]), chosen))
         labels[day] = _digest(chosen)
         reusable[key] = chosen
@@ -159,6 +174,13 @@ def _word_counts(articles: list[Article], language: str) -> _Words:
 
     return _Words({article.slug: row for row, article in enumerate(articles)},
                   counted([_text(article) for article in articles]), counted([a.title for a in articles]))
+
+
+def _choose_day(window: list[Article], todays: list[Article], label: Mapping[str, str], config: Config
+                ) -> tuple[str, ...]:
+    """_choose with the words of the window alone counted: the same choices, since the words of other days
+    weigh nothing in a day's TF-IDF (see _summed_dots)."""
+    return _choose(window, todays, label, config, _word_counts(window + todays, config.language))
 
 
 def _choose(window: list[Article], todays: list[Article], label: Mapping[str, str], config: Config,
