@@ -205,7 +205,7 @@ def _day(text: str) -> date:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    from newsdigest.ingest import IngestOptions, ingest  # trafilatura is slow to import; only ingest needs it
+    from newsdigest.ingest.command import IngestOptions, ingest  # trafilatura is slow to import: ingest only
 
     config = load_config(_site_folder(args))
     outcomes = ingest(

@@ -22,8 +22,7 @@ from hypothesis import strategies as st
 
 from newsdigest.config import load_config
 from newsdigest.content import index_words, tag_slug
-from newsdigest.ingest import IngestOptions, ingest, markdown_escape
-from newsdigest.ingest.command import typographic, typographic_all
+from newsdigest.ingest.command import IngestOptions, ingest, markdown_escape, typographic, typographic_all
 from newsdigest.markup import TYPOGRAPHY, markdown_to_html
 
 INGEST = FIXTURES / "ingest"

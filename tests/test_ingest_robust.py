@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsdigest.config import load_config
-from newsdigest.ingest import IngestOptions, ingest
+from newsdigest.ingest.command import IngestOptions, ingest
 
 REAL = sorted((FIXTURES / "ingest" / "real").glob("*.html.gz"))
 PAGES = {path.name.removesuffix(".gz"): gzip.decompress(path.read_bytes()) for path in REAL}

@@ -242,14 +242,16 @@ def test_what_ingest_indexes_as_it_writes_equals_an_index_built_from_the_files(t
 
 
 def test_a_build_keeps_the_index_that_ingest_reads_current(tmp_path, monkeypatch):
-    """The build brings the index up to date as the content changes (in a child of its own: seen here by what
-    it leaves), so that ingest then reads no article but those it compares; files written again with the
-    same bytes (a checkout) are not read as new."""
+    """A build that has no index, or parsed many articles, brings the index up to date, so that ingest then
+    reads no article but those it compares; a few changed articles are left to ingest, which reads those
+    alone. Files written again with the same bytes (a checkout) are not read as new. (One process: the files
+    read are counted here.)"""
     from conftest import NOW
 
-    from newsdigest.build.pipeline import BuildOptions, build
+    from newsdigest.build.pipeline import LIBRARY_FROM, BuildOptions, build
     from newsdigest.ingest import library as library_module
 
+    monkeypatch.setenv("NEWSDIGEST_WORKERS", "1")
     site = make_site(tmp_path / "site", {"first": body(1), "second": body(2)})
     config = load_config(site)
     read = []
@@ -270,17 +272,22 @@ def test_a_build_keeps_the_index_that_ingest_reads_current(tmp_path, monkeypatch
             library.close()
 
     build_site()
-    assert ingest_reads(body(2)) == ([], "content/second.md")
+    assert ingest_reads(body(2)) == ([], "content/second.md"), "a new site's build made the index"
     write_article(site, "second", body(3))
     (site / "content" / "first.md").unlink()
     write_article(site, "third", body(1))
     build_site()
-    kept = _index_rows(site)
-    assert ingest_reads(body(1)) == ([], "content/third.md")
-    assert ingest_reads(body(2))[1] is None and ingest_reads(body(3))[1] == "content/second.md"
-    (site / ".newsdigest-cache" / LIBRARY_FILE).unlink()
-    assert ingest_reads(body(1))[0] == ["content/second.md", "content/third.md"]
-    assert _index_rows(site) == kept, "the build's index is the one ingest makes from the files"
+    assert ingest_reads(body(1)) == (["content/second.md", "content/third.md"], "content/third.md")
+    assert ingest_reads(body(2)) == ([], None) and ingest_reads(body(3)) == ([], "content/second.md")
     for path in (site / "content").iterdir():
         path.write_bytes(path.read_bytes())
-    assert ingest_reads(body(3)) == ([], "content/second.md")
+    assert ingest_reads(body(3)) == ([], "content/second.md"), "a checkout is read as the same files"
+    for number in range(LIBRARY_FROM):
+        write_article(site, f"more-{number}", body(100 + number))
+    build_site()
+    kept = _index_rows(site)
+    assert ingest_reads(body(120)) == ([], "content/more-20.md"), "a build of many new articles indexed them"
+    for part in (site / ".newsdigest-cache").glob(LIBRARY_FILE + "*"):
+        part.unlink()
+    assert len(ingest_reads(body(1))[0]) == LIBRARY_FROM + 2
+    assert _index_rows(site) == kept, "the build's index is the one ingest makes from the files"

@@ -9,7 +9,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -23,6 +23,7 @@ from ..config import Config
 from ..content import PARSER_REVISION
 from ..errors import SiteError
 from ..files import ContentFile, input_roots, scan_content
+from ..ingest.index import library_current
 from ..markup import EXTENSIONS
 from ..parallel import Helper, alongside, helper, interrupts_deferred, run_indexed
 from .fingerprint import digest
@@ -48,6 +49,8 @@ DEFAULT_STATIC = DEFAULT_TEMPLATES.parent / "static"
 # Forking workers over a large site model costs copied pages of memory: below this many files to make,
 # rendering here is faster.
 RENDER_PARALLEL_FROM = 1000
+# A build that parsed this many articles brings ingest's library index up to date (see _library_upkeep).
+LIBRARY_FROM = 64
 
 
 class Progress(Protocol):
@@ -165,27 +168,11 @@ def _build(config: Config, options: BuildOptions, progress: Progress | None, env
         state.remember_scan(scan.scanned_ns)
         return BuildResult(unchanged=len(owned), done=True, up_to_date=True, note=state.note)
     last_plan = state.last_plan()
-    # Beside the build: ingest's index of the content folder brought up to date in a child, so that the
-    # first ingest after a build reads only the page it is given; and, for a rebuild, which works out the
-    # stories of a few new days, a helper importing what that needs while this process loads (a cold build
-    # imports it here, where it is a small part of the work).
-    with alongside(partial(_library_kept_current, config, scan.files, os.getpid()),
-                   config.path("cache")) as library_kept, \
-            helper(STORY_IMPORTS, wanted=bool(last_plan.fingerprints)) as story_helper:
-        result = _build_scanned(config, options, progress, env, state, owned, scan, now, last_plan,
-                                story_helper)
-        library_kept()
-    return result
-
-
-def _library_kept_current(config: Config, files: list[ContentFile], build_pid: int) -> None:
-    """In one process, and in a child of the build at a lower priority: the cores are the build's workers',
-    and the child takes what they leave (the build arranges and plans on one core)."""
-    from ..ingest.library import refreshed_index  # ingest's imports are for a build that changed something
-
-    if os.getpid() != build_pid:
-        os.nice(10)
-    refreshed_index(config, files, parallel=False).close()
+    # A rebuild works out the stories of a few new days: a helper imports what that needs while this process
+    # loads (a cold build imports it here, where it is a small part of the work).
+    with helper(STORY_IMPORTS, wanted=bool(last_plan.fingerprints)) as story_helper:
+        return _build_scanned(config, options, progress, env, state, owned, scan, now, last_plan,
+                              story_helper)
 
 
 def _build_scanned(config: Config, options: BuildOptions, progress: Progress | None, env: Environment,
@@ -200,34 +187,59 @@ def _build_scanned(config: Config, options: BuildOptions, progress: Progress | N
     result = BuildResult(errors=loaded.errors, warnings=scan.skipped, parsed=loaded.parsed, note=state.note)
     if loaded.errors and options.strict:
         return result
-    # Arrange: the site model: listings, topics, tags, editions, related articles.
-    memos = state.memos()
-    site = build_site(loaded.articles, config, now, drafts=options.drafts, reusable_related=memos["related"],
-                      reusable_stories=memos["stories"], helper=story_helper)
-    state.remember_memos(site)
-    # Plan and render: every output file and its fingerprint; those whose fingerprint changed (or that are
-    # missing) are made in a staging folder, which keeps only the files whose bytes changed.
-    staging = new_staging(output)
-    try:
-        plan, todo, changed = _plan_and_render(site, env, loaded, scan, last_plan, staging, state, progress)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    jobs = plan.jobs
-    # Commit: move the changes in, delete what the build made and no longer makes, remember it all.
-    stale = sorted(set(owned) - {job.path for job in jobs})
-    new_output, committed_ns = not output.exists(), time.time_ns()
-    # Ctrl-C waits for the end of the commit: output/ is then the new site, and the cache says so.
-    with interrupts_deferred():
-        result.removed = commit_changes(staging, output, changed, stale)
-        # Without errors or warnings to report again, an identical next build has nothing to do.
-        state.remember_build(plan, todo, stale, new_output, committed_ns,
-                             "" if loaded.errors or scan.skipped else scan.signature,
-                             _next_publication(loaded.articles, now), scan.scanned_ns)
+    with _library_upkeep(config, scan.files, loaded.parsed) as library_kept:
+        # Arrange: the site model: listings, topics, tags, editions, related articles.
+        memos = state.memos()
+        site = build_site(loaded.articles, config, now, drafts=options.drafts,
+                          reusable_related=memos["related"], reusable_stories=memos["stories"],
+                          helper=story_helper)
+        state.remember_memos(site)
+        # Plan and render: every output file and its fingerprint; those whose fingerprint changed (or that
+        # are missing) are made in a staging folder, which keeps only the files whose bytes changed.
+        staging = new_staging(output)
+        try:
+            plan, todo, changed = _plan_and_render(site, env, loaded, scan, last_plan, staging, state,
+                                                   progress)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        jobs = plan.jobs
+        # Commit: move the changes in, delete what the build made and no longer makes, remember it all.
+        stale = sorted(set(owned) - {job.path for job in jobs})
+        new_output, committed_ns = not output.exists(), time.time_ns()
+        # Ctrl-C waits for the end of the commit: output/ is then the new site, and the cache says so.
+        with interrupts_deferred():
+            result.removed = commit_changes(staging, output, changed, stale)
+            # Without errors or warnings to report again, an identical next build has nothing to do.
+            state.remember_build(plan, todo, stale, new_output, committed_ns,
+                                 "" if loaded.errors or scan.skipped else scan.signature,
+                                 _next_publication(loaded.articles, now), scan.scanned_ns)
+        library_kept()
     result.articles = len(site.articles)
     result.written, result.unchanged, result.done = len(changed), len(jobs) - len(changed), True
     result.output_bytes = state.output_bytes()
     return result
+
+
+def _library_upkeep(config: Config, files: list[ContentFile], parsed: int
+                    ) -> AbstractContextManager[Callable[[], None]]:
+    """Ingest's index of the content folder brought up to date beside the rest of the build, in a child, when
+    many articles changed (LIBRARY_FROM) or it has none: the first ingest after a new site's build, or after a
+    backlog came in, then reads only the page it is given. A few changed articles are left to ingest, which
+    indexes them in milliseconds with what it imports anyway (datasketch, SciPy: a second a build saves)."""
+    if parsed < LIBRARY_FROM and library_current(config.path("cache")):
+        return nullcontext(lambda: None)
+    return alongside(partial(_library_kept_current, config, files, os.getpid()), config.path("cache"))
+
+
+def _library_kept_current(config: Config, files: list[ContentFile], build_pid: int) -> None:
+    """In one process, and in a child of the build at a lower priority: the cores are the build's workers',
+    and the child takes what they leave (the build arranges and plans on one core)."""
+    from ..ingest.library import refreshed_index  # ingest's imports are for a build that changed something
+
+    if os.getpid() != build_pid:
+        os.nice(10)
+    refreshed_index(config, files, parallel=False).close()
 
 
 def _scan(config: Config, templates: dict[str, str], options: BuildOptions) -> Scan:

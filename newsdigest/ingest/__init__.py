@@ -1,5 +1,4 @@
-"""Ingest: raw articles (saved pages, copied text) cleaned into content/*.md, and topics applied again."""
+"""Ingest: raw articles (saved pages, copied text) cleaned into content/*.md, and topics applied again.
 
-from .command import IngestOptions, Outcome, ingest, ingest_inputs, markdown_escape
-
-__all__ = ["IngestOptions", "Outcome", "ingest", "ingest_inputs", "markdown_escape"]
+Nothing is imported here: the build reads the library index (index.py) without trafilatura and the rest of
+ingest's imports (see command.py for ingest itself)."""

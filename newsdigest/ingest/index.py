@@ -14,6 +14,21 @@ LIBRARY_FILE = "library.sqlite"
 LIBRARY_SCHEMA = 3
 
 
+def library_current(folder: Path) -> bool:
+    """Whether the cache folder holds an index of this schema (its files may still be behind)."""
+    path = folder / LIBRARY_FILE
+    if not path.exists():
+        return False
+    try:
+        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            return db.execute("PRAGMA user_version").fetchone()[0] == LIBRARY_SCHEMA
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return False
+
+
 @dataclass(frozen=True)
 class LibraryRecord:
     """What ingest keeps of one content file to find its story again without reading it: the file's size and
