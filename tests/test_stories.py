@@ -232,3 +232,20 @@ def test_choices_an_earlier_way_of_grouping_made_are_not_reused(monkeypatch):
     assert stories_of(articles) == {frozenset({"h94", "h103"}), frozenset({"h52"})}
     reused, _ = group_stories(articles, CONFIG, absurd)
     assert {frozenset(a.slug for a in s.articles) for s in reused.values()} == stories_of(articles)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 4), min_size=6, max_size=6), min_size=1, max_size=8))
+def test_words_are_weighed_as_scikit_learn_weighs_them(rows):
+    """stories weighs words in SciPy (its own _tf_idf): the same weights as scikit-learn's transformer, to
+    the last bits of a float, for any counts (rows or words of none among them)."""
+    import numpy
+    from scipy.sparse import csr_matrix
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from newsdigest.build.stories import _tf_idf
+
+    counts = csr_matrix(numpy.array(rows, dtype=numpy.int64))
+    counts.eliminate_zeros()
+    expected = TfidfTransformer(sublinear_tf=True).fit_transform(counts).toarray()
+    assert numpy.allclose(_tf_idf(counts).toarray(), expected, rtol=0, atol=1e-12)
