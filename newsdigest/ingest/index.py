@@ -20,7 +20,7 @@ def library_current(folder: Path) -> bool:
     if not path.exists():
         return False
     try:
-        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             return db.execute("PRAGMA user_version").fetchone()[0] == LIBRARY_SCHEMA
         finally:
