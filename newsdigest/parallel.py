@@ -13,6 +13,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -121,10 +122,13 @@ def _run_chunk(indices: range) -> list:
 
 
 @contextmanager
-def alongside(work: Callable[[], T], folder: Path, apart: bool = True) -> Iterator[Callable[[], T]]:
+def alongside(work: Callable[[], T], folder: Path, apart: bool = True, priority: int = 0
+              ) -> Iterator[Callable[[], T]]:
     """Run `work` in a forked child while the block runs here, where `apart` asks for it and there are cores
     and fork to do it; the block is given a function that returns what `work` returned (or raises what it
     raised), waiting for the child if need be. Without a child, `work` runs here when its result is asked for.
+    A `priority` above 0 lowers the child's by that much (os.nice): it then takes what the block leaves of
+    the cores.
 
     The child writes its result to a file in `folder` (a pipe would fill and block it if the block failed
     before reading); a child still running when the block fails is stopped. In a process with other threads
@@ -139,7 +143,7 @@ def alongside(work: Callable[[], T], folder: Path, apart: bool = True) -> Iterat
     os.close(handle)
     pid = os.fork()
     if pid == 0:
-        _run_in_child(work, name)
+        _run_in_child(work, name, priority)
     outcome: list = []
     running = [True]
 
@@ -166,22 +170,29 @@ def alongside(work: Callable[[], T], folder: Path, apart: bool = True) -> Iterat
         Path(name).unlink(missing_ok=True)
 
 
-def _run_in_child(work: Callable[[], object], name: str) -> None:
+def _run_in_child(work: Callable[[], object], name: str, priority: int) -> None:
     """In a forked child: run the work, write its outcome, and end without the parent's exit handlers."""
     leave_interrupts_to_the_parent()
     try:
-        try:
-            outcome = (True, work())
-        except BaseException as error:  # handed to the parent, which raises it
-            outcome = (False, error)
-        try:
-            data = pickle.dumps(outcome)
-        except Exception as error:
-            data = pickle.dumps((False, RuntimeError(f"{outcome[1]!r} ({error})")))
+        if priority:
+            os.nice(priority)
         with open(name, "wb") as target:
-            target.write(data)
+            target.write(_pickled_outcome(work))
     finally:
         os._exit(0)
+
+
+def _pickled_outcome(work: Callable[[], object]) -> bytes:
+    """(True, what the work returned) or (False, what it raised), pickled for the parent, which raises the
+    latter; an outcome that cannot be pickled is handed over as a RuntimeError naming it."""
+    try:
+        outcome = (True, work())
+    except BaseException as error:
+        outcome = (False, error)
+    try:
+        return pickle.dumps(outcome)
+    except Exception as error:
+        return pickle.dumps((False, RuntimeError(f"{outcome[1]!r} ({error})")))
 
 
 class Helper:
@@ -247,13 +258,7 @@ def _serve(pipe, modules: tuple[str, ...]) -> None:
                 function, args = pipe.recv()
             except EOFError:
                 break
-            try:
-                outcome = (True, function(*args))
-            except BaseException as error:  # handed to the parent, which raises it
-                outcome = (False, error)
-            try:
-                pipe.send(outcome)
-            except Exception as error:
-                pipe.send((False, RuntimeError(f"{outcome[1]!r} ({error})")))
+            # Bytes that Connection.recv, in the parent, unpickles.
+            pipe.send_bytes(_pickled_outcome(partial(function, *args)))
     finally:
         os._exit(0)

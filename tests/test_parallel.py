@@ -60,6 +60,15 @@ def test_work_alongside_runs_in_a_child_while_the_block_runs_here(tmp_path, monk
     assert list(tmp_path.iterdir()) == [], "the result file is removed"
 
 
+def test_work_alongside_at_a_lower_priority_leaves_this_process_its_own(tmp_path, monkeypatch):
+    from newsdigest.parallel import alongside
+    monkeypatch.setenv("NEWSDIGEST_WORKERS", "2")
+    mine = os.nice(0)
+    with alongside(lambda: os.nice(0), tmp_path, priority=5) as result:
+        assert result() == mine + 5
+    assert os.nice(0) == mine
+
+
 def test_work_alongside_runs_here_without_cores_or_when_not_asked(tmp_path, monkeypatch):
     from newsdigest.parallel import alongside
     with alongside(os.getpid, tmp_path, apart=False) as result:

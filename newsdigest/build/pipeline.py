@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import os
 import shutil
 import sqlite3
 import sys
@@ -229,16 +228,15 @@ def _library_upkeep(config: Config, files: list[ContentFile], parsed: int
     indexes them in milliseconds with what it imports anyway (datasketch, SciPy: a second a build saves)."""
     if parsed < LIBRARY_FROM and library_current(config.path("cache")):
         return nullcontext(lambda: None)
-    return alongside(partial(_library_kept_current, config, files, os.getpid()), config.path("cache"))
+    # At a lower priority: the cores are the build's workers', and the child takes what they leave (the build
+    # arranges and plans on one core).
+    return alongside(partial(_library_kept_current, config, files), config.path("cache"), priority=10)
 
 
-def _library_kept_current(config: Config, files: list[ContentFile], build_pid: int) -> None:
-    """In one process, and in a child of the build at a lower priority: the cores are the build's workers',
-    and the child takes what they leave (the build arranges and plans on one core)."""
+def _library_kept_current(config: Config, files: list[ContentFile]) -> None:
+    """In one process: the build's workers have the cores."""
     from ..ingest.library import refreshed_index  # ingest's imports are for a build that changed something
 
-    if os.getpid() != build_pid:
-        os.nice(10)
     refreshed_index(config, files, parallel=False).close()
 
 

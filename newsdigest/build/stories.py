@@ -102,19 +102,20 @@ def group_stories(articles: Sequence[Article], config: Config, memo: Mapping[str
         earlier = days[start:index]
         key = _digest([settings, *(texts[d] + labels[d] for d in earlier), texts[day]])
         chosen = memo.get(key)
-        window = [a for d in earlier for a in by_day[d]]
-        if chosen is None and helper and sent < HELPER_DAYS:
-            sent += 1
-            known = {article.slug: label[article.slug] for article in window}
-            try:
-                chosen = helper.call(_choose_day, window, by_day[day], known, config)
-            except HelperGone:
-                helper = None
         if chosen is None:
-            # The first day to work out here: the words of every article from its window on are counted at
-            # once (a later day may need working out too).
-            words = words or _word_counts([a for d in days[start:] for a in by_day[d]], config.language)
-            chosen = _choose(window, by_day[day], label, config, words)
+            window = [a for d in earlier for a in by_day[d]]
+            if helper and sent < HELPER_DAYS:
+                sent += 1
+                known = {article.slug: label[article.slug] for article in window}
+                try:
+                    chosen = helper.call(_choose_day, window, by_day[day], known, config)
+                except HelperGone:
+                    helper = None
+            if chosen is None:
+                # The first day to work out here: the words of every article from its window on are counted
+                # at once (a later day may need working out too).
+                words = words or _word_counts([a for d in days[start:] for a in by_day[d]], config.language)
+                chosen = _choose(window, by_day[day], label, config, words)
         label.update(zip((a.slug for a in by_day[day]), chosen))
         labels[day] = _digest(chosen)
         reusable[key] = chosen

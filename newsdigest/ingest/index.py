@@ -89,14 +89,10 @@ class LibraryIndex:
         """)
         return db
 
-    def stats(self) -> dict[str, tuple[int, int]]:
-        """Each indexed file's (mtime_ns, size) when it was indexed."""
-        rows = self.db.execute("SELECT path, mtime_ns, size FROM files")
-        return {path: (mtime, size) for path, mtime, size in rows}
-
-    def contents(self) -> dict[str, str]:
-        """Each indexed file's sha256 of its bytes when it was indexed."""
-        return dict(self.db.execute("SELECT path, content FROM files"))
+    def known(self) -> dict[str, tuple[int, int, str]]:
+        """Each indexed file's (mtime_ns, size, sha256 of its bytes) when it was indexed."""
+        rows = self.db.execute("SELECT path, mtime_ns, size, content FROM files")
+        return {path: (mtime, size, content) for path, mtime, size, content in rows}
 
     def touch(self, stats: Iterable[tuple[str, int, int]]) -> None:
         """New times and sizes for files whose bytes are as indexed: (path, mtime_ns, size)."""

@@ -209,10 +209,9 @@ def refreshed_index(config: Config, files: list[ContentFile], in_memory: bool = 
     those whose size or time changed since it last saw them, and without those gone; on the cores (forked
     workers) where `parallel`. The build keeps it so after each change, so that ingest finds it current."""
     index = LibraryIndex(None if in_memory else config.path("cache"))
-    indexed = index.stats()
-    changed = [f for f in files if indexed.get(f.relative) != (f.mtime_ns, f.size)]
-    contents = index.contents()
-    if any(f.relative not in contents for f in changed):
+    indexed = index.known()
+    changed = [f for f in files if indexed.get(f.relative, ())[:2] != (f.mtime_ns, f.size)]
+    if any(f.relative not in indexed for f in changed):
         # datasketch (and SciPy under it) imported before the workers fork, not again by each of them.
         _band_ranges()
 
@@ -225,7 +224,7 @@ def refreshed_index(config: Config, files: list[ContentFile], in_memory: bool = 
         except OSError:
             return None
         content = hashlib.sha256(data).hexdigest()
-        if contents.get(file.relative) == content:
+        if file.relative in indexed and indexed[file.relative][2] == content:
             return file.relative, file.mtime_ns, file.size
         return _record(file, data, content)
 
