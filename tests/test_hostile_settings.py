@@ -101,9 +101,10 @@ SETTINGS = {
     ),
     **{
         name: st.integers(-10, 10) | st.integers()
-        for name in ("per_page", "feed_items", "related_items", "section_items", "words_per_minute")
+        for name in ("per_page", "archive_per_page", "feed_items", "related_items", "section_items",
+                     "words_per_minute")
     },
-    **{name: st.booleans() for name in ("raw_html", "typography", "noindex_copies")},
+    **{name: st.booleans() for name in ("raw_html", "typography", "noindex_copies", "full_tag_feeds")},
     "republish": st.sampled_from(["full", "summary"]) | st.text(max_size=10),
 }
 
