@@ -12,8 +12,9 @@ import signal
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import partial
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TypeVar
 
@@ -141,45 +142,33 @@ def alongside(work: Callable[[], T], folder: Path, apart: bool = True, priority:
         return
     handle, name = tempfile.mkstemp(prefix=".alongside-", dir=folder)
     os.close(handle)
-    pid = os.fork()
-    if pid == 0:
-        _run_in_child(work, name, priority)
     outcome: list = []
-    running = [True]
-
-    def result() -> T:
-        if not outcome:
-            _, status = os.waitpid(pid, 0)
-            running.clear()
-            with open(name, "rb") as source:
-                data = source.read()
-            if not data:
-                raise RuntimeError(f"the work run alongside ended without a result (status {status})")
-            outcome.append(pickle.loads(data))
-        done, value = outcome[0]
-        if not done:
-            raise value
-        return value
-
     try:
-        yield result
+        with _forked(partial(_run_in_child, work, name, priority)) as child:
+            def result() -> T:
+                if not outcome:
+                    status = child.wait()
+                    with open(name, "rb") as source:
+                        data = source.read()
+                    if not data:
+                        raise RuntimeError(f"the work run alongside ended without a result (status {status})")
+                    outcome.append(pickle.loads(data))
+                done, value = outcome[0]
+                if not done:
+                    raise value
+                return value
+
+            yield result
     finally:
-        if running:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
         Path(name).unlink(missing_ok=True)
 
 
 def _run_in_child(work: Callable[[], object], name: str, priority: int) -> None:
-    """In a forked child: run the work, write its outcome, and end without the parent's exit handlers."""
-    leave_interrupts_to_the_parent()
-    try:
-        if priority:
-            os.nice(priority)
-        with open(name, "wb") as target:
-            target.write(_pickled_outcome(work))
-    finally:
-        os._exit(0)
+    """In a forked child: run the work and write its outcome."""
+    if priority:
+        os.nice(priority)
+    with open(name, "wb") as target:
+        target.write(_pickled_outcome(work))
 
 
 def _pickled_outcome(work: Callable[[], object]) -> bytes:
@@ -195,19 +184,57 @@ def _pickled_outcome(work: Callable[[], object]) -> bytes:
         return pickle.dumps((False, RuntimeError(f"{outcome[1]!r} ({error})")))
 
 
-class Helper:
-    """A forked child that imports modules slow to import as soon as it starts, then runs the calls it is
-    sent: work that needs them finds them ready, their import having taken another core meanwhile. Calls and
-    what they return are pickled; a call that raises raises here. A helper that died (killed, out of memory)
-    makes `call` raise HelperGone, for the caller to do the work itself."""
+class _Child:
+    """A forked child's process id, and whether it was waited for (after which the id may be another's)."""
 
-    def __init__(self, modules: tuple[str, ...]):
-        self._pipe, theirs = multiprocessing.Pipe()
-        self._pid = os.fork()
-        if self._pid == 0:
-            self._pipe.close()
-            _serve(theirs, modules)
-        theirs.close()
+    def __init__(self) -> None:
+        self.pid = 0
+        self.status: int | None = None
+
+    def wait(self) -> int:
+        if self.status is None:
+            self.status = os.waitpid(self.pid, 0)[1]
+        return self.status
+
+    def stop(self) -> None:
+        if self.pid and self.status is None:
+            # A Ctrl-C can come between waitpid's reaping the child and its status being kept; and one between
+            # the kill and the wait would leave the child for init to reap.
+            with interrupts_deferred(), suppress(ProcessLookupError, ChildProcessError):
+                os.kill(self.pid, signal.SIGKILL)
+                self.wait()
+
+
+@contextmanager
+def _forked(run: Callable[[], object]) -> Iterator[_Child]:
+    """A child forked to `run` and end (without the parent's exit handlers), stopped when the block ends if
+    it has not been waited for. A Ctrl-C can leave no child behind: it is blocked across the fork, so the
+    child ignores it from its first step, and the parent knows the child's id before it can be raised."""
+    child = _Child()
+    try:
+        with interrupts_deferred():
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            child.pid = os.fork()
+            if child.pid == 0:
+                try:
+                    leave_interrupts_to_the_parent()
+                    run()
+                finally:
+                    os._exit(0)
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        yield child
+    finally:
+        child.stop()
+
+
+class Helper:
+    """A forked child that has imported modules slow to import, and runs the calls it is sent: work that
+    needs them finds them ready, their import having taken another core meanwhile. Calls and what they
+    return are pickled; a call that raises raises here. A helper that died (killed, out of memory) makes
+    `call` raise HelperGone, for the caller to do the work itself."""
+
+    def __init__(self, pipe: Connection):
+        self._pipe = pipe
 
     def call(self, function: Callable[..., T], *args: object) -> T:
         try:
@@ -219,12 +246,6 @@ class Helper:
             raise value
         return value
 
-    def close(self) -> None:
-        """Stop the helper, busy or not: an import it has not finished is not waited for."""
-        self._pipe.close()
-        os.kill(self._pid, signal.SIGKILL)
-        os.waitpid(self._pid, 0)
-
 
 class HelperGone(Exception):
     pass
@@ -232,33 +253,31 @@ class HelperGone(Exception):
 
 @contextmanager
 def helper(modules: tuple[str, ...], wanted: bool = True) -> Iterator[Helper | None]:
-    """A Helper importing `modules`, where it is `wanted` and there are cores and fork for it (and this
-    process has no other thread, which a fork would leave holding its locks); None otherwise."""
+    """A Helper importing `modules` as soon as it starts, where it is `wanted` and there are cores and fork
+    for it (and this process has no other thread, which a fork would leave holding its locks); None
+    otherwise. The helper is stopped when the block ends, busy or not: an import it has not finished is not
+    waited for."""
     if not wanted or worker_count() <= 1 or threading.active_count() > 1 \
             or "fork" not in multiprocessing.get_all_start_methods():
         yield None
         return
-    started = Helper(modules)
-    try:
-        yield started
-    finally:
-        started.close()
+    ours, theirs = multiprocessing.Pipe()
+    with ours, _forked(partial(_serve, theirs, ours, modules)):
+        theirs.close()
+        yield Helper(ours)
 
 
-def _serve(pipe, modules: tuple[str, ...]) -> None:
+def _serve(pipe: Connection, parents: Connection, modules: tuple[str, ...]) -> None:
     """In the helper: import, then answer each call until the parent closes the pipe."""
     import importlib
 
-    leave_interrupts_to_the_parent()
-    try:
-        for module in modules:
-            importlib.import_module(module)
-        while True:
-            try:
-                function, args = pipe.recv()
-            except EOFError:
-                break
-            # Bytes that Connection.recv, in the parent, unpickles.
-            pipe.send_bytes(_pickled_outcome(partial(function, *args)))
-    finally:
-        os._exit(0)
+    parents.close()
+    for module in modules:
+        importlib.import_module(module)
+    while True:
+        try:
+            function, args = pipe.recv()
+        except EOFError:
+            break
+        # Bytes that Connection.recv, in the parent, unpickles.
+        pipe.send_bytes(_pickled_outcome(partial(function, *args)))

@@ -103,6 +103,23 @@ def test_reader_clicks_through_the_site(browser, sample_output, served_sample, w
     assert watched.problems == []
 
 
+def test_a_query_typed_before_the_search_script_arrives_is_searched_and_kept(browser, served_sample):
+    """On a slow line the field takes focus, and the reader types, before search.js has come."""
+    watched = Watched(browser, served_sample)
+    page = watched.page
+    held = []
+    page.route("**/static/search.js", lambda route: held.append(route))
+    page.goto(served_sample + "search/index.html", wait_until="commit")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'search-query'")
+    page.keyboard.type("magnet")
+    assert len(held) == 1, "the script was held back while the reader typed"
+    held[0].continue_()
+    expect(page.locator("#search-results > li")).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"search/index\.html\?q=magnet$"))
+    watched.close()
+    assert watched.problems == []
+
+
 @pytest.mark.parametrize("where", ["disk", "server"])
 def test_search_works_offline_and_without_a_mouse(browser, sample_output, served_sample, where):
     watched = Watched(browser, site_roots(sample_output, served_sample)[where])

@@ -114,37 +114,74 @@ def _imported(module: str) -> bool:
     return module in sys.modules
 
 
-def test_a_helper_imports_at_once_runs_calls_and_hands_back_their_errors():
+def test_a_helper_imports_at_once_runs_calls_and_hands_back_their_errors(monkeypatch):
     import signal
 
     import pytest
 
-    from newsdigest.parallel import Helper, HelperGone
+    from newsdigest.parallel import HelperGone, helper
 
-    helper = Helper(("json",))
-    try:
-        assert helper.call(os.getpid) != os.getpid(), "it runs in a child"
-        assert helper.call(_imported, "json") is True
+    monkeypatch.setenv("NEWSDIGEST_WORKERS", "2")
+    with helper(("json",)) as started:
+        assert started.call(os.getpid) != os.getpid(), "it runs in a child"
+        assert started.call(_imported, "json") is True
         with pytest.raises(ZeroDivisionError):
-            helper.call(divmod, 1, 0)
-        assert helper.call(divmod, 7, 2) == (3, 1), "an error leaves it serving"
-        os.kill(helper.call(os.getpid), signal.SIGKILL)
+            started.call(divmod, 1, 0)
+        assert started.call(divmod, 7, 2) == (3, 1), "an error leaves it serving"
+        os.kill(started.call(os.getpid), signal.SIGKILL)
         with pytest.raises(HelperGone):
-            helper.call(divmod, 7, 2)
-    finally:
-        helper.close()
+            started.call(divmod, 7, 2)
 
 
-def test_stories_are_worked_out_here_when_the_helper_is_gone():
+def test_stories_are_worked_out_here_when_the_helper_is_gone(monkeypatch):
     from test_stories import CONFIG, _articles
 
     from newsdigest.build.stories import IMPORTS, group_stories
-    from newsdigest.parallel import Helper
+    from newsdigest.parallel import helper
 
+    monkeypatch.setenv("NEWSDIGEST_WORKERS", "2")
     articles = _articles([(1, "1"), (1, "2"), (2, "3"), (3, "4")])
-    helper = Helper(IMPORTS)
-    helper.close()
-    gone, _ = group_stories(articles, CONFIG, {}, helper)
+    with helper(IMPORTS) as started:
+        pass
+    gone, _ = group_stories(articles, CONFIG, {}, started)
     here, _ = group_stories(articles, CONFIG, {})
     assert {slug: story.articles for slug, story in gone.items()} == \
         {slug: story.articles for slug, story in here.items()}
+
+
+LOOP_OF_FORKS = """
+import os, sys, tempfile
+from newsdigest.parallel import alongside, helper
+folder = tempfile.mkdtemp()
+print("ready", flush=True)
+try:
+    while True:
+        with helper(("json",)) as started:
+            started.call(os.getpid)
+        with alongside(os.getpid, folder) as result:
+            result()
+except KeyboardInterrupt:
+    sys.exit(130)
+"""
+
+
+def test_ctrl_c_at_any_moment_of_a_fork_leaves_no_child_behind():
+    """Children are forked and stopped in a loop while Ctrl-C comes at moments spread over a fork's length:
+    after each, nothing is left in the process group."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import pytest
+
+    for attempt in range(40):
+        process = subprocess.Popen([sys.executable, "-c", LOOP_OF_FORKS], stdout=subprocess.PIPE, text=True,
+                                   env={**os.environ, "NEWSDIGEST_WORKERS": "2"}, start_new_session=True)
+        assert process.stdout.readline() == "ready\n"
+        time.sleep(0.05 + attempt * 0.0037)
+        os.killpg(process.pid, signal.SIGINT)
+        assert process.wait(timeout=30) == 130
+        time.sleep(0.1)
+        with pytest.raises(ProcessLookupError):
+            os.killpg(process.pid, 0)

@@ -15,7 +15,7 @@ from newsdigest.build.site import build_site
 from newsdigest.build.stories import IMPORTS, group_stories
 from newsdigest.config import Config
 from newsdigest.content import Article
-from newsdigest.parallel import Helper
+from newsdigest.parallel import helper
 
 # Real headlines of one day, with a reader's judgement of which report one event (bench/stories/).
 HEADLINES = {row["id"]: row for row in csv.DictReader(
@@ -80,9 +80,10 @@ def _articles(days_and_numbers: list[tuple[int, str]]) -> list[Article]:
 
 @pytest.fixture(scope="module")
 def story_helper():
-    started = Helper(IMPORTS)
-    yield started
-    started.close()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NEWSDIGEST_WORKERS", "2")
+        with helper(IMPORTS) as started:
+            yield started
 
 
 @settings(max_examples=40, deadline=None)

@@ -245,5 +245,8 @@
     show(input.value);
     keep(input.value);
   });
+  // What is in the field now: from the address, or typed before this script came (a slow line), or restored
+  // by the browser on going back.
   show(input.value);
+  keep(input.value);
 }());
