@@ -250,3 +250,63 @@ def test_words_are_weighed_as_scikit_learn_weighs_them(rows):
     counts.eliminate_zeros()
     expected = TfidfTransformer(sublinear_tf=True).fit_transform(counts).toarray()
     assert numpy.allclose(_tf_idf(counts).toarray(), expected, rtol=0, atol=1e-12)
+
+
+# A busy day's wires, written as the bench corpus writes them: headlines and leads put together from a few
+# actors, measures and stock sentences, so that many reports of different events share words.
+ACTORS = ("Beijing|New Delhi|Washington|Brussels|Tokyo|Seoul|Taipei|Jakarta|Canberra|Berlin|the central "
+          "bank|regulators|exporters|carmakers|chipmakers|miners|refiners|investors|utilities").split("|")
+MEASURES = ("export licences for gallium|a subsidy scheme for local assembly|tariffs on imported steel|"
+            "quotas for rare-earth magnets|rules on foreign investment|curbs on chip equipment|a trade deal|"
+            "anti-dumping duties|import checks on solar modules|a battery recycling mandate|fuel price caps|"
+            "credit lines for exporters|a levy on windfall profits|the benchmark lending rate").split("|")
+SECTORS = "semiconductors|tariffs|batteries|oil|solar|steel|lithium|shipping|currency|copper".split("|")
+EVENTS = "demand softened|shipments slowed|the currency fell|elections loomed|talks stalled".split("|")
+HEADLINE_FORMS = ("{A} {v} {m}", "{A} {v} {m} as {e}", "Why {a} {v} {m}", "{S} shift as {e}",
+                  "What the {s} move means for {t}")
+LEAD_FORMS = ("{A} {v} {m} after {e}.", "The move follows a change in {s} output, which rose {n}% in a year.",
+              "Markets reacted calmly, with {s} futures moving less than {n}% on the day.",
+              "According to {a}, {s} exports could fall by as much as {n}% this year.")
+
+
+def _wire_text(rng, form: str) -> str:
+    actor, sector = rng.choice(ACTORS), rng.choice(SECTORS)
+    return form.format(A=actor[0].upper() + actor[1:], a=actor, v=rng.choice(("eased", "tightened", "cut")),
+                       m=rng.choice(MEASURES), e=rng.choice(EVENTS), S=sector.capitalize(), s=sector,
+                       t=rng.choice(SECTORS), n=rng.randint(2, 48))
+
+
+def busy_day(count: int, seed: int) -> list[Article]:
+    import random
+
+    rng = random.Random(seed)
+    return [Article(slug=f"wire-{n}", title=_wire_text(rng, rng.choice(HEADLINE_FORMS)), summary="",
+                    lead=" ".join(_wire_text(rng, rng.choice(LEAD_FORMS)) for _ in range(2)), body_html="",
+                    date=datetime(2024, 3, 5, n * 23 // count, n % 60, tzinfo=UTC), word_count=40,
+                    source=f"Wire {n % 15}", source_path=f"content/wire-{n}.md") for n in range(count)]
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.integers(0, 10_000))
+def test_on_a_busy_day_a_storys_reports_are_alike_each_with_each(seed):
+    """140 reports of a day written from stock phrases: each story holds reports alike on average, two by
+    two (COHESION), weighed by scikit-learn's own vectorizer, not only alike to the story as a whole, which
+    let large groups draw in reports of other events until one story held most of the day."""
+    import numpy
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from newsdigest.build.stories import COHESION
+
+    articles = busy_day(140, seed)
+    weighed = TfidfVectorizer(stop_words="english", ngram_range=(1, 2), sublinear_tf=True).fit_transform(
+        [f"{a.title}\n{a.lead}" for a in articles])
+    likeness = (weighed @ weighed.T).toarray()
+    row = {article.slug: index for index, article in enumerate(articles)}
+    stories = stories_of(articles)
+    assert max(len(story) for story in stories) > 2, "the day has stories"
+    for story in stories:
+        rows = [row[slug] for slug in story]
+        pairs = len(rows) * (len(rows) - 1)
+        if pairs:
+            within = likeness[numpy.ix_(rows, rows)]
+            assert (within.sum() - numpy.trace(within)) / pairs >= COHESION - 1e-9

@@ -19,11 +19,17 @@ from ..parallel import Helper, HelperGone
 NAMED = "="
 # Raised whenever the same articles and settings come to be grouped otherwise, so that no build reuses choices
 # an earlier way made (2: joined most alike first, by headline and lead, words and pairs of words; 3: and
-# by headlines that share something; 4: TF-IDF weighed in SciPy, whose last bits may differ).
-GROUPING_REVISION = 4
+# by headlines that share something; 4: TF-IDF weighed in SciPy, whose last bits may differ; 5: a story's
+# reports alike on average, COHESION).
+GROUPING_REVISION = 5
 # How alike two groups' headlines must be, whatever their leads: reports of one event name something of it
 # alike (a name, a place, a figure), while leads of different events can share a reporter's stock phrases.
 HEADLINE_LIKENESS = 0.1
+# How alike a story's reports must be on average, each with each: likeness to a story as a whole (its summed
+# vector) grows as it grows, and on a day of many reports written alike, stories drew each other in until one
+# held 150 reports of as many events. Real stories, of headlines or of whole articles, hold together well
+# above it (bench/stories: unchanged up to 0.12).
+COHESION = 0.1
 # What choosing stories imports (scikit-learn takes over a second): a rebuild has a Helper import them while
 # it loads, and sends it the few days it must work out, up to this many; more are worked out here.
 IMPORTS = ("sklearn.feature_extraction.text", "scipy.sparse")
@@ -191,7 +197,8 @@ def _choose(window: list[Article], todays: list[Article], label: Mapping[str, st
     The day's articles, each on its own, and the stories begun within the window (so that a story is a few
     days' news, not a thread drawn on for months) are gathered: again and again the two groups most alike
     (the cosine of their articles' summed TF-IDF vectors) become one, while that likeness reaches
-    `story_similarity` and their headlines alone are alike HEADLINE_LIKENESS. Two earlier stories stay apart
+    `story_similarity`, their headlines alone are alike HEADLINE_LIKENESS, and the reports they would make
+    are alike COHESION on average, each with each. Two earlier stories stay apart
     (their days are decided), and so does what is named by hand. The outcome does not depend on the order the
     day's articles are taken in, but for ties; an automatic story is named after its first article."""
     earlier = [label[article.slug] for article in window]
@@ -211,8 +218,9 @@ def _choose(window: list[Article], todays: list[Article], label: Mapping[str, st
 def _grouped(words: _Words, articles: list[Article], rows: list[tuple[int, int]], count: int, fixed: int,
              threshold: float) -> list[int]:
     """Which group each of `count` groups ends in, when the most alike two are joined while their likeness
-    reaches `threshold` and their headlines' HEADLINE_LIKENESS; `rows` puts articles (by index) in groups,
-    and the first `fixed` groups never join each other."""
+    reaches `threshold`, their headlines' HEADLINE_LIKENESS, and the mean likeness of the reports they would
+    make, each with each, COHESION; `rows` puts articles (by index) in groups, and the first `fixed` groups
+    never join each other."""
     import numpy
     from scipy.sparse import csr_matrix
 
@@ -221,8 +229,12 @@ def _grouped(words: _Words, articles: list[Article], rows: list[tuple[int, int]]
     groups, members = zip(*rows)
     belongs = csr_matrix((numpy.ones(len(rows)), (groups, members)), shape=(count, len(articles)))
     picked = [words.row[article.slug] for article in articles]
-    texts = _summed_dots(words.counts[picked], belongs)
-    headlines = _summed_dots(words.headlines[picked], belongs)
+    weighed = _tf_idf(words.counts[picked])
+    texts = _summed_dots(weighed, belongs)
+    headlines = _summed_dots(_tf_idf(words.headlines[picked]), belongs)
+    sizes = numpy.asarray(belongs.sum(axis=1), dtype=numpy.float64).ravel()
+    # Each group's sum of its reports' likeness with themselves: 1 each, 0 for one without a word.
+    selves = numpy.asarray(belongs @ weighed.multiply(weighed).sum(axis=1)).ravel()
     into = list(range(count))
     open_ = numpy.ones(count, dtype=bool)
     apart = numpy.zeros((count, count), dtype=bool)
@@ -230,7 +242,8 @@ def _grouped(words: _Words, articles: list[Article], rows: list[tuple[int, int]]
     numpy.fill_diagonal(apart, True)
     while True:
         likeness = _cosines(texts)
-        likeness[apart | ~open_[:, None] | ~open_[None, :] | (_cosines(headlines) < HEADLINE_LIKENESS)] = -1.0
+        likeness[apart | ~open_[:, None] | ~open_[None, :] | (_cosines(headlines) < HEADLINE_LIKENESS)
+                 | (_cohesion(texts, selves, sizes) < COHESION)] = -1.0
         best = int(numpy.argmax(likeness))
         first, second = divmod(best, count)
         if likeness[first, second] < threshold:
@@ -239,6 +252,8 @@ def _grouped(words: _Words, articles: list[Article], rows: list[tuple[int, int]]
         for dots in (texts, headlines):
             dots[first, :] += dots[second, :]
             dots[:, first] += dots[:, second]
+        sizes[first] += sizes[second]
+        selves[first] += selves[second]
         apart[first, :] |= apart[second, :]
         apart[:, first] |= apart[:, second]
         apart[first, first] = True
@@ -246,11 +261,22 @@ def _grouped(words: _Words, articles: list[Article], rows: list[tuple[int, int]]
         into[second] = first
 
 
-def _summed_dots(counts: Any, belongs: Any) -> Any:
-    """The dot products of each two groups' summed TF-IDF vectors, the words weighted within these articles
-    alone. Joining two groups adds their rows and columns, so no vector need be kept."""
-    summed = belongs @ _tf_idf(counts)
+def _summed_dots(weighed: Any, belongs: Any) -> Any:
+    """The dot products of each two groups' summed TF-IDF vectors (the words weighed within these articles
+    alone): the sums of their reports' likenesses, each with each. Joining two groups adds their rows and
+    columns, so no vector need be kept."""
+    summed = belongs @ weighed
     return (summed @ summed.T).toarray()
+
+
+def _cohesion(dots: Any, selves: Any, sizes: Any) -> Any:
+    """For each two groups, the mean likeness of the reports they would make together, each with each other:
+    the sum of all their likenesses but each report's with itself, over the number of pairs."""
+    import numpy
+
+    within = numpy.diag(dots) - selves
+    together = sizes[:, None] + sizes[None, :]
+    return (within[:, None] + within[None, :] + 2 * dots) / numpy.maximum(together * (together - 1), 1)
 
 
 def _tf_idf(counts: Any) -> Any:
