@@ -293,9 +293,9 @@ def digest_output(tmp_path_factory) -> Path:
 def test_a_digests_front_page_leads_with_the_widest_story_and_is_dense(browser, digest_output, width, height,
                                                                         least):
     """The lead is the story the most publishers reported (McDonald's February sales: 28 in the reader's
-    judgement, eBay's board fight 23); it names five of the others and links the rest,
-    which its page lists; the first screen holds at least `least` whole headlines, and nothing runs off the
-    side."""
+    judgement, eBay's board fight 23); it names five of the others and links the rest, which its page lists,
+    while another report's page lists five and links to the lead's list; the first screen holds at least
+    `least` whole headlines, and nothing runs off the side."""
     watched = Watched(browser, digest_output.resolve().as_uri() + "/",
                       viewport={"width": width, "height": height})
     page = watched.page
@@ -309,6 +309,16 @@ def test_a_digests_front_page_leads_with_the_widest_story_and_is_dense(browser, 
     expect(more).to_have_text(re.compile(r"and \d+ more"))
     hidden = int(re.search(r"\d+", more.inner_text()).group())
     more.click()
-    expect(page.locator("#also li")).to_have_count(5 + hidden)
+    whole = page.locator("#also li")
+    expect(whole).to_have_count(5 + hidden)
+    lead_address = page.url.split("#")[0]
+    # Another report's page lists the lead and a few other publishers' reports, and links to the whole list.
+    whole.locator("a").last.click()
+    expect(page.locator("#also li")).to_have_count(5)
+    expect(page.locator("#also li a").first).to_have_attribute("href", re.compile(re.escape(
+        lead_address.rsplit("/", 1)[1]) + "$"))
+    page.get_by_role("link", name="Every report of this story").click()
+    expect(page).to_have_url(lead_address + "#also")
+    expect(whole).to_have_count(5 + hidden)
     watched.close()
     assert watched.problems == []

@@ -18,6 +18,7 @@ from newsdigest.build.jobs import LastPlan, PlanInputs
 from newsdigest.build.pageplan import page_jobs
 from newsdigest.build.render import make_environment
 from newsdigest.build.site import build_site
+from newsdigest.build.stories import ALSO_NAMED
 from newsdigest.config import Config, Topic
 from newsdigest.content import Article
 
@@ -51,8 +52,15 @@ def test_runs_hold_every_article_once_and_an_added_one_changes_its_own_run_alone
         before, after = runs_of(articles), runs_of(articles + [article(added, topics[added])])
     assert [a for run in runs for a in run.articles] == list(site.openable)
     for run in runs:
-        for a, others, (newer, older) in zip(run.articles, run.also, run.neighbours):
-            assert a not in others and set(others) | {a} == set(site.stories[a.slug].articles)
+        for a, (others, whole), (newer, older) in zip(run.articles, run.also, run.neighbours):
+            story = site.stories[a.slug]
+            assert a not in others and set(others) | {a} <= set(story.articles)
+            # The lead's page lists the whole story; another's, up to ALSO_NAMED and a link to the lead's.
+            if a is story.lead:
+                assert set(others) | {a} == set(story.articles) and whole is None
+            else:
+                assert story.lead in others and len(others) <= ALSO_NAMED
+                assert (whole is story.lead) == (len(others) < len(story.articles) - 1)
             # Paging stays in the article's first topic, in the site's order.
             same = [b for b in site.openable if (b.topics[:1] == a.topics[:1] if not a.topics
                                                    else a.topics[0] in b.topics)]

@@ -17,7 +17,7 @@ from . import urls
 from .feeds import FEED_FORMATS, feed_format, newest_change
 from .search import DOCS_PER_PIECE, WORD_PIECES, block_count
 from .site import Site, term_title
-from .stories import Story, listed
+from .stories import Story, listed, listed_on_page
 
 # Article pages are grouped in runs of about this many (see _article_runs); archive pages in runs of this
 # many (see _listing).
@@ -216,12 +216,13 @@ def listing_path_or_none(folder: str, page: int) -> str | None:
 @dataclass(frozen=True)
 class ArticleRun:
     """A run of article pages (see _article_runs) with, for each article, what its page shows besides it: its
-    related articles, the other articles of its story, and its newer and older neighbours in its first topic
-    (among the articles of no topic, for one of none)."""
+    related articles, the other articles of its story it lists and the page listing them all where it
+    leaves some out (see listed_on_page), and its newer and older neighbours in its first topic (among the
+    articles of no topic, for one of none)."""
 
     articles: tuple[Article, ...]
     related: tuple[tuple[Article, ...], ...]
-    also: tuple[tuple[Article, ...], ...]
+    also: tuple[tuple[tuple[Article, ...], Article | None], ...]
     neighbours: tuple[tuple[Article | None, Article | None], ...]
 
 
@@ -242,8 +243,7 @@ def _article_runs(site: Site) -> Iterator[ArticleRun]:
             run = articles[start:end]
             yield ArticleRun(
                 run, tuple(site.related[article.slug] for article in run),
-                tuple(tuple(other for other in site.stories[article.slug].articles if other is not article)
-                      for article in run),
+                tuple(listed_on_page(site.stories[article.slug], article) for article in run),
                 tuple(neighbours[article.slug] for article in run))
         start = end
 
@@ -268,8 +268,9 @@ def _article_pages(config: Config, run: ArticleRun, site_feeds: tuple[FeedLink, 
     names = tuple((topic.id, topic.name) for topic in config.topics)
     for index, article in enumerate(run.articles):
         newer, older = run.neighbours[index]
-        context = {"article": article, "related": run.related[index], "also": run.also[index],
-                   "newer": newer, "older": older}
+        also, whole_story = run.also[index]
+        context = {"article": article, "related": run.related[index], "also": also,
+                   "whole_story": whole_story, "newer": newer, "older": older}
         yield Page(urls.article_path(article.slug), "article.html", article.title, context,
                    _topic_feeds(config.title, names, tuple(article.topics), site_feeds))
 

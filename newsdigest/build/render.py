@@ -38,7 +38,7 @@ from ..files import files_inside, input_roots, leads_outside
 from . import urls
 from .feeds import FEED_FORMATS
 from .pages import Page
-from .stories import Story, named_once
+from .stories import ALSO_NAMED, Story, named_once
 from .structured import news_article
 
 # The default templates and static files ship inside the package; a site's own folders override them by name.
@@ -47,8 +47,6 @@ DEFAULT_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 # goes.
 ENTRY_PAGE = "<entry>"
 ENTRY_TEMPLATE = "partials/entry.html"
-# An entry names this many of its story's other reports; the article's page lists them all.
-ALSO_NAMED = 5
 ROOT_MARKER = "\x00root\x00"
 # Entries remembered by a process at most, then forgotten together: a large site's latest listing names each
 # article once, and a worker would hold entries never used again. The bound is above a site of 10,000

@@ -17,6 +17,9 @@ from ..parallel import Helper, HelperGone
 
 # A story named by hand is labelled apart from any slug.
 NAMED = "="
+# A list's entry of a story names this many of its other reports, and so does the page of a report that
+# does not lead it (see listed_on_page).
+ALSO_NAMED = 5
 # Raised whenever the same articles and settings come to be grouped otherwise, so that no build reuses choices
 # an earlier way made (2: joined most alike first, by headline and lead, words and pairs of words; 3: and
 # by headlines that share something; 4: TF-IDF weighed in SciPy, whose last bits may differ; 5: a story's
@@ -71,6 +74,19 @@ def named_once(articles: Iterable[Article]) -> tuple[Article, ...]:
             seen.add(name)
             kept.append(article)
     return tuple(kept)
+
+
+def listed_on_page(story: Story, article: Article) -> tuple[tuple[Article, ...], Article | None]:
+    """The story's other reports that `article`'s page lists, and the report whose page lists all of them
+    where it leaves some out. Its lead's page lists all of them: the story's one full list. Another report's
+    page lists the lead and the first report of each other publisher, ALSO_NAMED in all, as lists name them,
+    and links to the lead's list: a story of many reports would otherwise repeat them all on each of its
+    pages, and rewrite every one of them as it grew."""
+    others = tuple(other for other in story.articles if other is not article)
+    if article is story.lead:
+        return others, None
+    shown = named_once(others)[:ALSO_NAMED]
+    return shown, story.lead if len(shown) < len(others) else None
 
 
 def best_first(articles: Iterable[Article]) -> tuple[Article, ...]:
