@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -42,6 +43,19 @@ def build_site_into(site: Path, output: Path, **options) -> BuildResult:
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd,
                           capture_output=True, text=True, timeout=120)
+
+
+def as_from_a_terminal() -> None:
+    """In a child to be sent Ctrl-C as a terminal sends it: SIGINT at its default. A test run started in the
+    background by a shell without job control has it ignored, and children inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def without_the_suites_threads(patch: pytest.MonkeyPatch) -> None:
+    """Cores for a helper, and no thread that would keep one from starting: the suite's own (its servers)
+    touch nothing a helper's calls need."""
+    patch.setenv("NEWSDIGEST_WORKERS", "2")
+    patch.setattr(threading, "active_count", lambda: 1)
 
 
 def parse_html(path: Path) -> BeautifulSoup:

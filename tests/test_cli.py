@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, SAMPLE_SITE, run_cli
+from conftest import FIXTURES, ROOT, SAMPLE_SITE, as_from_a_terminal, run_cli
 from test_content import BAD_FILES
 
 
@@ -197,7 +197,8 @@ def many_articles(site: Path, count: int) -> None:
 def interrupted(command: list[str], after: float, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """The command run as a terminal runs it, sent Ctrl-C (SIGINT to its process group) after a while."""
     process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), *command], cwd=cwd, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                               preexec_fn=as_from_a_terminal)
     time.sleep(after)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGINT)

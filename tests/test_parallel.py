@@ -1,5 +1,6 @@
 import os
 
+from conftest import without_the_suites_threads
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -121,7 +122,7 @@ def test_a_helper_imports_at_once_runs_calls_and_hands_back_their_errors(monkeyp
 
     from newsdigest.parallel import HelperGone, helper
 
-    monkeypatch.setenv("NEWSDIGEST_WORKERS", "2")
+    without_the_suites_threads(monkeypatch)
     with helper(("json",)) as started:
         assert started.call(os.getpid) != os.getpid(), "it runs in a child"
         assert started.call(_imported, "json") is True
@@ -139,7 +140,7 @@ def test_stories_are_worked_out_here_when_the_helper_is_gone(monkeypatch):
     from newsdigest.build.stories import IMPORTS, group_stories
     from newsdigest.parallel import helper
 
-    monkeypatch.setenv("NEWSDIGEST_WORKERS", "2")
+    without_the_suites_threads(monkeypatch)
     articles = _articles([(1, "1"), (1, "2"), (2, "3"), (3, "4")])
     with helper(IMPORTS) as started:
         pass
@@ -174,10 +175,12 @@ def test_ctrl_c_at_any_moment_of_a_fork_leaves_no_child_behind():
     import time
 
     import pytest
+    from conftest import as_from_a_terminal
 
     for attempt in range(40):
         process = subprocess.Popen([sys.executable, "-c", LOOP_OF_FORKS], stdout=subprocess.PIPE, text=True,
-                                   env={**os.environ, "NEWSDIGEST_WORKERS": "2"}, start_new_session=True)
+                                   env={**os.environ, "NEWSDIGEST_WORKERS": "2"}, start_new_session=True,
+                                   preexec_fn=as_from_a_terminal)
         assert process.stdout.readline() == "ready\n"
         time.sleep(0.05 + attempt * 0.0037)
         os.killpg(process.pid, signal.SIGINT)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import NOW, ROOT, SAMPLE_SITE, build_site_into, parse_html, run_cli
+from conftest import NOW, ROOT, SAMPLE_SITE, build_site_into, parse_html, run_cli, without_the_suites_threads
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -81,8 +81,9 @@ def _articles(days_and_numbers: list[tuple[int, str]]) -> list[Article]:
 @pytest.fixture(scope="module")
 def story_helper():
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("NEWSDIGEST_WORKERS", "2")
+        without_the_suites_threads(patch)
         with helper(IMPORTS) as started:
+            assert started is not None
             yield started
 
 
