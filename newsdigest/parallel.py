@@ -214,14 +214,16 @@ def _forked(run: Callable[[], object]) -> Iterator[_Child]:
     try:
         with interrupts_deferred():
             blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-            child.pid = os.fork()
-            if child.pid == 0:
-                try:
-                    leave_interrupts_to_the_parent()
-                    run()
-                finally:
-                    os._exit(0)
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            try:
+                child.pid = os.fork()
+                if child.pid == 0:
+                    try:
+                        leave_interrupts_to_the_parent()
+                        run()
+                    finally:
+                        os._exit(0)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         yield child
     finally:
         child.stop()

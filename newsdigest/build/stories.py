@@ -214,9 +214,9 @@ def _choose(window: list[Article], todays: list[Article], label: Mapping[str, st
     days' news, not a thread drawn on for months) are gathered: again and again the two groups most alike
     (the cosine of their articles' summed TF-IDF vectors) become one, while that likeness reaches
     `story_similarity`, their headlines alone are alike HEADLINE_LIKENESS, and the reports they would make
-    are alike COHESION on average, each with each. Two earlier stories stay apart
-    (their days are decided), and so does what is named by hand. The outcome does not depend on the order the
-    day's articles are taken in, but for ties; an automatic story is named after its first article."""
+    are alike COHESION on average, each with each. Two earlier stories stay apart (their days are decided),
+    and so does what is named by hand. The outcome does not depend on the order the day's articles are taken
+    in, but for ties; an automatic story is named after its first article."""
     earlier = [label[article.slug] for article in window]
     begun = {article.slug for article in window + todays}
     known = [name for name in dict.fromkeys(earlier) if name in begun]
