@@ -202,10 +202,14 @@ def interrupted(command: list[str], after: float, cwd: Path = ROOT) -> subproces
     time.sleep(after)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGINT)
-    stdout, stderr = process.communicate(timeout=120)
-    time.sleep(0.2)
-    with pytest.raises(ProcessLookupError):  # no worker is left behind
-        os.killpg(process.pid, 0)
+    try:
+        stdout, stderr = process.communicate(timeout=120)
+        time.sleep(0.2)
+        with pytest.raises(ProcessLookupError):  # no worker is left behind
+            os.killpg(process.pid, 0)
+    finally:  # nor by a failure here
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 

@@ -169,6 +169,7 @@ except KeyboardInterrupt:
 def test_ctrl_c_at_any_moment_of_a_fork_leaves_no_child_behind():
     """Children are forked and stopped in a loop while Ctrl-C comes at moments spread over a fork's length:
     after each, nothing is left in the process group."""
+    import contextlib
     import signal
     import subprocess
     import sys
@@ -181,10 +182,14 @@ def test_ctrl_c_at_any_moment_of_a_fork_leaves_no_child_behind():
         process = subprocess.Popen([sys.executable, "-c", LOOP_OF_FORKS], stdout=subprocess.PIPE, text=True,
                                    env={**os.environ, "NEWSDIGEST_WORKERS": "2"}, start_new_session=True,
                                    preexec_fn=as_from_a_terminal)
-        assert process.stdout.readline() == "ready\n"
-        time.sleep(0.05 + attempt * 0.0037)
-        os.killpg(process.pid, signal.SIGINT)
-        assert process.wait(timeout=30) == 130
-        time.sleep(0.1)
-        with pytest.raises(ProcessLookupError):
-            os.killpg(process.pid, 0)
+        try:
+            assert process.stdout.readline() == "ready\n"
+            time.sleep(0.05 + attempt * 0.0037)
+            os.killpg(process.pid, signal.SIGINT)
+            assert process.wait(timeout=30) == 130
+            time.sleep(0.1)
+            with pytest.raises(ProcessLookupError):
+                os.killpg(process.pid, 0)
+        finally:  # a failure leaves no loop running
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
