@@ -121,12 +121,15 @@ def build(site: Path) -> None:
 
 def built_stories(site: Path) -> list[list[str]]:
     """The stories the build made, read from the article pages it wrote: each page's headline, then those
-    it lists as the same story elsewhere; a story once, however many of its pages list it."""
+    it lists as the same story elsewhere; a story once, however many of its pages list it. A page that lists
+    a few and links to the whole list (its story's lead's) is left to that one."""
     build(site)
     stories: dict[frozenset[str], list[str]] = {}
     for page in sorted((site / "output" / "articles").glob("*.html")):
         reader = StoryReader()
         reader.feed(page.read_text(encoding="utf-8"))
+        if reader.partial:
+            continue
         titles = [" ".join(title.split()) for title in reader.titles]
         stories.setdefault(frozenset(titles), titles)
     return list(stories.values())
@@ -134,18 +137,22 @@ def built_stories(site: Path) -> list[list[str]]:
 
 class StoryReader(HTMLParser):
     """Reads an article page: its headline (the first <h1>), then the headline of each article listed under
-    'The same story elsewhere' (the list in the section #also)."""
+    'The same story elsewhere' (the list in the section #also), and whether that section links to another
+    page's whole list (`partial`)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.titles: list[str] = []
         self.depth = 0  # inside <section id="also">, how many sections deep
         self.reading = False
+        self.partial = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
         if tag == "section" and (self.depth or attributes.get("id") == "also"):
             self.depth += 1
+        elif self.depth and tag == "a" and (attributes.get("href") or "").endswith("#also"):
+            self.partial = True
         elif (tag == "h1" and not self.titles) or (self.depth and tag == "li"):
             self.titles.append("")
             self.reading = True
