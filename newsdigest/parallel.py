@@ -226,7 +226,11 @@ def _forked(run: Callable[[], object]) -> Iterator[_Child]:
                 signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         yield child
     finally:
-        child.stop()
+        try:
+            child.stop()
+        except KeyboardInterrupt:  # it came as the stop began, before interrupts were deferred
+            child.stop()
+            raise
 
 
 class Helper:
@@ -236,9 +240,11 @@ class Helper:
     `call` raise HelperGone, for the caller to do the work itself."""
 
     def __init__(self, pipe: Connection):
-        self._pipe = pipe
+        self._pipe: Connection | None = pipe
 
     def call(self, function: Callable[..., T], *args: object) -> T:
+        if self._pipe is None:
+            raise HelperGone
         try:
             self._pipe.send((function, args))
             done, value = self._pipe.recv()
@@ -247,6 +253,12 @@ class Helper:
         if not done:
             raise value
         return value
+
+    def close(self) -> None:
+        """Close the pipe and let it go: later calls raise HelperGone."""
+        if self._pipe is not None:
+            self._pipe.close()
+        self._pipe = None
 
 
 class HelperGone(Exception):
@@ -264,9 +276,17 @@ def helper(modules: tuple[str, ...], wanted: bool = True) -> Iterator[Helper | N
         yield None
         return
     ours, theirs = multiprocessing.Pipe()
-    with ours, _forked(partial(_serve, theirs, ours, modules)):
-        theirs.close()
-        yield Helper(ours)
+    started = Helper(ours)
+    try:
+        with _forked(partial(_serve, theirs, ours, modules)):
+            theirs.close()
+            yield started
+    finally:
+        # A connection's finalizer is Python, and a Ctrl-C that comes while one runs is lost ("Exception
+        # ignored in __del__"): they run here, with interrupts deferred, not wherever the last reference goes.
+        with interrupts_deferred():
+            started.close()
+            theirs = ours = None
 
 
 def _serve(pipe: Connection, parents: Connection, modules: tuple[str, ...]) -> None:
