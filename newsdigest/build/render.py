@@ -38,7 +38,7 @@ from ..files import files_inside, input_roots, leads_outside
 from . import urls
 from .feeds import FEED_FORMATS
 from .pages import Page
-from .stories import ALSO_NAMED, Story, named_once
+from .stories import Story, named_few
 from .structured import news_article
 
 # The default templates and static files ship inside the package; a site's own folders override them by name.
@@ -219,7 +219,7 @@ def _list_entry(context: Any, article: Article | Story, heading_level: int = 2, 
     if snippet is None:
         if len(cache) >= ENTRY_MEMO:
             cache.clear()
-        others = named_once(also)[:ALSO_NAMED]
+        others = named_few(also)
         snippet = cache[key] = context.environment.get_template(ENTRY_TEMPLATE).render(
             article=article, heading_level=heading_level, topic=topic, also=also, others=others,
             more=len(also) - len(others), day=day, brief=brief, page_path=ENTRY_PAGE,

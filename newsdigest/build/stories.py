@@ -64,15 +64,19 @@ class Story:
         return len({article.publisher_name or article.slug for article in self.articles})
 
 
-def named_once(articles: Iterable[Article]) -> tuple[Article, ...]:
-    """The articles with a publisher named once (its first), and those with none."""
+def named_few(articles: Iterable[Article]) -> tuple[Article, ...]:
+    """What is named of a story's other reports where not all of them are listed (a list's entry, a page
+    that does not lead the story): the first ALSO_NAMED of them, each publisher once (its first report), and
+    those of none."""
     seen: set[str] = set()
-    kept = []
+    kept: list[Article] = []
     for article in articles:
         name = article.publisher_name
         if not name or name not in seen:
             seen.add(name)
             kept.append(article)
+            if len(kept) == ALSO_NAMED:
+                break
     return tuple(kept)
 
 
@@ -85,7 +89,7 @@ def listed_on_page(story: Story, article: Article) -> tuple[tuple[Article, ...],
     others = tuple(other for other in story.articles if other is not article)
     if article is story.lead:
         return others, None
-    shown = named_once(others)[:ALSO_NAMED]
+    shown = named_few(others)
     return shown, story.lead if len(shown) < len(others) else None
 
 
